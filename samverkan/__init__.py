@@ -1,0 +1,1 @@
+"""Samverkan: the working tool behind a samverkansöverenskommelse."""

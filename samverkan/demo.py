@@ -1,0 +1,203 @@
+"""The Luleå demo: organisations, agreements, groups, one user per role, the 2020–2021 plan.
+
+Loading is idempotent: everything is keyed by slug or username, so running `samverkan demo`
+again reuses what is there. The people and the private companies are invented.
+"""
+
+import datetime as dt
+from importlib import resources
+
+from django.db import transaction
+
+from samverkan.core.models import Role, User
+from samverkan.organisations.models import Group, Membership, Organisation
+from samverkan.plans.models import Agreement, FollowUp, Plan
+from samverkan.plans.planfile import parse_plan_file
+from samverkan.plans.services import follow_up_create, plan_create_from_file, plan_decide
+
+DEMO_PASSWORD = "samverkan"
+
+ORGANISATIONS = [
+    # slug, name, kind, parent
+    ("lulea-kommun", "Luleå kommun", "kommun", None),
+    ("kommunstaben", "Kommunstaben", "forvaltning", "lulea-kommun"),
+    ("socialforvaltningen", "Socialförvaltningen", "forvaltning", "lulea-kommun"),
+    ("barn-och-utbildning", "Barn- och utbildningsförvaltningen", "forvaltning", "lulea-kommun"),
+    ("kultur-och-fritid", "Kultur- och fritidsförvaltningen", "forvaltning", "lulea-kommun"),
+    ("stadsbyggnad", "Stadsbyggnadsförvaltningen", "forvaltning", "lulea-kommun"),
+    ("miljoforvaltningen", "Miljöförvaltningen (alkoholtillstånd)", "forvaltning", "lulea-kommun"),
+    ("raddningstjansten", "Räddningstjänsten", "forvaltning", "lulea-kommun"),
+    ("lulebo", "Lulebo AB", "bostadsbolag", "lulea-kommun"),
+    ("lpo-lulea-boden", "Lokalpolisområde Luleå-Boden", "polis", None),
+    ("boden-kommun", "Bodens kommun", "kommun", None),
+    ("region-norrbotten", "Region Norrbotten", "region", None),
+    ("norrsken-bevakning", "Norrsken Bevakning AB (demo)", "bevakning", None),
+    ("centrumforeningen", "Centrumföreningen (demo)", "naringsliv", None),
+    ("nattvandrarna", "Nattvandrarna Luleå (demo)", "civilsamhalle", None),
+]
+
+AGREEMENTS = [
+    {
+        "slug": "lulea-polisen-2020-2023",
+        "title": "Samverkansöverenskommelse mellan Luleå kommun och "
+        "Lokalpolisområde Luleå-Boden 2020–2023",
+        "kind": Agreement.Kind.COLLABORATION,
+        "parties": ["lulea-kommun", "lpo-lulea-boden"],
+        "start": dt.date(2020, 1, 1),
+        "end": dt.date(2023, 12, 31),
+        "overall_goal": "Öka den upplevda tryggheten bland Luleborna och minska Lulebornas "
+        "utsatthet för brott.",
+        "groups": [
+            ("styrgrupp", "Styrgrupp", Group.Kind.STEERING),
+            ("beredningsgrupp", "Beredningsgrupp", Group.Kind.PREPARATION),
+            ("est-grupp", "EST-grupp Luleå", Group.Kind.EST),
+            ("arbetsgrupp-andts", "Arbetsgrupp ANDT(S)", Group.Kind.WORKING),
+        ],
+    },
+    {
+        "slug": "lulea-medborgarloften-2020",
+        "title": "Medborgarlöften Luleå 2020",
+        "kind": Agreement.Kind.CITIZEN_PROMISE,
+        "main": "lulea-polisen-2020-2023",
+        "parties": ["lulea-kommun", "lpo-lulea-boden"],
+        "start": dt.date(2020, 1, 1),
+        "end": dt.date(2020, 12, 31),
+        "groups": [],
+    },
+    {
+        "slug": "boden-polisen-2020-2023",
+        "title": "Samverkansöverenskommelse mellan Bodens kommun och "
+        "Lokalpolisområde Luleå-Boden 2020–2023",
+        "kind": Agreement.Kind.COLLABORATION,
+        "parties": ["boden-kommun", "lpo-lulea-boden"],
+        "start": dt.date(2020, 1, 1),
+        "end": dt.date(2023, 12, 31),
+        "groups": [("styrgrupp", "Styrgrupp Boden", Group.Kind.STEERING)],
+    },
+]
+
+USERS = [
+    # username, first, last, organisation, role, title, groups as (agreement, group, role)
+    ("admin", "Alva", "Admin", "kommunstaben", Role.ADMIN, "Systemförvaltare", []),
+    ("styrgrupp", "Stig", "Styrsson", "lpo-lulea-boden", Role.STEERING, "Lokalpolisområdeschef",
+     [("lulea-polisen-2020-2023", "styrgrupp", "ordforande")]),
+    ("samordnare", "Sara", "Samordnare", "kommunstaben", Role.COORDINATOR,
+     "Brottsförebyggande samordnare",
+     [("lulea-polisen-2020-2023", "beredningsgrupp", "sammankallande"),
+      ("lulea-polisen-2020-2023", "est-grupp", "sammankallande")]),
+    ("kommunpolis", "Kim", "Polis", "lpo-lulea-boden", Role.COORDINATOR, "Kommunpolis",
+     [("lulea-polisen-2020-2023", "beredningsgrupp", "ledamot"),
+      ("lulea-polisen-2020-2023", "est-grupp", "ledamot"),
+      ("boden-polisen-2020-2023", "styrgrupp", "ledamot")]),
+    ("rapportor", "Rut", "Rapportör", "lulebo", Role.REPORTER, "Bovärd",
+     [("lulea-polisen-2020-2023", "est-grupp", "ledamot")]),
+    ("lasare", "Leo", "Läsare", "socialforvaltningen", Role.READER, "Enhetschef",
+     [("lulea-polisen-2020-2023", "arbetsgrupp-andts", "ledamot")]),
+    ("boden", "Bo", "Bodensson", "boden-kommun", Role.COORDINATOR, "Trygghetssamordnare",
+     [("boden-polisen-2020-2023", "styrgrupp", "sekreterare")]),
+]
+
+PLAN_FILES = [
+    ("lulea-2020-2021.yaml", dt.date(2020, 2, 20)),
+    ("boden-2021.yaml", dt.date(2021, 1, 28)),
+]
+
+# Follow-ups reported in the demo: (section number, period date, status, progress, comment).
+FOLLOW_UPS = [
+    ("1", dt.date(2020, 6, 15), "pagar", 50, "Styrgrupp och beredningsgrupp bemannade."),
+    ("1", dt.date(2020, 10, 20), "klar", 100, "Strukturen kommunicerad på intranäten."),
+    ("2", dt.date(2020, 12, 10), "pagar", 40, "Grunddata fastställd; EST startar i februari."),
+    ("3", dt.date(2020, 12, 10), "pagar", 60, "Rutin för koppling till budgetprocessen på remiss."),
+    ("6.1", dt.date(2020, 12, 10), "klar", 100, "Lägesbild och orsaksanalys våld i offentlig miljö."),
+]
+
+
+def _plan_text(name: str) -> str:
+    return resources.files("samverkan.plans.data").joinpath(name).read_text(encoding="utf-8")
+
+
+@transaction.atomic
+def load_demo() -> list[tuple[str, str]]:
+    """Create or reuse the demo data. Returns the demo logins as (username, description)."""
+    orgs: dict[str, Organisation] = {}
+    for slug, name, kind, parent in ORGANISATIONS:
+        orgs[slug], _ = Organisation.objects.update_or_create(
+            slug=slug, defaults={"name": name, "kind": kind, "parent": orgs.get(parent)}
+        )
+    groups: dict[tuple[str, str], Group] = {}
+    for spec in AGREEMENTS:
+        agreement, _ = Agreement.objects.update_or_create(
+            slug=spec["slug"],
+            defaults={
+                "title": spec["title"],
+                "kind": spec["kind"],
+                "main_agreement": Agreement.objects.filter(slug=spec.get("main")).first(),
+                "start": spec["start"],
+                "end": spec["end"],
+                "overall_goal": spec.get("overall_goal", ""),
+            },
+        )
+        agreement.parties.set([orgs[s] for s in spec["parties"]])
+        for slug, name, kind in spec["groups"]:
+            groups[(spec["slug"], slug)], _ = Group.objects.update_or_create(
+                agreement=agreement, slug=slug, defaults={"name": name, "kind": kind}
+            )
+
+    logins = []
+    for username, first, last, org, role, title, memberships in USERS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "organisation": orgs[org],
+                "role": role,
+                "title": title,
+                "email": f"{username}@example.org",
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        for agreement_slug, group_slug, member_role in memberships:
+            Membership.objects.get_or_create(
+                group=groups[(agreement_slug, group_slug)],
+                person=user,
+                defaults={
+                    "organisation": orgs[org],
+                    "role": member_role,
+                    "start": dt.date(2020, 1, 1),
+                },
+            )
+        logins.append((username, f"{Role(role).label}, {orgs[org].name}"))
+
+    admin = User.objects.get(username="admin")
+    for file_name, decided_on in PLAN_FILES:
+        plan_file, lines = parse_plan_file(_plan_text(file_name))
+        if Plan.objects.filter(agreement__slug=plan_file.agreement, title=plan_file.title).exists():
+            continue
+        plan = plan_create_from_file(plan_file=plan_file, lines=lines)
+        plan_decide(plan=plan, by=admin, held_on=decided_on)
+        if file_name.startswith("lulea"):
+            _demo_follow_ups(plan)
+    return logins
+
+
+def _demo_follow_ups(plan: Plan) -> None:
+    author = User.objects.get(username="samordnare")
+    if FollowUp.objects.filter(commitment__section__plan=plan).exists():
+        return
+    for number, day, status, progress, comment in FOLLOW_UPS:
+        commitment = plan.sections.get(number=number).commitments.first()
+        follow_up = follow_up_create(
+            author=author,
+            commitment=commitment,
+            status=status,
+            progress=progress,
+            comment=comment,
+            period_date=day,
+        )
+        # Demo history reads as if reported at the time, not today.
+        FollowUp.objects.filter(pk=follow_up.pk).update(
+            reported_at=dt.datetime.combine(day, dt.time(10), tzinfo=dt.UTC)
+        )

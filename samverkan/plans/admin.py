@@ -1,0 +1,21 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from samverkan.plans.models import Agreement, Commitment, FollowUp, Goal, Plan, Section
+
+
+@admin.register(Agreement)
+class AgreementAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "start", "end"]
+    filter_horizontal = ["parties"]
+
+
+@admin.register(Plan)
+class PlanAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "agreement", "status", "period_start", "period_end"]
+
+
+admin.site.register(Section, SimpleHistoryAdmin)
+admin.site.register(Goal, SimpleHistoryAdmin)
+admin.site.register(Commitment, SimpleHistoryAdmin)
+admin.site.register(FollowUp, SimpleHistoryAdmin)

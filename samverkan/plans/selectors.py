@@ -1,0 +1,187 @@
+"""Reads of agreements and plans. Everything that may belong to another party is fetched
+through the `get_<thing>_for_user` / `<thing>_list_for_user` chokepoints below."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from samverkan.core.access import get_or_404, organisation_scope_ids
+from samverkan.core.models import User
+from samverkan.plans.models import Agreement, Commitment, FollowUp, FollowUpStatus, Goal, Plan, Section
+from samverkan.plans.rules import effective_status, is_due_soon
+
+# --- Chokepoints ----------------------------------------------------------------------------
+
+
+def agreement_list_for_user(user: User) -> QuerySet[Agreement]:
+    """Agreements the user's organisation (or an organisation above it) is party to."""
+    if user.is_authenticated and user.is_superuser:
+        return Agreement.objects.all()
+    return Agreement.objects.filter(parties__in=organisation_scope_ids(user)).distinct()
+
+
+def _visible_agreement_ids(user: User) -> QuerySet:
+    return agreement_list_for_user(user).values("pk")
+
+
+def plan_list_for_user(user: User) -> QuerySet[Plan]:
+    return Plan.objects.filter(agreement__in=_visible_agreement_ids(user))
+
+
+def commitment_list_for_user(user: User) -> QuerySet[Commitment]:
+    return Commitment.objects.filter(section__plan__agreement__in=_visible_agreement_ids(user))
+
+
+def goal_list_for_user(user: User) -> QuerySet[Goal]:
+    return Goal.objects.filter(section__plan__agreement__in=_visible_agreement_ids(user))
+
+
+def get_agreement_for_user(user: User, pk) -> Agreement:
+    return get_or_404(agreement_list_for_user(user), pk)
+
+
+def get_plan_for_user(user: User, pk) -> Plan:
+    return get_or_404(plan_list_for_user(user).select_related("agreement"), pk)
+
+
+def get_commitment_for_user(user: User, pk) -> Commitment:
+    return get_or_404(
+        commitment_list_for_user(user).select_related("section__plan__agreement"), pk
+    )
+
+
+def get_goal_for_user(user: User, pk) -> Goal:
+    return get_or_404(
+        goal_list_for_user(user).select_related("section__plan__agreement", "parent"), pk
+    )
+
+
+# --- The plan at a glance -----------------------------------------------------------------
+
+
+def _latest(target: str) -> QuerySet:
+    return FollowUp.objects.filter(**{target: OuterRef("pk")}).order_by(
+        "-period_end", "-reported_at", "-id"
+    )
+
+
+def with_latest_follow_up(queryset: QuerySet, target: str) -> QuerySet:
+    """Annotate each goal or commitment with its latest follow-up's status, period and date."""
+    latest = _latest(target)
+    return queryset.annotate(
+        latest_status=Subquery(latest.values("status")[:1]),
+        latest_period_end=Subquery(latest.values("period_end")[:1]),
+        latest_reported_at=Subquery(latest.values("reported_at")[:1]),
+    )
+
+
+@dataclass
+class Row:
+    """A goal or commitment as shown on the plan page."""
+
+    obj: Goal | Commitment
+    status: FollowUpStatus
+    overdue: bool
+    due_soon: bool
+
+
+@dataclass
+class SectionView:
+    section: Section
+    goals: list[Row] = field(default_factory=list)
+    commitments: list[Row] = field(default_factory=list)
+
+
+@dataclass
+class PlanOverview:
+    plan: Plan
+    sections: list[SectionView]
+    counts: dict[str, int]
+    filtered: bool
+
+
+@dataclass
+class PlanFilters:
+    organisation: int | None = None
+    group: int | None = None
+    status: str | None = None
+    section: int | None = None
+
+    @property
+    def active(self) -> bool:
+        return any(v is not None for v in (self.organisation, self.group, self.status, self.section))
+
+
+def _row(obj, today: dt.date, track: bool) -> Row:
+    status = effective_status(obj.latest_status, obj.due_date, today) if track else None
+    return Row(
+        obj=obj,
+        status=status,
+        overdue=bool(track and status == FollowUpStatus.DELAYED and obj.due_date and obj.due_date < today),
+        due_soon=bool(track and is_due_soon(status, obj.due_date, today, settings.SAMVERKAN_DUE_SOON_DAYS)),
+    )
+
+
+def plan_overview(plan: Plan, *, today: dt.date, filters: PlanFilters | None = None) -> PlanOverview:
+    """Every section with its goals and commitments, their owners and effective status.
+
+    A fixed number of queries whatever the plan's size. Statuses are tracked only for a
+    decided plan; a draft has no follow-up yet.
+    """
+    filters = filters or PlanFilters()
+    track = plan.status == Plan.Status.DECIDED
+    sections = list(plan.sections.all())
+    goals = with_latest_follow_up(Goal.objects.filter(section__plan=plan), "goal")
+    commitments = with_latest_follow_up(
+        Commitment.objects.filter(section__plan=plan), "commitment"
+    ).prefetch_related(
+        "responsible_organisations", "responsible_groups", "responsible_persons"
+    )
+    views = {s.pk: SectionView(section=s) for s in sections}
+    for goal in goals:
+        views[goal.section_id].goals.append(_row(goal, today, track))
+    for commitment in commitments:
+        views[commitment.section_id].commitments.append(_row(commitment, today, track))
+
+    counts = {s.value: 0 for s in FollowUpStatus}
+    counts["due_soon"] = 0
+    for view in views.values():
+        for row in view.goals + view.commitments:
+            if row.status:
+                counts[row.status.value] += 1
+            counts["due_soon"] += row.due_soon
+
+    if filters.active:
+        for view in views.values():
+            view.goals = [r for r in view.goals if _matches(r, view.section, filters)]
+            view.commitments = [r for r in view.commitments if _matches(r, view.section, filters)]
+        shown = [v for v in views.values() if v.goals or v.commitments]
+    else:
+        shown = list(views.values())
+    return PlanOverview(plan=plan, sections=shown, counts=counts, filtered=filters.active)
+
+
+def _matches(row: Row, section: Section, filters: PlanFilters) -> bool:
+    if filters.section and filters.section not in (section.pk, section.parent_id):
+        return False
+    if filters.status and row.status != filters.status:
+        return False
+    if filters.organisation or filters.group:
+        # Only commitments carry responsibility; goals drop out of a filter by owner.
+        if not isinstance(row.obj, Commitment):
+            return False
+        if filters.organisation and filters.organisation not in {
+            o.pk for o in row.obj.responsible_organisations.all()
+        }:
+            return False
+        if filters.group and filters.group not in {g.pk for g in row.obj.responsible_groups.all()}:
+            return False
+    return True
+
+
+def current_plan(agreement: Agreement) -> Plan | None:
+    """The decided plan if there is one, else the newest draft."""
+    plans = agreement.plans.order_by("-period_start", "-pk")
+    return plans.filter(status=Plan.Status.DECIDED).first() or plans.first()

@@ -1,0 +1,367 @@
+"""Every write to plans, and every rule that spans more than one model."""
+
+import datetime as dt
+import re
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from samverkan.core.access import can_decide_plans, can_edit_plans
+from samverkan.core.models import User
+from samverkan.organisations.models import Decision, Group, Meeting, Organisation
+from samverkan.plans.models import (
+    Agreement,
+    Commitment,
+    FollowUp,
+    FollowUpStatus,
+    Goal,
+    Plan,
+    Section,
+)
+from samverkan.plans.periods import period_bounds
+from samverkan.plans.planfile import PlanFile, PlanFileInvalid, PlanFileProblem, line_for
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+# --- Plan files ---------------------------------------------------------------------------
+
+
+def plan_create_from_file(*, plan_file: PlanFile, lines: dict, replace: bool = False) -> Plan:
+    """Write a validated plan file as a new draft plan, all or nothing.
+
+    Names (agreement, organisations, groups, persons) are resolved first and every unknown
+    one is reported with its line; nothing is written unless all resolve.
+    """
+    problems: list[PlanFileProblem] = []
+    agreement = Agreement.objects.filter(slug=plan_file.agreement).first()
+    if agreement is None:
+        problems.append(
+            PlanFileProblem(
+                line_for(lines, ("agreement",)),
+                "agreement",
+                f"okänd överenskommelse {plan_file.agreement!r}",
+            )
+        )
+        raise PlanFileInvalid(problems)
+
+    organisations = {o.slug: o for o in Organisation.objects.all()}
+    groups = {g.slug: g for g in Group.objects.filter(agreement=agreement)}
+    persons = {u.username: u for u in User.objects.filter(is_active=True)}
+    lookups = [
+        ("organisations", organisations, "okänd organisation"),
+        ("groups", groups, "okänd grupp i överenskommelsen"),
+        ("persons", persons, "okänd användare"),
+    ]
+    for s, section in enumerate(plan_file.sections):
+        for c, commitment in enumerate(section.commitments):
+            for key, known, message in lookups:
+                for i, name in enumerate(getattr(commitment.responsible, key)):
+                    if name not in known:
+                        path = ("sections", s, "commitments", c, "responsible", key, i)
+                        problems.append(
+                            PlanFileProblem(
+                                line_for(lines, path),
+                                ".".join(map(str, path)),
+                                f"{message} {name!r}",
+                            )
+                        )
+    existing = Plan.objects.filter(agreement=agreement, title=plan_file.title).first()
+    if existing is not None and not replace:
+        problems.append(
+            PlanFileProblem(
+                line_for(lines, ("title",)),
+                "title",
+                f"det finns redan en plan med rubriken {plan_file.title!r} i överenskommelsen",
+            )
+        )
+    if existing is not None and replace and existing.status != Plan.Status.DRAFT:
+        problems.append(
+            PlanFileProblem(
+                line_for(lines, ("title",)),
+                "title",
+                "bara ett utkast kan ersättas; planen är redan fastställd",
+            )
+        )
+    if problems:
+        raise PlanFileInvalid(problems)
+
+    with transaction.atomic():
+        if existing is not None:
+            existing.delete()
+        plan = Plan.objects.create(
+            agreement=agreement,
+            title=plan_file.title,
+            period_start=plan_file.period_start,
+            period_end=plan_file.period_end,
+            follow_up_period=plan_file.follow_up_period,
+            purpose=plan_file.purpose,
+            overall_goal=plan_file.overall_goal,
+        )
+        by_number: dict[str, Section] = {}
+        for position, section_in in enumerate(plan_file.sections):
+            section = Section.objects.create(
+                plan=plan,
+                parent=by_number.get(section_in.number.rpartition(".")[0]),
+                number=section_in.number,
+                position=position,
+                title=section_in.title,
+                kind=section_in.kind,
+                description=section_in.description,
+                problem_description=section_in.problem_description,
+            )
+            by_number[section.number] = section
+            goal_position = 0
+            for goal_in in section_in.goals:
+                goal = Goal.objects.create(
+                    section=section,
+                    number=goal_in.number,
+                    position=goal_position,
+                    text=goal_in.text,
+                    due_date=goal_in.due,
+                    continuous=goal_in.continuous,
+                    schedule_text=goal_in.schedule,
+                )
+                goal_position += 1
+                for sub_in in goal_in.subgoals:
+                    Goal.objects.create(
+                        section=section,
+                        parent=goal,
+                        number=sub_in.number,
+                        position=goal_position,
+                        text=sub_in.text,
+                        due_date=sub_in.due,
+                        continuous=sub_in.continuous,
+                        schedule_text=sub_in.schedule,
+                    )
+                    goal_position += 1
+            for position_c, commitment_in in enumerate(section_in.commitments):
+                commitment = Commitment.objects.create(
+                    section=section,
+                    position=position_c,
+                    text=commitment_in.text,
+                    responsibility_text=commitment_in.responsible.text,
+                    due_date=commitment_in.due,
+                    continuous=commitment_in.continuous,
+                    schedule_text=commitment_in.schedule,
+                )
+                responsible = commitment_in.responsible
+                commitment.responsible_organisations.set(
+                    [organisations[n] for n in responsible.organisations]
+                )
+                commitment.responsible_groups.set([groups[n] for n in responsible.groups])
+                commitment.responsible_persons.set([persons[n] for n in responsible.persons])
+    return plan
+
+
+# --- Follow-up ----------------------------------------------------------------------------
+
+
+def follow_up_create(
+    *,
+    author: User,
+    status: str,
+    commitment: Commitment | None = None,
+    goal: Goal | None = None,
+    period_date: dt.date | None = None,
+    progress: int | None = None,
+    comment: str = "",
+) -> FollowUp:
+    """Report the status of a commitment or a goal for the period that contains period_date
+    (today by default), in the plan's follow-up rhythm."""
+    _require(can_edit_plans(author), "Du har inte behörighet att rapportera uppföljning.")
+    if (commitment is None) == (goal is None):
+        raise ValueError("En uppföljning gäller ett åtagande eller ett mål.")
+    plan = (commitment or goal).section.plan
+    if plan.status != Plan.Status.DECIDED:
+        raise ValidationError("Bara en fastställd plan följs upp.")
+    if status not in FollowUpStatus.values:
+        raise ValidationError({"status": "Okänd status."})
+    if progress is not None and not 0 <= progress <= 100:
+        raise ValidationError({"progress": "Ange en andel mellan 0 och 100 procent."})
+    start, end = period_bounds(plan.follow_up_period, period_date or timezone.localdate())
+    return FollowUp.objects.create(
+        commitment=commitment,
+        goal=goal,
+        period_kind=plan.follow_up_period,
+        period_start=start,
+        period_end=end,
+        status=status,
+        progress=progress,
+        comment=comment,
+        author=author,
+    )
+
+
+# --- Editing ------------------------------------------------------------------------------
+
+COMMITMENT_FIELDS = {"text", "responsibility_text", "due_date", "continuous", "schedule_text"}
+
+
+def commitment_update(*, commitment: Commitment, by: User, **fields) -> Commitment:
+    """Change a commitment's text, responsibility or schedule. Recorded in its history."""
+    _require(can_edit_plans(by), "Du har inte behörighet att ändra planen.")
+    if commitment.section.plan.status == Plan.Status.ARCHIVED:
+        raise ValidationError("En arkiverad plan kan inte ändras.")
+    organisations = fields.pop("responsible_organisations", None)
+    groups = fields.pop("responsible_groups", None)
+    persons = fields.pop("responsible_persons", None)
+    unknown = set(fields) - COMMITMENT_FIELDS
+    if unknown:
+        raise ValueError(f"Okända fält: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(commitment, name, value)
+    if commitment.continuous:
+        commitment.due_date = None
+    with transaction.atomic():
+        commitment.save()
+        if organisations is not None:
+            commitment.responsible_organisations.set(organisations)
+        if groups is not None:
+            commitment.responsible_groups.set(groups)
+        if persons is not None:
+            commitment.responsible_persons.set(persons)
+    return commitment
+
+
+def goal_update(*, goal: Goal, by: User, **fields) -> Goal:
+    _require(can_edit_plans(by), "Du har inte behörighet att ändra planen.")
+    if goal.section.plan.status == Plan.Status.ARCHIVED:
+        raise ValidationError("En arkiverad plan kan inte ändras.")
+    unknown = set(fields) - {"text", "due_date", "continuous", "schedule_text"}
+    if unknown:
+        raise ValueError(f"Okända fält: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(goal, name, value)
+    if goal.continuous:
+        goal.due_date = None
+    goal.save()
+    return goal
+
+
+# --- Decision and yearly revision ---------------------------------------------------------
+
+
+def plan_decide(*, plan: Plan, by: User, held_on: dt.date, decision_text: str = "") -> Plan:
+    """Adopt a draft at a meeting of the agreement's styrgrupp; the plan it revises is archived."""
+    _require(can_decide_plans(by), "Bara styrgruppen fastställer planer.")
+    if plan.status != Plan.Status.DRAFT:
+        raise ValidationError("Planen är redan fastställd eller arkiverad.")
+    steering = Group.objects.filter(agreement=plan.agreement, kind=Group.Kind.STEERING).first()
+    if steering is None:
+        raise ValidationError("Överenskommelsen har ingen styrgrupp som kan fastställa planen.")
+    with transaction.atomic():
+        meeting, _ = Meeting.objects.get_or_create(
+            group=steering, held_on=held_on, defaults={"title": "Styrgruppsmöte"}
+        )
+        number = (meeting.decisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+        decision = Decision.objects.create(
+            meeting=meeting,
+            number=number,
+            text=decision_text or f"Styrgruppen fastställer {plan.title}.",
+        )
+        plan.status = Plan.Status.DECIDED
+        plan.decision = decision
+        plan.save()
+        if plan.previous_id and plan.previous.status == Plan.Status.DECIDED:
+            plan.previous.status = Plan.Status.ARCHIVED
+            plan.previous.save()
+    return plan
+
+
+_YEAR = re.compile(r"\b(19|20)\d\d\b")
+
+
+def _next_year_text(text: str) -> str:
+    return _YEAR.sub(lambda m: str(int(m.group(0)) + 1), text)
+
+
+def _next_year(day: dt.date | None) -> dt.date | None:
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+def plan_revise(*, plan: Plan, by: User) -> Plan:
+    """Ny årsversion: a draft for the next year that copies sections, goals and commitments.
+
+    The plan is revised every year, so the draft covers the same span one year later; years
+    in the title, dates and schedule wording move one year on. Each copied commitment keeps a
+    link to the one it was copied from, so its earlier follow-ups stay one click away.
+    """
+    _require(can_edit_plans(by), "Du har inte behörighet att revidera planen.")
+    if Plan.objects.filter(previous=plan).exists():
+        raise ValidationError("Planen har redan en ny årsversion.")
+    sections = list(plan.sections.all())
+    goals = list(
+        Goal.objects.filter(section__plan=plan).order_by(
+            F("parent_id").asc(nulls_first=True), "position"
+        )
+    )
+    commitments = list(
+        Commitment.objects.filter(section__plan=plan).prefetch_related(
+            "responsible_organisations", "responsible_groups", "responsible_persons"
+        )
+    )
+    title = _next_year_text(plan.title)
+    if title == plan.title:
+        title = f"{plan.title} (revision {plan.period_start.year + 1})"
+    with transaction.atomic():
+        draft = Plan.objects.create(
+            agreement=plan.agreement,
+            title=title,
+            period_start=_next_year(plan.period_start),
+            period_end=_next_year(plan.period_end),
+            classification=plan.classification,
+            follow_up_period=plan.follow_up_period,
+            purpose=plan.purpose,
+            overall_goal=plan.overall_goal,
+            previous=plan,
+        )
+        new_sections: dict[int, Section] = {}
+        for section in sections:  # ordered by position, so parents come first
+            new_sections[section.pk] = Section.objects.create(
+                plan=draft,
+                parent=new_sections.get(section.parent_id),
+                number=section.number,
+                position=section.position,
+                title=section.title,
+                kind=section.kind,
+                description=section.description,
+                problem_description=section.problem_description,
+            )
+        new_goals: dict[int, Goal] = {}
+        for goal in goals:  # top-level goals (parent NULL) first
+            new_goals[goal.pk] = Goal.objects.create(
+                section=new_sections[goal.section_id],
+                parent=new_goals.get(goal.parent_id),
+                number=goal.number,
+                position=goal.position,
+                text=goal.text,
+                due_date=_next_year(goal.due_date),
+                continuous=goal.continuous,
+                schedule_text=_next_year_text(goal.schedule_text),
+            )
+        for commitment in commitments:
+            copy = Commitment.objects.create(
+                section=new_sections[commitment.section_id],
+                position=commitment.position,
+                text=commitment.text,
+                responsibility_text=commitment.responsibility_text,
+                due_date=_next_year(commitment.due_date),
+                continuous=commitment.continuous,
+                schedule_text=_next_year_text(commitment.schedule_text),
+                copied_from=commitment,
+            )
+            copy.responsible_organisations.set(commitment.responsible_organisations.all())
+            copy.responsible_groups.set(commitment.responsible_groups.all())
+            copy.responsible_persons.set(commitment.responsible_persons.all())
+    return draft
