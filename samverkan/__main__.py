@@ -13,9 +13,13 @@ def main() -> None:
         # The demo runs without configuration: settings then make up and keep a secret key
         # in the data directory instead of refusing to start.
         os.environ.setdefault("SAMVERKAN_DEMO", "1")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(sys.argv)
+    try:
+        execute_from_command_line(sys.argv)
+    except ImproperlyConfigured as exc:
+        sys.exit(f"samverkan: {exc}")
 
 
 if __name__ == "__main__":

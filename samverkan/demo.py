@@ -79,22 +79,67 @@ AGREEMENTS = [
 USERS = [
     # username, first, last, organisation, role, title, groups as (agreement, group, role)
     ("admin", "Alva", "Admin", "kommunstaben", Role.ADMIN, "Systemförvaltare", []),
-    ("styrgrupp", "Stig", "Styrsson", "lpo-lulea-boden", Role.STEERING, "Lokalpolisområdeschef",
-     [("lulea-polisen-2020-2023", "styrgrupp", "ordforande")]),
-    ("samordnare", "Sara", "Samordnare", "kommunstaben", Role.COORDINATOR,
-     "Brottsförebyggande samordnare",
-     [("lulea-polisen-2020-2023", "beredningsgrupp", "sammankallande"),
-      ("lulea-polisen-2020-2023", "est-grupp", "sammankallande")]),
-    ("kommunpolis", "Kim", "Polis", "lpo-lulea-boden", Role.COORDINATOR, "Kommunpolis",
-     [("lulea-polisen-2020-2023", "beredningsgrupp", "ledamot"),
-      ("lulea-polisen-2020-2023", "est-grupp", "ledamot"),
-      ("boden-polisen-2020-2023", "styrgrupp", "ledamot")]),
-    ("rapportor", "Rut", "Rapportör", "lulebo", Role.REPORTER, "Bovärd",
-     [("lulea-polisen-2020-2023", "est-grupp", "ledamot")]),
-    ("lasare", "Leo", "Läsare", "socialforvaltningen", Role.READER, "Enhetschef",
-     [("lulea-polisen-2020-2023", "arbetsgrupp-andts", "ledamot")]),
-    ("boden", "Bo", "Bodensson", "boden-kommun", Role.COORDINATOR, "Trygghetssamordnare",
-     [("boden-polisen-2020-2023", "styrgrupp", "sekreterare")]),
+    (
+        "styrgrupp",
+        "Stig",
+        "Styrsson",
+        "lpo-lulea-boden",
+        Role.STEERING,
+        "Lokalpolisområdeschef",
+        [("lulea-polisen-2020-2023", "styrgrupp", "ordforande")],
+    ),
+    (
+        "samordnare",
+        "Sara",
+        "Samordnare",
+        "kommunstaben",
+        Role.COORDINATOR,
+        "Brottsförebyggande samordnare",
+        [
+            ("lulea-polisen-2020-2023", "beredningsgrupp", "sammankallande"),
+            ("lulea-polisen-2020-2023", "est-grupp", "sammankallande"),
+        ],
+    ),
+    (
+        "kommunpolis",
+        "Kim",
+        "Polis",
+        "lpo-lulea-boden",
+        Role.COORDINATOR,
+        "Kommunpolis",
+        [
+            ("lulea-polisen-2020-2023", "beredningsgrupp", "ledamot"),
+            ("lulea-polisen-2020-2023", "est-grupp", "ledamot"),
+            ("boden-polisen-2020-2023", "styrgrupp", "ledamot"),
+        ],
+    ),
+    (
+        "rapportor",
+        "Rut",
+        "Rapportör",
+        "lulebo",
+        Role.REPORTER,
+        "Bovärd",
+        [("lulea-polisen-2020-2023", "est-grupp", "ledamot")],
+    ),
+    (
+        "lasare",
+        "Leo",
+        "Läsare",
+        "socialforvaltningen",
+        Role.READER,
+        "Enhetschef",
+        [("lulea-polisen-2020-2023", "arbetsgrupp-andts", "ledamot")],
+    ),
+    (
+        "boden",
+        "Bo",
+        "Bodensson",
+        "boden-kommun",
+        Role.COORDINATOR,
+        "Trygghetssamordnare",
+        [("boden-polisen-2020-2023", "styrgrupp", "sekreterare")],
+    ),
 ]
 
 PLAN_FILES = [
@@ -108,7 +153,13 @@ FOLLOW_UPS = [
     ("1", dt.date(2020, 10, 20), "klar", 100, "Strukturen kommunicerad på intranäten."),
     ("2", dt.date(2020, 12, 10), "pagar", 40, "Grunddata fastställd; EST startar i februari."),
     ("3", dt.date(2020, 12, 10), "pagar", 60, "Rutin för koppling till budgetprocessen på remiss."),
-    ("6.1", dt.date(2020, 12, 10), "klar", 100, "Lägesbild och orsaksanalys våld i offentlig miljö."),
+    (
+        "6.1",
+        dt.date(2020, 12, 10),
+        "klar",
+        100,
+        "Lägesbild och orsaksanalys våld i offentlig miljö.",
+    ),
 ]
 
 

@@ -67,9 +67,10 @@ def _secret_key() -> str:
         return key
     if DEBUG or TESTING:
         return "insecure-development-key"
-    if DEMO:
-        # The demo keeps one key in its data directory so sessions survive a restart.
-        path = DATA_DIR / "secret_key"
+    path = DATA_DIR / "secret_key"
+    if DEMO or path.exists():
+        # The demo keeps one key in its data directory so sessions survive a restart, and
+        # other commands run against a demo data directory (import-plan …) reuse it.
         if not path.exists():
             DATA_DIR.mkdir(parents=True, exist_ok=True)
             path.write_text(secrets.token_urlsafe(50))

@@ -1,4 +1,31 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
-urlpatterns = [path("admin/", admin.site.urls)]
+from samverkan.api import api
+from samverkan.organisations import views as organisation_views
+from samverkan.plans import views as plan_views
+
+urlpatterns = [
+    path("", plan_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("overenskommelser/", plan_views.agreement_list, name="agreement_list"),
+    path("overenskommelser/<int:pk>/", plan_views.agreement_detail, name="agreement_detail"),
+    path("planer/<int:pk>/", plan_views.plan_detail, name="plan_detail"),
+    path("planer/<int:pk>/ny-arsversion/", plan_views.plan_revise, name="plan_revise"),
+    path("planer/<int:pk>/faststall/", plan_views.plan_decide, name="plan_decide"),
+    path("planer/<int:pk>/planfil/", plan_views.plan_export, name="plan_export"),
+    path("mal/<int:pk>/", plan_views.goal_detail, name="goal_detail"),
+    path("mal/<int:pk>/andra/", plan_views.goal_edit, name="goal_edit"),
+    path("ataganden/<int:pk>/", plan_views.commitment_detail, name="commitment_detail"),
+    path("ataganden/<int:pk>/andra/", plan_views.commitment_edit, name="commitment_edit"),
+    path("organisationer/", organisation_views.organisation_list, name="organisation_list"),
+    path(
+        "organisationer/<int:pk>/",
+        organisation_views.organisation_detail,
+        name="organisation_detail",
+    ),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -2,9 +2,9 @@
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from samverkan.core.access import get_or_404
 from samverkan.core.models import User
 from samverkan.organisations.models import Group, Membership, Organisation
-from samverkan.core.access import get_or_404
 from samverkan.plans.selectors import agreement_list_for_user
 
 

@@ -22,7 +22,9 @@ class Agreement(models.Model):
 
     slug = models.SlugField(_("kortnamn"), max_length=80, unique=True)
     title = models.CharField(_("rubrik"), max_length=300)
-    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices, default=Kind.COLLABORATION)
+    kind = models.CharField(
+        _("typ"), max_length=20, choices=Kind.choices, default=Kind.COLLABORATION
+    )
     main_agreement = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -75,9 +77,14 @@ class Plan(models.Model):
     title = models.CharField(_("rubrik"), max_length=300)
     period_start = models.DateField(_("period från"))
     period_end = models.DateField(_("period till"))
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
     classification = models.CharField(
-        _("klassning"), max_length=20, choices=Classification.choices, default=Classification.INTERNAL
+        _("klassning"),
+        max_length=20,
+        choices=Classification.choices,
+        default=Classification.INTERNAL,
     )
     follow_up_period = models.CharField(
         _("uppföljningsperiod"), max_length=10, choices=FollowUpPeriod.choices
@@ -221,7 +228,10 @@ class Commitment(Scheduled):
         verbose_name=_("ansvariga organisationer"),
     )
     responsible_groups = models.ManyToManyField(
-        "organisations.Group", blank=True, related_name="commitments", verbose_name=_("ansvariga grupper")
+        "organisations.Group",
+        blank=True,
+        related_name="commitments",
+        verbose_name=_("ansvariga grupper"),
     )
     responsible_persons = models.ManyToManyField(
         settings.AUTH_USER_MODEL,

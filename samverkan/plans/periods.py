@@ -24,7 +24,7 @@ def period_bounds(kind: str, day: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def period_label(kind: str, start: dt.date) -> str:
-    """"2020 T2", "2021 K4", "2020 H1" or "2020"."""
+    """ "2020 T2", "2021 K4", "2020 H1" or "2020"."""
     if kind == "ar":
         return str(start.year)
     index = (start.month - 1) // MONTHS_PER_PERIOD[kind] + 1

@@ -25,7 +25,9 @@ class PlanFileProblem:
 
     def __str__(self) -> str:
         where = f"rad {self.line}" if self.line else "filen"
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
 
 
 class PlanFileInvalid(Exception):
@@ -141,7 +143,11 @@ def _compose(text: str) -> tuple[Any, dict[Path, int]]:
                 key = str(key_node.value)
                 if key in result:
                     raise PlanFileInvalid(
-                        [PlanFileProblem(key_node.start_mark.line + 1, key, "fältet står två gånger")]
+                        [
+                            PlanFileProblem(
+                                key_node.start_mark.line + 1, key, "fältet står två gånger"
+                            )
+                        ]
                     )
                 result[key] = build(value_node, (*path, key))
                 lines[(*path, key)] = key_node.start_mark.line + 1
@@ -300,7 +306,11 @@ def plan_to_data(plan) -> dict:
         data["overall_goal"] = _multiline(plan.overall_goal)
     data["sections"] = []
     for section in sections:
-        entry: dict[str, Any] = {"number": section.number, "title": section.title, "kind": section.kind}
+        entry: dict[str, Any] = {
+            "number": section.number,
+            "title": section.title,
+            "kind": section.kind,
+        }
         if section.description:
             entry["description"] = _multiline(section.description)
         if section.problem_description:

@@ -9,7 +9,15 @@ from django.db.models import OuterRef, QuerySet, Subquery
 
 from samverkan.core.access import get_or_404, organisation_scope_ids
 from samverkan.core.models import User
-from samverkan.plans.models import Agreement, Commitment, FollowUp, FollowUpStatus, Goal, Plan, Section
+from samverkan.plans.models import (
+    Agreement,
+    Commitment,
+    FollowUp,
+    FollowUpStatus,
+    Goal,
+    Plan,
+    Section,
+)
 from samverkan.plans.rules import effective_status, is_due_soon
 
 # --- Chokepoints ----------------------------------------------------------------------------
@@ -47,9 +55,7 @@ def get_plan_for_user(user: User, pk) -> Plan:
 
 
 def get_commitment_for_user(user: User, pk) -> Commitment:
-    return get_or_404(
-        commitment_list_for_user(user).select_related("section__plan__agreement"), pk
-    )
+    return get_or_404(commitment_list_for_user(user).select_related("section__plan__agreement"), pk)
 
 
 def get_goal_for_user(user: User, pk) -> Goal:
@@ -111,7 +117,9 @@ class PlanFilters:
 
     @property
     def active(self) -> bool:
-        return any(v is not None for v in (self.organisation, self.group, self.status, self.section))
+        return any(
+            v is not None for v in (self.organisation, self.group, self.status, self.section)
+        )
 
 
 def _row(obj, today: dt.date, track: bool) -> Row:
@@ -119,12 +127,28 @@ def _row(obj, today: dt.date, track: bool) -> Row:
     return Row(
         obj=obj,
         status=status,
-        overdue=bool(track and status == FollowUpStatus.DELAYED and obj.due_date and obj.due_date < today),
-        due_soon=bool(track and is_due_soon(status, obj.due_date, today, settings.SAMVERKAN_DUE_SOON_DAYS)),
+        overdue=bool(
+            track and status == FollowUpStatus.DELAYED and obj.due_date and obj.due_date < today
+        ),
+        due_soon=bool(
+            track and is_due_soon(status, obj.due_date, today, settings.SAMVERKAN_DUE_SOON_DAYS)
+        ),
     )
 
 
-def plan_overview(plan: Plan, *, today: dt.date, filters: PlanFilters | None = None) -> PlanOverview:
+def target_row(obj: Goal | Commitment, *, today: dt.date) -> Row:
+    """The effective status of one goal or commitment, as the plan page would show it."""
+    obj.latest_status = (
+        obj.follow_ups.order_by("-period_end", "-reported_at", "-id")
+        .values_list("status", flat=True)
+        .first()
+    )
+    return _row(obj, today, track=obj.section.plan.status == Plan.Status.DECIDED)
+
+
+def plan_overview(
+    plan: Plan, *, today: dt.date, filters: PlanFilters | None = None
+) -> PlanOverview:
     """Every section with its goals and commitments, their owners and effective status.
 
     A fixed number of queries whatever the plan's size. Statuses are tracked only for a
@@ -136,9 +160,7 @@ def plan_overview(plan: Plan, *, today: dt.date, filters: PlanFilters | None = N
     goals = with_latest_follow_up(Goal.objects.filter(section__plan=plan), "goal")
     commitments = with_latest_follow_up(
         Commitment.objects.filter(section__plan=plan), "commitment"
-    ).prefetch_related(
-        "responsible_organisations", "responsible_groups", "responsible_persons"
-    )
+    ).prefetch_related("responsible_organisations", "responsible_groups", "responsible_persons")
     views = {s.pk: SectionView(section=s) for s in sections}
     for goal in goals:
         views[goal.section_id].goals.append(_row(goal, today, track))

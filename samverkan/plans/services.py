@@ -259,7 +259,9 @@ def plan_decide(*, plan: Plan, by: User, held_on: dt.date, decision_text: str = 
         meeting, _ = Meeting.objects.get_or_create(
             group=steering, held_on=held_on, defaults={"title": "Styrgruppsmöte"}
         )
-        number = (meeting.decisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+        number = (
+            meeting.decisions.order_by("-number").values_list("number", flat=True).first() or 0
+        ) + 1
         decision = Decision.objects.create(
             meeting=meeting,
             number=number,

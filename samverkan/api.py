@@ -1,0 +1,40 @@
+"""The HTTP API: /api/, OpenAPI at /api/openapi.json, docs at /api/docs.
+
+Each app mounts its own router. Errors are Swedish and never show a stack trace.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from ninja import NinjaAPI
+
+from samverkan.core.auth import api_auth
+from samverkan.plans.api import router as plans_router
+
+api = NinjaAPI(
+    title="Samverkan API",
+    version="1",
+    description="Verksamhetsplaner, åtaganden och uppföljning. Autentisera med "
+    "`Authorization: Bearer <nyckel>` (skapas med `samverkan create-token ANVÄNDARE`).",
+    auth=api_auth,
+    urls_namespace="api",
+)
+api.add_router("/", plans_router)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc):
+    return api.create_response(
+        request, {"detail": str(exc) or "Din roll får inte göra detta."}, status=403
+    )
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc):
+    if hasattr(exc, "message_dict"):
+        detail = [
+            {"loc": ["body", field], "msg": message}
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    else:
+        detail = [{"loc": ["body"], "msg": message} for message in exc.messages]
+    return api.create_response(request, {"detail": detail}, status=422)

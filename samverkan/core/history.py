@@ -1,0 +1,44 @@
+"""Readable change history from django-simple-history records."""
+
+from dataclasses import dataclass
+
+CHANGE_LABELS = {"+": "Skapad", "~": "Ändrad", "-": "Borttagen"}
+
+
+@dataclass
+class HistoryEntry:
+    when: object
+    who: str
+    action: str
+    changes: list[tuple[str, str, str]]
+
+
+def _short(value) -> str:
+    text = "–" if value in (None, "") else str(value)
+    return text if len(text) <= 120 else text[:117] + "…"
+
+
+def history_entries(obj, limit: int = 50) -> list[HistoryEntry]:
+    """Newest first: who changed which field of `obj` from what to what."""
+    records = list(
+        obj.history.select_related("history_user").order_by("-history_date")[: limit + 1]
+    )
+    entries = []
+    for newer, older in zip(records, records[1:] + [None], strict=False):
+        if len(entries) == limit:
+            break
+        changes = []
+        if older is not None and newer.history_type == "~":
+            delta = newer.diff_against(older)
+            for change in delta.changes:
+                field = obj._meta.get_field(change.field)
+                changes.append((str(field.verbose_name), _short(change.old), _short(change.new)))
+        entries.append(
+            HistoryEntry(
+                when=newer.history_date,
+                who=str(newer.history_user) if newer.history_user else "system",
+                action=CHANGE_LABELS.get(newer.history_type, newer.history_type),
+                changes=changes,
+            )
+        )
+    return entries

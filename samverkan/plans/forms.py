@@ -1,0 +1,96 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.organisations.models import Group, Organisation
+from samverkan.plans.models import Commitment, FollowUpStatus, Goal
+
+
+class FollowUpForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=FollowUpStatus.choices)
+    progress = forms.IntegerField(
+        label=_("Andel genomfört (%)"), min_value=0, max_value=100, required=False
+    )
+    comment = forms.CharField(label=_("Kommentar"), widget=forms.Textarea, required=False)
+    period_date = forms.DateField(
+        label=_("Gäller perioden som innehåller datumet"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Lämna dagens datum för innevarande period."),
+    )
+
+
+class ScheduleMixin:
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("continuous") and cleaned.get("due_date"):
+            self.add_error("due_date", _("Ett löpande åtagande har inget slutdatum."))
+        return cleaned
+
+
+class CommitmentForm(ScheduleMixin, forms.ModelForm):
+    class Meta:
+        model = Commitment
+        fields = [
+            "text",
+            "responsible_organisations",
+            "responsible_groups",
+            "responsible_persons",
+            "responsibility_text",
+            "due_date",
+            "continuous",
+            "schedule_text",
+        ]
+        widgets = {
+            "due_date": forms.DateInput(attrs={"type": "date"}),
+            "responsibility_text": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, organisations, groups, persons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_organisations"].queryset = organisations
+        self.fields["responsible_groups"].queryset = groups
+        self.fields["responsible_persons"].queryset = persons
+
+
+class GoalForm(ScheduleMixin, forms.ModelForm):
+    class Meta:
+        model = Goal
+        fields = ["text", "due_date", "continuous", "schedule_text"]
+        widgets = {"due_date": forms.DateInput(attrs={"type": "date"})}
+
+
+class PlanDecideForm(forms.Form):
+    held_on = forms.DateField(
+        label=_("Styrgruppens mötesdatum"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    decision_text = forms.CharField(label=_("Beslutstext"), required=False)
+
+
+class PlanFilterForm(forms.Form):
+    """Filters on the plan page; every field is optional and unknown values are ignored."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Ansvarig organisation"), queryset=Organisation.objects.none(), required=False
+    )
+    group = forms.ModelChoiceField(
+        label=_("Ansvarig grupp"), queryset=Group.objects.none(), required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", "Alla")] + FollowUpStatus.choices, required=False
+    )
+    section = forms.TypedChoiceField(
+        label=_("Avsnitt"), coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args, plan, organisations, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].empty_label = _("Alla")
+        self.fields["group"].queryset = groups
+        self.fields["group"].empty_label = _("Alla")
+        self.fields["section"].choices = [("", _("Alla"))] + [
+            (s.pk, f"{s.number}. {s.title}") for s in plan.sections.all()
+        ]
