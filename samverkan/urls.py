@@ -26,6 +26,7 @@ urlpatterns = [
         organisation_views.organisation_detail,
         name="organisation_detail",
     ),
+    path("grupper/<int:pk>/", organisation_views.group_detail, name="group_detail"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

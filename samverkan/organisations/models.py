@@ -75,6 +75,9 @@ class Group(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("group_detail", args=[self.pk])
+
 
 class Membership(models.Model):
     """Who sits in which group, for which organisation, in which role, and when."""

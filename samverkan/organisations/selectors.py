@@ -53,3 +53,18 @@ def groups_with_members(user: User, agreement) -> list[Group]:
             )
         )
     )
+
+
+def get_group_for_user(user: User, pk) -> Group:
+    return get_or_404(group_list_for_user(user).select_related("agreement"), pk)
+
+
+def group_meetings(group: Group) -> list:
+    """Meetings of the group, newest first, with their decisions and any plan they adopted."""
+    from samverkan.organisations.models import Decision, Meeting
+
+    return list(
+        Meeting.objects.filter(group=group).prefetch_related(
+            Prefetch("decisions", queryset=Decision.objects.select_related("adopted_plan"))
+        )
+    )

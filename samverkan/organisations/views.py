@@ -1,8 +1,11 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from samverkan.organisations.models import Membership
 from samverkan.organisations.selectors import (
+    get_group_for_user,
     get_organisation_for_user,
+    group_meetings,
     organisation_list_for_user,
     organisation_memberships,
 )
@@ -23,3 +26,16 @@ def organisation_detail(request, pk):
         "memberships": organisation_memberships(organisation, request.user),
     }
     return render(request, "organisations/organisation_detail.html", context)
+
+
+@login_required
+def group_detail(request, pk):
+    group = get_group_for_user(request.user, pk)
+    context = {
+        "group": group,
+        "memberships": Membership.objects.filter(group=group).select_related(
+            "person", "organisation"
+        ),
+        "meetings": group_meetings(group),
+    }
+    return render(request, "organisations/group_detail.html", context)

@@ -90,6 +90,7 @@ def _plan_page(request, agreement, plan):
             can_edit=can_edit_plans(request.user),
             can_decide=can_decide_plans(request.user),
             decide_form=PlanDecideForm(),
+            groups=groups,
         )
     template = "plans/_plan_body.html" if request.htmx else "plans/plan_detail.html"
     return render(request, template, context)
