@@ -18,6 +18,14 @@ def _short(value) -> str:
     return text if len(text) <= 120 else text[:117] + "…"
 
 
+def _m2m_names(field, rows) -> str:
+    """simple_history gives m2m values as through-table rows; show the related names."""
+    key = field.m2m_reverse_field_name()
+    ids = [row[key] for row in rows or []]
+    by_pk = {o.pk: str(o) for o in field.related_model.objects.filter(pk__in=ids)}
+    return ", ".join(by_pk[i] for i in ids if i in by_pk) or "–"
+
+
 def history_entries(obj, limit: int = 50) -> list[HistoryEntry]:
     """Newest first: who changed which field of `obj` from what to what."""
     records = list(
@@ -32,7 +40,11 @@ def history_entries(obj, limit: int = 50) -> list[HistoryEntry]:
             delta = newer.diff_against(older)
             for change in delta.changes:
                 field = obj._meta.get_field(change.field)
-                changes.append((str(field.verbose_name), _short(change.old), _short(change.new)))
+                if field.many_to_many:
+                    old, new = _m2m_names(field, change.old), _m2m_names(field, change.new)
+                else:
+                    old, new = _short(change.old), _short(change.new)
+                changes.append((str(field.verbose_name), old, new))
         entries.append(
             HistoryEntry(
                 when=newer.history_date,

@@ -11,7 +11,9 @@ class FollowUpForm(forms.Form):
     progress = forms.IntegerField(
         label=_("Andel genomfört (%)"), min_value=0, max_value=100, required=False
     )
-    comment = forms.CharField(label=_("Kommentar"), widget=forms.Textarea, required=False)
+    comment = forms.CharField(
+        label=_("Kommentar"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     period_date = forms.DateField(
         label=_("Gäller perioden som innehåller datumet"),
         initial=timezone.localdate,

@@ -154,6 +154,9 @@ def _compose(text: str) -> tuple[Any, dict[Path, int]]:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [build(item, (*path, i)) for i, item in enumerate(node.value)]
+        if path and path[-1] == "number":
+            # Section numbers are text as written: an unquoted 6.10 must not become 6.1.
+            return node.value
         try:
             return loader.construct_object(node, deep=True)
         except (ValueError, yaml.constructor.ConstructorError):

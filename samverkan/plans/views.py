@@ -99,7 +99,8 @@ def _plan_page(request, agreement, plan):
 def _follow_up_page(request, obj, target: str, template: str, extra: dict):
     plan = obj.section.plan
     can_report = can_edit_plans(request.user) and plan.status == plan.Status.DECIDED
-    form = FollowUpForm(request.POST or None)
+    latest = obj.follow_ups.values_list("status", flat=True).first()
+    form = FollowUpForm(request.POST or None, initial={"status": latest} if latest else None)
     if request.method == "POST":
         if not can_report:
             raise PermissionDenied("Din roll får inte rapportera uppföljning i denna plan.")
