@@ -4,7 +4,9 @@ Each app mounts its own router. Errors are Swedish and never show a stack trace.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
 
 from samverkan.core.auth import api_auth
 from samverkan.plans.api import router as plans_router
@@ -38,3 +40,18 @@ def validation_error(request, exc):
     else:
         detail = [{"loc": ["body"], "msg": message} for message in exc.messages]
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return api.create_response(
+        request,
+        {"detail": "Inloggning krävs: skicka en giltig nyckel i Authorization: Bearer <nyckel>."},
+        status=401,
+    )
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    # Also what another party's object looks like: it does not exist for this user.
+    return api.create_response(request, {"detail": "Finns inte."}, status=404)

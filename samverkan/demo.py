@@ -222,13 +222,14 @@ def load_demo() -> list[tuple[str, str]]:
             )
         logins.append((username, f"{Role(role).label}, {orgs[org].name}"))
 
-    admin = User.objects.get(username="admin")
+    # The head of the police area sits in both steering groups and adopts both plans.
+    steering = User.objects.get(username="styrgrupp")
     for file_name, decided_on in PLAN_FILES:
         plan_file, lines = parse_plan_file(_plan_text(file_name))
         if Plan.objects.filter(agreement__slug=plan_file.agreement, title=plan_file.title).exists():
             continue
         plan = plan_create_from_file(plan_file=plan_file, lines=lines)
-        plan_decide(plan=plan, by=admin, held_on=decided_on)
+        plan_decide(plan=plan, by=steering, held_on=decided_on)
         if file_name.startswith("lulea"):
             _demo_follow_ups(plan)
     return logins

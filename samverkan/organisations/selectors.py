@@ -14,7 +14,9 @@ def group_list_for_user(user: User) -> QuerySet[Group]:
 
 def organisation_list_for_user(user: User) -> QuerySet[Organisation]:
     """Parties to the user's agreements, their units, and organisations sitting in their groups."""
-    party_ids = agreement_list_for_user(user).values("parties")
+    party_ids = Organisation.objects.filter(
+        agreements__in=agreement_list_for_user(user).values("pk")
+    ).values("pk")
     member_org_ids = Membership.objects.filter(group__in=group_list_for_user(user)).values(
         "organisation"
     )

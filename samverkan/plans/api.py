@@ -2,7 +2,7 @@ import datetime as dt
 from typing import Literal
 
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from samverkan.plans import services
 from samverkan.plans.selectors import (
@@ -208,7 +208,7 @@ def create_commitment_follow_up(request, commitment_id: int, payload: FollowUpIn
     follow_up = services.follow_up_create(
         author=request.auth, commitment=commitment, **payload.dict()
     )
-    return 201, follow_up
+    return Status(201, follow_up)
 
 
 @router.post(
@@ -219,4 +219,4 @@ def create_commitment_follow_up(request, commitment_id: int, payload: FollowUpIn
 def create_goal_follow_up(request, goal_id: int, payload: FollowUpIn):
     goal = get_goal_for_user(request.auth, goal_id)
     follow_up = services.follow_up_create(author=request.auth, goal=goal, **payload.dict())
-    return 201, follow_up
+    return Status(201, follow_up)

@@ -29,6 +29,15 @@ def _require(allowed: bool, message: str) -> None:
         raise PermissionDenied(message)
 
 
+def _require_party(user: User, plan: Plan) -> None:
+    """Views fetch through the scoped selectors already; services check again so that a
+    command, task or future endpoint cannot write into another party's agreement."""
+    from samverkan.plans.selectors import agreement_list_for_user
+
+    if not agreement_list_for_user(user).filter(pk=plan.agreement_id).exists():
+        raise PermissionDenied("Din organisation är inte part i överenskommelsen.")
+
+
 # --- Plan files ---------------------------------------------------------------------------
 
 
@@ -178,6 +187,7 @@ def follow_up_create(
     if (commitment is None) == (goal is None):
         raise ValueError("En uppföljning gäller ett åtagande eller ett mål.")
     plan = (commitment or goal).section.plan
+    _require_party(author, plan)
     if plan.status != Plan.Status.DECIDED:
         raise ValidationError("Bara en fastställd plan följs upp.")
     if status not in FollowUpStatus.values:
@@ -206,6 +216,7 @@ COMMITMENT_FIELDS = {"text", "responsibility_text", "due_date", "continuous", "s
 def commitment_update(*, commitment: Commitment, by: User, **fields) -> Commitment:
     """Change a commitment's text, responsibility or schedule. Recorded in its history."""
     _require(can_edit_plans(by), "Du har inte behörighet att ändra planen.")
+    _require_party(by, commitment.section.plan)
     if commitment.section.plan.status == Plan.Status.ARCHIVED:
         raise ValidationError("En arkiverad plan kan inte ändras.")
     organisations = fields.pop("responsible_organisations", None)
@@ -231,6 +242,7 @@ def commitment_update(*, commitment: Commitment, by: User, **fields) -> Commitme
 
 def goal_update(*, goal: Goal, by: User, **fields) -> Goal:
     _require(can_edit_plans(by), "Du har inte behörighet att ändra planen.")
+    _require_party(by, goal.section.plan)
     if goal.section.plan.status == Plan.Status.ARCHIVED:
         raise ValidationError("En arkiverad plan kan inte ändras.")
     unknown = set(fields) - {"text", "due_date", "continuous", "schedule_text"}
@@ -250,6 +262,7 @@ def goal_update(*, goal: Goal, by: User, **fields) -> Goal:
 def plan_decide(*, plan: Plan, by: User, held_on: dt.date, decision_text: str = "") -> Plan:
     """Adopt a draft at a meeting of the agreement's styrgrupp; the plan it revises is archived."""
     _require(can_decide_plans(by), "Bara styrgruppen fastställer planer.")
+    _require_party(by, plan)
     if plan.status != Plan.Status.DRAFT:
         raise ValidationError("Planen är redan fastställd eller arkiverad.")
     steering = Group.objects.filter(agreement=plan.agreement, kind=Group.Kind.STEERING).first()
@@ -300,6 +313,10 @@ def plan_revise(*, plan: Plan, by: User) -> Plan:
     link to the one it was copied from, so its earlier follow-ups stay one click away.
     """
     _require(can_edit_plans(by), "Du har inte behörighet att revidera planen.")
+    _require_party(by, plan)
+    if plan.status == Plan.Status.DRAFT:
+        # A draft of a draft would leave the decided plan in force when either is decided.
+        raise ValidationError("Ny årsversion skapas från en fastställd plan, inte från ett utkast.")
     if Plan.objects.filter(previous=plan).exists():
         raise ValidationError("Planen har redan en ny årsversion.")
     sections = list(plan.sections.all())

@@ -79,9 +79,7 @@ def import_plan_text(text: str, *, replace: bool = False) -> Plan:
 
 
 def stored_counts() -> dict[str, int]:
-    return {
-        model.__name__: model.objects.count() for model in (Plan, Section, Goal, Commitment)
-    }
+    return {model.__name__: model.objects.count() for model in (Plan, Section, Goal, Commitment)}
 
 
 def problem_for(error: PlanFileInvalid, field: str) -> PlanFileProblem:
@@ -101,7 +99,15 @@ def test_it_loads_every_part_of_the_seed_plan(lulea_plan):
     # Counted by hand in the document (shared/seed/000_300170bc32a0a0c7.txt):
     # headings 1–5, 6 "Fokusområden för insatser/aktiviteter" and 6.1–6.3.
     assert list(sections.values_list("number", flat=True)) == [
-        "1", "2", "3", "4", "5", "6", "6.1", "6.2", "6.3",
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "6",
+        "6.1",
+        "6.2",
+        "6.3",
     ]
     # One "Mål:" in each of 1, 2, 4, 5, 6.1, 6.2, 6.3 and two paragraphs under section 3's;
     # section 6 has none of its own.
@@ -166,7 +172,9 @@ def test_it_nests_the_focus_areas_under_section_6(lulea_plan):
     assert trygghet.title == "Trygghet"
     assert "kl 23.00-03.00" in trygghet.problem_description
     assert list(six.subsections.values_list("number", flat=True)) == ["6.1", "6.2", "6.3"]
-    assert not Section.objects.filter(plan=lulea_plan, number__in=list("12345"), parent__isnull=False)
+    assert not Section.objects.filter(
+        plan=lulea_plan, number__in=list("12345"), parent__isnull=False
+    )
 
 
 # --- Round trip ---------------------------------------------------------------------------
@@ -201,7 +209,7 @@ def test_it_exports_through_the_command(lulea_plan):
 def test_it_reads_an_unquoted_section_number_as_written(demo):
     # `number: 6.10` unquoted is a YAML float; read as 6.1 it would silently become
     # another section (or clash with the real 6.1).
-    text = SMALL_PLAN + '  - number: 2.10\n    title: Tionde fokusområdet\n'
+    text = SMALL_PLAN + "  - number: 2.10\n    title: Tionde fokusområdet\n"
 
     plan = import_plan_text(text)
 
@@ -222,6 +230,7 @@ def test_it_loads_the_small_plan_the_bad_files_are_made_from(demo):
     assert [u.username for u in last.responsible_persons.all()] == ["samordnare"]
 
 
+# fmt: off
 # (id, old text, new text, a line the problem is on, which of the lines containing it,
 #  field named, a Swedish word of the message)
 BAD_FILES = [
@@ -287,6 +296,7 @@ BAD_FILES = [
         id="subsection-before-its-parent",
     ),
 ]
+# fmt: on
 
 
 @pytest.mark.parametrize("old, new, needle, nth, field, word", BAD_FILES)
@@ -321,7 +331,9 @@ def test_it_refuses_a_plan_whose_title_exists_without_replace(lulea_plan, lulea_
 def test_it_replaces_a_draft_with_the_same_title_when_asked(demo):
     first = import_plan_text(SMALL_PLAN)
 
-    second = import_plan_text(edit(SMALL_PLAN, "Ett åtagande.", "Ett ändrat åtagande."), replace=True)
+    second = import_plan_text(
+        edit(SMALL_PLAN, "Ett åtagande.", "Ett ändrat åtagande."), replace=True
+    )
 
     assert not Plan.objects.filter(pk=first.pk).exists()
     assert Commitment.objects.get(section__plan=second, section__number="1").text == (
