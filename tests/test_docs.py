@@ -29,5 +29,5 @@ def test_it_documents_every_api_endpoint():
 
 def test_it_names_the_two_set_up_commands_in_the_readme():
     readme = (ROOT / "README.md").read_text()
-    assert 'pip install -e . && samverkan demo' in readme
+    assert "pip install -e . && samverkan demo" in readme
     assert 'pip install -e ".[test]" && pytest' in readme
