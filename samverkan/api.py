@@ -7,8 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as RequestInvalid
 
 from samverkan.core.auth import api_auth
+from samverkan.core.validation import swedish_message
 from samverkan.plans.api import router as plans_router
 
 api = NinjaAPI(
@@ -55,3 +57,9 @@ def unauthenticated(request, exc):
 def not_found(request, exc):
     # Also what another party's object looks like: it does not exist for this user.
     return api.create_response(request, {"detail": "Finns inte."}, status=404)
+
+
+@api.exception_handler(RequestInvalid)
+def request_invalid(request, exc):
+    detail = [{"loc": list(e["loc"]), "msg": swedish_message(e)} for e in exc.errors]
+    return api.create_response(request, {"detail": detail}, status=422)

@@ -16,9 +16,8 @@ class FollowUpForm(forms.Form):
     )
     period_date = forms.DateField(
         label=_("Gäller perioden som innehåller datumet"),
-        initial=timezone.localdate,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Lämna dagens datum för innevarande period."),
+        help_text=_("Förvalt: i dag, eller planens sista dag om planperioden är slut."),
     )
 
 

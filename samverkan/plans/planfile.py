@@ -14,6 +14,8 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
+from samverkan.core.validation import swedish_message
+
 FORMAT = "samverkan-plan/1"
 
 
@@ -175,34 +177,13 @@ def line_for(lines: dict[Path, int], path: Iterable[str | int]) -> int | None:
     return lines.get(())
 
 
-_MESSAGES = {
-    "missing": "fältet saknas",
-    "extra_forbidden": "okänt fält",
-    "date_from_datetime_parsing": "datumet kan inte tolkas, skriv ÅÅÅÅ-MM-DD",
-    "date_parsing": "datumet kan inte tolkas, skriv ÅÅÅÅ-MM-DD",
-    "date_type": "datumet kan inte tolkas, skriv ÅÅÅÅ-MM-DD",
-    "date_from_datetime_inexact": "ange ett datum utan klockslag, ÅÅÅÅ-MM-DD",
-    "string_type": "ska vara text",
-    "string_too_short": "får inte vara tomt",
-    "string_pattern_mismatch": "ska vara ett avsnittsnummer som 1, 6 eller 6.1",
-    "list_type": "ska vara en lista",
-    "too_short": "får inte vara tom",
-    "bool_type": "ska vara true eller false",
-    "bool_parsing": "ska vara true eller false",
-    "model_type": "ska vara en samling fält (nyckel: värde)",
-}
+_OVERRIDES = {"string_pattern_mismatch": "ska vara ett avsnittsnummer som 1, 6 eller 6.1"}
 
 
 def _problem_from_error(error: dict, lines: dict[Path, int]) -> PlanFileProblem:
     loc = tuple(error["loc"])
     field = ".".join(str(part) for part in loc)
-    if error["type"] == "literal_error":
-        message = f"måste vara en av {error['ctx']['expected']}"
-    elif error["type"] == "value_error":
-        message = str(error["ctx"]["error"])
-    else:
-        message = _MESSAGES.get(error["type"], error["msg"])
-    return PlanFileProblem(line_for(lines, loc), field, message)
+    return PlanFileProblem(line_for(lines, loc), field, swedish_message(error, _OVERRIDES))
 
 
 def parse_plan_file(text: str) -> tuple[PlanFile, dict[Path, int]]:

@@ -194,7 +194,17 @@ def follow_up_create(
         raise ValidationError({"status": "Okänd status."})
     if progress is not None and not 0 <= progress <= 100:
         raise ValidationError({"progress": "Ange en andel mellan 0 och 100 procent."})
-    start, end = period_bounds(plan.follow_up_period, period_date or timezone.localdate())
+    if period_date is None:
+        # Today, or the plan's last day when following up a plan whose period has ended.
+        period_date = min(max(timezone.localdate(), plan.period_start), plan.period_end)
+    start, end = period_bounds(plan.follow_up_period, period_date)
+    if end < plan.period_start or start > plan.period_end:
+        raise ValidationError(
+            {
+                "period_date": f"Perioden ligger utanför planens period "
+                f"{plan.period_start.isoformat()} – {plan.period_end.isoformat()}."
+            }
+        )
     return FollowUp.objects.create(
         commitment=commitment,
         goal=goal,
@@ -209,6 +219,19 @@ def follow_up_create(
 
 
 # --- Editing ------------------------------------------------------------------------------
+
+
+def _save_changes(obj: Goal | Commitment, fields: dict) -> None:
+    """Set and save only what differs, so the history shows no empty changes.
+    Continuous work has no due date."""
+    if fields.get("continuous"):
+        fields["due_date"] = None
+    changed = {k: v for k, v in fields.items() if getattr(obj, k) != v}
+    for name, value in changed.items():
+        setattr(obj, name, value)
+    if changed:
+        obj.save()
+
 
 COMMITMENT_FIELDS = {"text", "responsibility_text", "due_date", "continuous", "schedule_text"}
 
@@ -225,12 +248,8 @@ def commitment_update(*, commitment: Commitment, by: User, **fields) -> Commitme
     unknown = set(fields) - COMMITMENT_FIELDS
     if unknown:
         raise ValueError(f"Okända fält: {sorted(unknown)}")
-    for name, value in fields.items():
-        setattr(commitment, name, value)
-    if commitment.continuous:
-        commitment.due_date = None
     with transaction.atomic():
-        commitment.save()
+        _save_changes(commitment, fields)
         if organisations is not None:
             commitment.responsible_organisations.set(organisations)
         if groups is not None:
@@ -248,11 +267,7 @@ def goal_update(*, goal: Goal, by: User, **fields) -> Goal:
     unknown = set(fields) - {"text", "due_date", "continuous", "schedule_text"}
     if unknown:
         raise ValueError(f"Okända fält: {sorted(unknown)}")
-    for name, value in fields.items():
-        setattr(goal, name, value)
-    if goal.continuous:
-        goal.due_date = None
-    goal.save()
+    _save_changes(goal, fields)
     return goal
 
 

@@ -36,6 +36,16 @@ def _validation_messages(error: ValidationError) -> list[str]:
     return [str(m) for m in error.messages]
 
 
+def _add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's error next to its field when the form has that field."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        for message in _validation_messages(error):
+            form.add_error(None, message)
+
+
 @login_required
 def home(request):
     agreements = list(agreement_list_for_user(request.user).filter(kind="samverkan")[:2])
@@ -100,7 +110,10 @@ def _follow_up_page(request, obj, target: str, template: str, extra: dict):
     plan = obj.section.plan
     can_report = can_edit_plans(request.user) and plan.status == plan.Status.DECIDED
     latest = obj.follow_ups.values_list("status", flat=True).first()
-    form = FollowUpForm(request.POST or None, initial={"status": latest} if latest else None)
+    initial = {"period_date": min(max(timezone.localdate(), plan.period_start), plan.period_end)}
+    if latest:
+        initial["status"] = latest
+    form = FollowUpForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if not can_report:
             raise PermissionDenied("Din roll får inte rapportera uppföljning i denna plan.")
@@ -108,8 +121,7 @@ def _follow_up_page(request, obj, target: str, template: str, extra: dict):
             try:
                 services.follow_up_create(author=request.user, **{target: obj}, **form.cleaned_data)
             except ValidationError as error:
-                for message in _validation_messages(error):
-                    form.add_error(None, message)
+                _add_service_errors(form, error)
             else:
                 messages.success(request, "Uppföljningen är sparad.")
                 return redirect(obj)
@@ -161,12 +173,13 @@ def commitment_edit(request, pk):
         persons=User.objects.filter(is_active=True, organisation__in=organisations),
     )
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+        # The form has already written its values onto its instance; the service compares
+        # against the stored commitment to record only real changes.
+        stored = get_commitment_for_user(request.user, pk)
         try:
-            services.commitment_update(commitment=commitment, by=request.user, **data)
+            services.commitment_update(commitment=stored, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for message in _validation_messages(error):
-                form.add_error(None, message)
+            _add_service_errors(form, error)
         else:
             messages.success(request, "Åtagandet är ändrat.")
             return redirect(commitment)
@@ -185,11 +198,11 @@ def goal_edit(request, pk):
         raise PermissionDenied("Din roll får inte ändra planen.")
     form = GoalForm(request.POST or None, instance=goal)
     if request.method == "POST" and form.is_valid():
+        stored = get_goal_for_user(request.user, pk)  # the form has changed `goal` already
         try:
-            services.goal_update(goal=goal, by=request.user, **form.cleaned_data)
+            services.goal_update(goal=stored, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for message in _validation_messages(error):
-                form.add_error(None, message)
+            _add_service_errors(form, error)
         else:
             messages.success(request, "Målet är ändrat.")
             return redirect(goal)

@@ -143,15 +143,18 @@ def test_it_refuses_the_token_of_a_deactivated_user(client, reader):
 
 
 @pytest.mark.parametrize(
-    "path, status",
-    [("/api/plans", 401), ("/api/plans/999999", 404)],
+    "path, status, detail",
+    [
+        ("/api/plans", 401, "Inloggning krävs"),
+        ("/api/plans/999999", 404, "Finns inte."),
+    ],
 )
-def test_it_answers_errors_in_swedish(client, reader, path, status):
-    # samverkan/api.py promises "Errors are Swedish"; a 403 or 422 from a service is.
+def test_it_answers_errors_in_swedish(client, reader, path, status, detail):
+    # samverkan/api.py promises Swedish errors, not Ninja's "Unauthorized" and "Not Found".
     headers = bearer(reader) if status != 401 else {}
     response = client.get(path, headers=headers)
     assert response.status_code == status
-    assert response.json()["detail"] not in {"Unauthorized", "Not Found"}
+    assert response.json()["detail"].startswith(detail)
 
 
 def test_it_records_when_a_token_was_last_used(client, reader):
@@ -196,8 +199,10 @@ def test_it_records_a_follow_up_and_the_plan_shows_the_new_status(client, coordi
     )
     assert body["author"] == "Sara Samordnare"
     assert body["period_kind"] == "tertial"
-    today = timezone.localdate()
-    assert body["period_start"] <= today.isoformat() <= body["period_end"]
+    # Without a date the follow-up is for today's tertial, but the 2020–2021 plan has ended,
+    # so it goes to the plan's last tertial.
+    assert timezone.localdate() > lulea_plan.period_end
+    assert (body["period_start"], body["period_end"]) == ("2021-09-01", "2021-12-31")
     follow_up = FollowUp.objects.get(pk=body["id"])
     assert (follow_up.commitment, follow_up.author) == (target, coordinator)
 
@@ -236,23 +241,42 @@ def test_it_records_a_follow_up_of_a_goal(client, coordinator, lulea_plan):
 
 
 @pytest.mark.parametrize(
-    "body, field",
+    "body, field, message",
     [
-        ({"status": "nonsense"}, "status"),
-        ({"status": "klar", "progress": 200}, "progress"),
-        ({"status": "klar", "progress": -1}, "progress"),
-        ({"progress": 50}, "status"),
-        ({"status": "klar", "period_date": "2020-13-45"}, "period_date"),
+        ({"status": "nonsense"}, "status", "måste vara en av"),
+        ({"status": "klar", "progress": 200}, "progress", "får vara högst 100"),
+        ({"status": "klar", "progress": -1}, "progress", "måste vara minst 0"),
+        ({"progress": 50}, "status", "fältet saknas"),
+        ({"status": "klar", "period_date": "2020-13-45"}, "period_date", "ÅÅÅÅ-MM-DD"),
     ],
 )
-def test_it_refuses_a_malformed_follow_up_naming_the_field(
-    client, coordinator, lulea_plan, body, field
+def test_it_refuses_a_malformed_follow_up_naming_the_field_in_swedish(
+    client, coordinator, lulea_plan, body, field, message
 ):
     response = post_json(
         client, follow_ups_url(commitment(lulea_plan, "3")), body, bearer(coordinator)
     )
     assert response.status_code == 422
-    assert [e["loc"][-1] for e in response.json()["detail"]] == [field]
+    detail = response.json()["detail"]
+    assert [e["loc"][-1] for e in detail] == [field]
+    assert message in detail[0]["msg"]
+    assert FollowUp.objects.count() == 5
+
+
+def test_it_refuses_a_follow_up_for_a_period_outside_the_plan(client, coordinator, lulea_plan):
+    response = post_json(
+        client,
+        follow_ups_url(commitment(lulea_plan, "3")),
+        {"status": "klar", "period_date": "2024-05-01"},
+        bearer(coordinator),
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {
+            "loc": ["body", "period_date"],
+            "msg": "Perioden ligger utanför planens period 2020-01-01 – 2021-12-31.",
+        }
+    ]
     assert FollowUp.objects.count() == 5
 
 

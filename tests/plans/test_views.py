@@ -73,7 +73,7 @@ def form_row(page: str, field: str) -> str:
 def history_rows(page: str, who: str) -> list[str]:
     """Rows of the Historik table on a commitment or goal page made by `who`."""
     history = page[page.index("<h2>Historik</h2>") :]
-    return [row for row in history.split("<tr>")[2:] if f"<td>{who}</td>" in row]
+    return [row for row in history.split("<tr>")[2:] if f'<td data-label="Vem">{who}</td>' in row]
 
 
 def section(plan: Plan, number: str) -> Section:
@@ -318,12 +318,12 @@ def test_it_shows_the_follow_up_history_of_a_commitment(client, coordinator, lul
     assert response.status_code == 200
     assert "<h1>Åtagande</h1>" in page
     # Newest period first.
-    t3 = page.index("<td>2020 T3</td>")
-    t2 = page.index("<td>2020 T2</td>")
+    t3 = page.index('<td data-label="Period">2020 T3</td>')
+    t2 = page.index('<td data-label="Period">2020 T2</td>')
     assert t3 < t2
     assert "Strukturen kommunicerad på intranäten." in page
     assert "Styrgrupp och beredningsgrupp bemannade." in page
-    assert "<td>50 %</td>" in page
+    assert '<td data-label="Andel">50 %</td>' in page
     assert "2020-10-20 av Sara Samordnare" in page
     assert 'Aktuell status: <span class="badge status-klar">Klar</span>' in page
 
@@ -334,7 +334,7 @@ def test_it_records_a_follow_up_from_the_form_and_shows_the_new_status(
     delayed = commitment(lulea_plan, "3")
     client.force_login(coordinator)
     assert ">Försenad</span>" in row_of(html(client.get(lulea_plan.get_absolute_url())), delayed)
-    today = timezone.localdate()
+    today = dt.date(2021, 10, 15)  # within the plan's last tertial
 
     response = client.post(
         delayed.get_absolute_url(),
@@ -569,7 +569,7 @@ def test_it_edits_a_commitment_and_shows_who_changed_what(client, coordinator, l
     page = html(response)
     assert "Åtagandet är ändrat." in page
     (changed,) = history_rows(page, "Sara Samordnare")
-    assert "<td>Ändrad<br><strong>åtagande</strong>: Luleå kommun och" in changed
+    assert '<td data-label="Vad">Ändrad<br><strong>åtagande</strong>: Luleå kommun och' in changed
     assert "→ Ta fram rutiner för uppföljning och budget.</td>" in changed
 
 
@@ -793,3 +793,41 @@ def test_it_shows_the_plan_in_a_constant_number_of_queries(
 
     assert "Extra åtagande 39" in page  # pågår, Kommunstaben's
     assert large == small
+
+
+def test_it_refuses_a_follow_up_for_a_period_outside_the_plan(client, coordinator, lulea_plan):
+    target = commitment(lulea_plan, "3")
+    client.force_login(coordinator)
+    before = FollowUp.objects.count()
+
+    response = client.post(
+        target.get_absolute_url(),
+        {"status": "klar", "progress": "100", "comment": "", "period_date": "2024-05-01"},
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["period_date"] == [
+        "Perioden ligger utanför planens period 2020-01-01 – 2021-12-31."
+    ]
+    assert FollowUp.objects.count() == before
+
+
+def test_it_proposes_the_plans_last_day_once_the_plan_period_is_over(
+    client, coordinator, lulea_plan
+):
+    client.force_login(coordinator)
+    response = client.get(commitment(lulea_plan, "3").get_absolute_url())
+    assertContains(response, 'name="period_date" value="2021-12-31"')
+
+
+def test_it_adds_no_history_entry_when_nothing_changed(client, coordinator, lulea_plan):
+    target = commitment(lulea_plan, "3")
+    client.force_login(coordinator)
+    before = target.history.count()
+
+    response = client.post(
+        reverse("commitment_edit", args=[target.pk]), _commitment_form_data(target)
+    )
+
+    assert response.status_code == 302
+    assert target.history.count() == before
