@@ -5,6 +5,7 @@ Each app mounts its own router. Errors are Swedish and never show a stack trace.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as RequestInvalid
@@ -27,7 +28,7 @@ api.add_router("/", plans_router)
 @api.exception_handler(PermissionDenied)
 def permission_denied(request, exc):
     return api.create_response(
-        request, {"detail": str(exc) or "Din roll får inte göra detta."}, status=403
+        request, {"detail": str(exc) or _("Din roll får inte göra detta.")}, status=403
     )
 
 
@@ -48,7 +49,11 @@ def validation_error(request, exc):
 def unauthenticated(request, exc):
     return api.create_response(
         request,
-        {"detail": "Inloggning krävs: skicka en giltig nyckel i Authorization: Bearer <nyckel>."},
+        {
+            "detail": _(
+                "Inloggning krävs: skicka en giltig nyckel i Authorization: Bearer <nyckel>."
+            )
+        },
         status=401,
     )
 
@@ -56,7 +61,7 @@ def unauthenticated(request, exc):
 @api.exception_handler(Http404)
 def not_found(request, exc):
     # Also what another party's object looks like: it does not exist for this user.
-    return api.create_response(request, {"detail": "Finns inte."}, status=404)
+    return api.create_response(request, {"detail": _("Finns inte.")}, status=404)
 
 
 @api.exception_handler(RequestInvalid)

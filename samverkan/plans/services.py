@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from samverkan.core.access import can_decide_plans, can_edit_plans
 from samverkan.core.models import User
@@ -35,7 +36,7 @@ def _require_party(user: User, plan: Plan) -> None:
     from samverkan.plans.selectors import agreement_list_for_user
 
     if not agreement_list_for_user(user).filter(pk=plan.agreement_id).exists():
-        raise PermissionDenied("Din organisation är inte part i överenskommelsen.")
+        raise PermissionDenied(_("Din organisation är inte part i överenskommelsen."))
 
 
 # --- Plan files ---------------------------------------------------------------------------
@@ -54,7 +55,7 @@ def plan_create_from_file(*, plan_file: PlanFile, lines: dict, replace: bool = F
             PlanFileProblem(
                 line_for(lines, ("agreement",)),
                 "agreement",
-                f"okänd överenskommelse {plan_file.agreement!r}",
+                _("okänd överenskommelse %(name)r") % {"name": plan_file.agreement},
             )
         )
         raise PlanFileInvalid(problems)
@@ -63,9 +64,9 @@ def plan_create_from_file(*, plan_file: PlanFile, lines: dict, replace: bool = F
     groups = {g.slug: g for g in Group.objects.filter(agreement=agreement)}
     persons = {u.username: u for u in User.objects.filter(is_active=True)}
     lookups = [
-        ("organisations", organisations, "okänd organisation"),
-        ("groups", groups, "okänd grupp i överenskommelsen"),
-        ("persons", persons, "okänd användare"),
+        ("organisations", organisations, _("okänd organisation %(name)r")),
+        ("groups", groups, _("okänd grupp i överenskommelsen %(name)r")),
+        ("persons", persons, _("okänd användare %(name)r")),
     ]
     for s, section in enumerate(plan_file.sections):
         for c, commitment in enumerate(section.commitments):
@@ -77,7 +78,7 @@ def plan_create_from_file(*, plan_file: PlanFile, lines: dict, replace: bool = F
                             PlanFileProblem(
                                 line_for(lines, path),
                                 ".".join(map(str, path)),
-                                f"{message} {name!r}",
+                                message % {"name": name},
                             )
                         )
     existing = Plan.objects.filter(agreement=agreement, title=plan_file.title).first()
@@ -86,7 +87,8 @@ def plan_create_from_file(*, plan_file: PlanFile, lines: dict, replace: bool = F
             PlanFileProblem(
                 line_for(lines, ("title",)),
                 "title",
-                f"det finns redan en plan med rubriken {plan_file.title!r} i överenskommelsen",
+                _("det finns redan en plan med rubriken %(title)r i överenskommelsen")
+                % {"title": plan_file.title},
             )
         )
     if existing is not None and replace and existing.status != Plan.Status.DRAFT:
@@ -94,7 +96,7 @@ def plan_create_from_file(*, plan_file: PlanFile, lines: dict, replace: bool = F
             PlanFileProblem(
                 line_for(lines, ("title",)),
                 "title",
-                "bara ett utkast kan ersättas; planen är redan fastställd",
+                _("bara ett utkast kan ersättas; planen är redan fastställd"),
             )
         )
     if problems:
@@ -183,17 +185,17 @@ def follow_up_create(
 ) -> FollowUp:
     """Report the status of a commitment or a goal for the period that contains period_date
     (today by default), in the plan's follow-up rhythm."""
-    _require(can_edit_plans(author), "Du har inte behörighet att rapportera uppföljning.")
+    _require(can_edit_plans(author), _("Du har inte behörighet att rapportera uppföljning."))
     if (commitment is None) == (goal is None):
         raise ValueError("En uppföljning gäller ett åtagande eller ett mål.")
     plan = (commitment or goal).section.plan
     _require_party(author, plan)
     if plan.status != Plan.Status.DECIDED:
-        raise ValidationError("Bara en fastställd plan följs upp.")
+        raise ValidationError(_("Bara en fastställd plan följs upp."))
     if status not in FollowUpStatus.values:
-        raise ValidationError({"status": "Okänd status."})
+        raise ValidationError({"status": _("Okänd status.")})
     if progress is not None and not 0 <= progress <= 100:
-        raise ValidationError({"progress": "Ange en andel mellan 0 och 100 procent."})
+        raise ValidationError({"progress": _("Ange en andel mellan 0 och 100 procent.")})
     if period_date is None:
         # Today, or the plan's last day when following up a plan whose period has ended.
         period_date = min(max(timezone.localdate(), plan.period_start), plan.period_end)
@@ -201,8 +203,8 @@ def follow_up_create(
     if end < plan.period_start or start > plan.period_end:
         raise ValidationError(
             {
-                "period_date": f"Perioden ligger utanför planens period "
-                f"{plan.period_start.isoformat()} – {plan.period_end.isoformat()}."
+                "period_date": _("Perioden ligger utanför planens period %(start)s – %(end)s.")
+                % {"start": plan.period_start.isoformat(), "end": plan.period_end.isoformat()}
             }
         )
     return FollowUp.objects.create(
@@ -238,10 +240,10 @@ COMMITMENT_FIELDS = {"text", "responsibility_text", "due_date", "continuous", "s
 
 def commitment_update(*, commitment: Commitment, by: User, **fields) -> Commitment:
     """Change a commitment's text, responsibility or schedule. Recorded in its history."""
-    _require(can_edit_plans(by), "Du har inte behörighet att ändra planen.")
+    _require(can_edit_plans(by), _("Du har inte behörighet att ändra planen."))
     _require_party(by, commitment.section.plan)
     if commitment.section.plan.status == Plan.Status.ARCHIVED:
-        raise ValidationError("En arkiverad plan kan inte ändras.")
+        raise ValidationError(_("En arkiverad plan kan inte ändras."))
     organisations = fields.pop("responsible_organisations", None)
     groups = fields.pop("responsible_groups", None)
     persons = fields.pop("responsible_persons", None)
@@ -260,10 +262,10 @@ def commitment_update(*, commitment: Commitment, by: User, **fields) -> Commitme
 
 
 def goal_update(*, goal: Goal, by: User, **fields) -> Goal:
-    _require(can_edit_plans(by), "Du har inte behörighet att ändra planen.")
+    _require(can_edit_plans(by), _("Du har inte behörighet att ändra planen."))
     _require_party(by, goal.section.plan)
     if goal.section.plan.status == Plan.Status.ARCHIVED:
-        raise ValidationError("En arkiverad plan kan inte ändras.")
+        raise ValidationError(_("En arkiverad plan kan inte ändras."))
     unknown = set(fields) - {"text", "due_date", "continuous", "schedule_text"}
     if unknown:
         raise ValueError(f"Okända fält: {sorted(unknown)}")
@@ -276,15 +278,15 @@ def goal_update(*, goal: Goal, by: User, **fields) -> Goal:
 
 def plan_decide(*, plan: Plan, by: User, held_on: dt.date, decision_text: str = "") -> Plan:
     """Adopt a draft at a meeting of the agreement's styrgrupp; the plan it revises is archived."""
-    _require(can_decide_plans(by), "Bara styrgruppen fastställer planer.")
+    _require(can_decide_plans(by), _("Bara styrgruppen fastställer planer."))
     _require_party(by, plan)
     if plan.status != Plan.Status.DRAFT:
-        raise ValidationError("Planen är redan fastställd eller arkiverad.")
+        raise ValidationError(_("Planen är redan fastställd eller arkiverad."))
     steering = Group.objects.filter(agreement=plan.agreement, kind=Group.Kind.STEERING).first()
     if steering is None:
-        raise ValidationError("Överenskommelsen har ingen styrgrupp som kan fastställa planen.")
+        raise ValidationError(_("Överenskommelsen har ingen styrgrupp som kan fastställa planen."))
     with transaction.atomic():
-        meeting, _ = Meeting.objects.get_or_create(
+        meeting, _created = Meeting.objects.get_or_create(
             group=steering, held_on=held_on, defaults={"title": "Styrgruppsmöte"}
         )
         number = (
@@ -327,13 +329,15 @@ def plan_revise(*, plan: Plan, by: User) -> Plan:
     in the title, dates and schedule wording move one year on. Each copied commitment keeps a
     link to the one it was copied from, so its earlier follow-ups stay one click away.
     """
-    _require(can_edit_plans(by), "Du har inte behörighet att revidera planen.")
+    _require(can_edit_plans(by), _("Du har inte behörighet att revidera planen."))
     _require_party(by, plan)
     if plan.status == Plan.Status.DRAFT:
         # A draft of a draft would leave the decided plan in force when either is decided.
-        raise ValidationError("Ny årsversion skapas från en fastställd plan, inte från ett utkast.")
+        raise ValidationError(
+            _("Ny årsversion skapas från en fastställd plan, inte från ett utkast.")
+        )
     if Plan.objects.filter(previous=plan).exists():
-        raise ValidationError("Planen har redan en ny årsversion.")
+        raise ValidationError(_("Planen har redan en ny årsversion."))
     sections = list(plan.sections.all())
     goals = list(
         Goal.objects.filter(section__plan=plan).order_by(

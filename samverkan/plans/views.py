@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samverkan.core.access import can_decide_plans, can_edit_plans
@@ -116,14 +117,14 @@ def _follow_up_page(request, obj, target: str, template: str, extra: dict):
     form = FollowUpForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if not can_report:
-            raise PermissionDenied("Din roll får inte rapportera uppföljning i denna plan.")
+            raise PermissionDenied(_("Din roll får inte rapportera uppföljning i denna plan."))
         if form.is_valid():
             try:
                 services.follow_up_create(author=request.user, **{target: obj}, **form.cleaned_data)
             except ValidationError as error:
                 _add_service_errors(form, error)
             else:
-                messages.success(request, "Uppföljningen är sparad.")
+                messages.success(request, _("Uppföljningen är sparad."))
                 return redirect(obj)
     context = {
         "obj": obj,
@@ -161,7 +162,7 @@ def goal_detail(request, pk):
 def commitment_edit(request, pk):
     commitment = get_commitment_for_user(request.user, pk)
     if not can_edit_plans(request.user):
-        raise PermissionDenied("Din roll får inte ändra planen.")
+        raise PermissionDenied(_("Din roll får inte ändra planen."))
     organisations = organisation_list_for_user(request.user)
     form = CommitmentForm(
         request.POST or None,
@@ -181,12 +182,12 @@ def commitment_edit(request, pk):
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
-            messages.success(request, "Åtagandet är ändrat.")
+            messages.success(request, _("Åtagandet är ändrat."))
             return redirect(commitment)
     return render(
         request,
         "plans/edit_form.html",
-        {"form": form, "obj": commitment, "heading": "Ändra åtagande"},
+        {"form": form, "obj": commitment, "heading": _("Ändra åtagande")},
         status=400 if form.errors else 200,
     )
 
@@ -195,7 +196,7 @@ def commitment_edit(request, pk):
 def goal_edit(request, pk):
     goal = get_goal_for_user(request.user, pk)
     if not can_edit_plans(request.user):
-        raise PermissionDenied("Din roll får inte ändra planen.")
+        raise PermissionDenied(_("Din roll får inte ändra planen."))
     form = GoalForm(request.POST or None, instance=goal)
     if request.method == "POST" and form.is_valid():
         stored = get_goal_for_user(request.user, pk)  # the form has changed `goal` already
@@ -204,12 +205,12 @@ def goal_edit(request, pk):
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
-            messages.success(request, "Målet är ändrat.")
+            messages.success(request, _("Målet är ändrat."))
             return redirect(goal)
     return render(
         request,
         "plans/edit_form.html",
-        {"form": form, "obj": goal, "heading": "Ändra mål"},
+        {"form": form, "obj": goal, "heading": _("Ändra mål")},
         status=400 if form.errors else 200,
     )
 
@@ -224,7 +225,9 @@ def plan_revise(request, pk):
         for message in _validation_messages(error):
             messages.error(request, message)
         return redirect(plan)
-    messages.success(request, f"Ny årsversion skapad som utkast: {draft.title}.")
+    messages.success(
+        request, _("Ny årsversion skapad som utkast: %(title)s.") % {"title": draft.title}
+    )
     return redirect(draft)
 
 
@@ -238,7 +241,9 @@ def plan_decide(request, pk):
             for error in errors:
                 messages.error(
                     request,
-                    f"{form.fields[field].label}: {error}" if field in form.fields else error,
+                    _("%(label)s: %(error)s") % {"label": form.fields[field].label, "error": error}
+                    if field in form.fields
+                    else error,
                 )
         return redirect(plan)
     try:
@@ -247,7 +252,7 @@ def plan_decide(request, pk):
         for message in _validation_messages(error):
             messages.error(request, message)
     else:
-        messages.success(request, "Planen är fastställd.")
+        messages.success(request, _("Planen är fastställd."))
     return redirect(plan)
 
 

@@ -1,29 +1,36 @@
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from samverkan.demo import DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):
-    help = "Skapar datakatalogen, laddar Luleå-demot och startar Samverkan."
+    @property
+    def help(self) -> str:
+        return _("Skapar datakatalogen, laddar Luleå-demot och startar Samverkan.")
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument(
-            "--no-serve", action="store_true", help="Förbered data men starta ingen webbserver."
+            "--no-serve",
+            action="store_true",
+            help=_("Förbered data men starta ingen webbserver."),
         )
 
     def handle(self, *args, host: str, port: int, no_serve: bool, **options):
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
-        self.stdout.write(f"Datakatalog: {settings.DATA_DIR}")
+        self.stdout.write(_("Datakatalog: %(path)s") % {"path": settings.DATA_DIR})
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         logins = load_demo()
         url = f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}/"
-        self.stdout.write(f"\nSamverkan körs på {url}\n")
-        self.stdout.write(f"Demoinloggningar (lösenord för alla: {DEMO_PASSWORD}):")
+        self.stdout.write("\n" + _("Samverkan körs på %(url)s") % {"url": url} + "\n")
+        self.stdout.write(
+            _("Demoinloggningar (lösenord för alla: %(password)s):") % {"password": DEMO_PASSWORD}
+        )
         for username, description in logins:
             self.stdout.write(f"  {username:<12} {description}")
         if no_serve:
@@ -32,5 +39,5 @@ class Command(BaseCommand):
 
         from samverkan.wsgi import application
 
-        self.stdout.write("\nAvsluta med Ctrl+C.")
+        self.stdout.write("\n" + _("Avsluta med Ctrl+C."))
         serve(application, host=host, port=port, threads=8, ident="Samverkan")

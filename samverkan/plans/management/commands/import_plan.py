@@ -1,35 +1,55 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from samverkan.plans.planfile import PlanFileInvalid, parse_plan_file
 from samverkan.plans.services import plan_create_from_file
 
 
 class Command(BaseCommand):
-    help = "Läser in en verksamhetsplan från en planfil (YAML) som ett utkast."
+    @property
+    def help(self) -> str:
+        return _("Läser in en verksamhetsplan från en planfil (YAML) som ett utkast.")
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
         parser.add_argument(
-            "--replace", action="store_true", help="Ersätt ett befintligt utkast med samma rubrik."
+            "--replace",
+            action="store_true",
+            help=_("Ersätt ett befintligt utkast med samma rubrik."),
         )
 
     def handle(self, *args, file: Path, replace: bool, **options):
         try:
             text = file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise CommandError(f"Kan inte läsa {file}: {exc}") from None
+            raise CommandError(
+                _("Kan inte läsa %(file)s: %(error)s") % {"file": file, "error": exc}
+            ) from None
         try:
             plan_file, lines = parse_plan_file(text)
             plan = plan_create_from_file(plan_file=plan_file, lines=lines, replace=replace)
         except PlanFileInvalid as exc:
             details = "\n".join(f"  {file}: {problem}" for problem in exc.problems)
-            raise CommandError(f"Planen lästes inte in, inget sparades:\n{details}") from None
-        counts = {
-            "avsnitt": plan.sections.count(),
-            "mål": sum(s.goals.count() for s in plan.sections.all()),
-            "åtaganden": sum(s.commitments.count() for s in plan.sections.all()),
-        }
-        summary = ", ".join(f"{n} {k}" for k, n in counts.items())
-        self.stdout.write(self.style.SUCCESS(f"Inläst: {plan.title} (id {plan.pk}): {summary}."))
+            raise CommandError(
+                _("Planen lästes inte in, inget sparades:") + "\n" + details
+            ) from None
+        sections = plan.sections.count()
+        goals = sum(s.goals.count() for s in plan.sections.all())
+        commitments = sum(s.commitments.count() for s in plan.sections.all())
+        summary = ", ".join(
+            [
+                ngettext("%(count)d avsnitt", "%(count)d avsnitt", sections) % {"count": sections},
+                ngettext("%(count)d mål", "%(count)d mål", goals) % {"count": goals},
+                ngettext("%(count)d åtagande", "%(count)d åtaganden", commitments)
+                % {"count": commitments},
+            ]
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Inläst: %(title)s (id %(id)s): %(summary)s.")
+                % {"title": plan.title, "id": plan.pk, "summary": summary}
+            )
+        )
