@@ -16,10 +16,18 @@ urlpatterns = [
     path("planer/<int:pk>/ny-arsversion/", plan_views.plan_revise, name="plan_revise"),
     path("planer/<int:pk>/faststall/", plan_views.plan_decide, name="plan_decide"),
     path("planer/<int:pk>/planfil/", plan_views.plan_export, name="plan_export"),
+    path("avsnitt/<int:section_pk>/nytt-mal/", plan_views.goal_create, name="goal_create"),
+    path(
+        "avsnitt/<int:section_pk>/nytt-atagande/",
+        plan_views.commitment_create,
+        name="commitment_create",
+    ),
     path("mal/<int:pk>/", plan_views.goal_detail, name="goal_detail"),
+    path("mal/<int:pk>/ta-bort/", plan_views.goal_delete, name="goal_delete"),
     path("mal/<int:pk>/andra/", plan_views.goal_edit, name="goal_edit"),
     path("ataganden/<int:pk>/", plan_views.commitment_detail, name="commitment_detail"),
     path("ataganden/<int:pk>/andra/", plan_views.commitment_edit, name="commitment_edit"),
+    path("ataganden/<int:pk>/ta-bort/", plan_views.commitment_delete, name="commitment_delete"),
     path("organisationer/", organisation_views.organisation_list, name="organisation_list"),
     path(
         "organisationer/<int:pk>/",

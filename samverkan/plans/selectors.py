@@ -46,6 +46,13 @@ def goal_list_for_user(user: User) -> QuerySet[Goal]:
     return Goal.objects.filter(section__plan__agreement__in=_visible_agreement_ids(user))
 
 
+def get_section_for_user(user: User, pk) -> Section:
+    return get_or_404(
+        Section.objects.filter(plan__in=plan_list_for_user(user)).select_related("plan__agreement"),
+        pk,
+    )
+
+
 def get_agreement_for_user(user: User, pk) -> Agreement:
     return get_or_404(agreement_list_for_user(user), pk)
 

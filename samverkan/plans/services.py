@@ -5,7 +5,7 @@ import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -236,41 +236,106 @@ def _save_changes(obj: Goal | Commitment, fields: dict) -> None:
 
 
 COMMITMENT_FIELDS = {"text", "responsibility_text", "due_date", "continuous", "schedule_text"}
+GOAL_FIELDS = {"text", "due_date", "continuous", "schedule_text"}
+RESPONSIBLE = ("responsible_organisations", "responsible_groups", "responsible_persons")
+
+
+def _require_editable(by: User, plan: Plan, *, draft_only: bool = False) -> None:
+    _require(can_edit_plans(by), _("Du har inte behörighet att ändra planen."))
+    _require_party(by, plan)
+    if plan.status == Plan.Status.ARCHIVED:
+        raise ValidationError(_("En arkiverad plan kan inte ändras."))
+    if draft_only and plan.status != Plan.Status.DRAFT:
+        raise ValidationError(
+            _(
+                "Bara ett utkast kan ändras så. I en fastställd plan rapporteras ett "
+                "åtagande som inte längre gäller som inställt."
+            )
+        )
+
+
+def _check_fields(fields: dict, allowed: set[str]) -> None:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"Okända fält: {sorted(unknown)}")
+
+
+def _set_responsible(commitment: Commitment, responsible: dict) -> None:
+    for name, values in responsible.items():
+        if values is not None:
+            getattr(commitment, name).set(values)
+
+
+def commitment_create(*, section: Section, by: User, **fields) -> Commitment:
+    """A new commitment last in its section, in a draft or a decided plan."""
+    _require_editable(by, section.plan)
+    responsible = {name: fields.pop(name, None) for name in RESPONSIBLE}
+    _check_fields(fields, COMMITMENT_FIELDS)
+    if fields.get("continuous"):
+        fields["due_date"] = None
+    last = section.commitments.aggregate(last=Max("position"))["last"]
+    with transaction.atomic():
+        commitment = Commitment.objects.create(
+            section=section, position=0 if last is None else last + 1, **fields
+        )
+        _set_responsible(commitment, responsible)
+    return commitment
 
 
 def commitment_update(*, commitment: Commitment, by: User, **fields) -> Commitment:
     """Change a commitment's text, responsibility or schedule. Recorded in its history."""
-    _require(can_edit_plans(by), _("Du har inte behörighet att ändra planen."))
-    _require_party(by, commitment.section.plan)
-    if commitment.section.plan.status == Plan.Status.ARCHIVED:
-        raise ValidationError(_("En arkiverad plan kan inte ändras."))
-    organisations = fields.pop("responsible_organisations", None)
-    groups = fields.pop("responsible_groups", None)
-    persons = fields.pop("responsible_persons", None)
-    unknown = set(fields) - COMMITMENT_FIELDS
-    if unknown:
-        raise ValueError(f"Okända fält: {sorted(unknown)}")
+    _require_editable(by, commitment.section.plan)
+    responsible = {name: fields.pop(name, None) for name in RESPONSIBLE}
+    _check_fields(fields, COMMITMENT_FIELDS)
     with transaction.atomic():
         _save_changes(commitment, fields)
-        if organisations is not None:
-            commitment.responsible_organisations.set(organisations)
-        if groups is not None:
-            commitment.responsible_groups.set(groups)
-        if persons is not None:
-            commitment.responsible_persons.set(persons)
+        _set_responsible(commitment, responsible)
     return commitment
 
 
+def commitment_delete(*, commitment: Commitment, by: User) -> None:
+    """Remove a commitment from a draft. A decided plan keeps it; report it inställd."""
+    _require_editable(by, commitment.section.plan, draft_only=True)
+    commitment.delete()
+
+
+def goal_create(*, section: Section, by: User, parent: Goal | None = None, **fields) -> Goal:
+    """A new goal last in its section, or a new sub-goal last under `parent`."""
+    _require_editable(by, section.plan)
+    _check_fields(fields, GOAL_FIELDS)
+    if parent is not None and (parent.section_id != section.pk or parent.parent_id):
+        raise ValueError("A sub-goal belongs under a top-level goal of the same section.")
+    if fields.get("continuous"):
+        fields["due_date"] = None
+    goals = Goal.objects.filter(section=section)
+    with transaction.atomic():
+        if parent is None:
+            last = goals.aggregate(last=Max("position"))["last"]
+            position = 0 if last is None else last + 1
+            number = ""
+        else:
+            # Goals and sub-goals share one order in the section: make room right after
+            # the parent's last sub-goal.
+            siblings = goals.filter(parent=parent)
+            position = (siblings.aggregate(last=Max("position"))["last"] or parent.position) + 1
+            goals.filter(position__gte=position).update(position=F("position") + 1)
+            number = str(siblings.count() + 1)
+        return Goal.objects.create(
+            section=section, parent=parent, position=position, number=number, **fields
+        )
+
+
 def goal_update(*, goal: Goal, by: User, **fields) -> Goal:
-    _require(can_edit_plans(by), _("Du har inte behörighet att ändra planen."))
-    _require_party(by, goal.section.plan)
-    if goal.section.plan.status == Plan.Status.ARCHIVED:
-        raise ValidationError(_("En arkiverad plan kan inte ändras."))
-    unknown = set(fields) - {"text", "due_date", "continuous", "schedule_text"}
-    if unknown:
-        raise ValueError(f"Okända fält: {sorted(unknown)}")
+    _require_editable(by, goal.section.plan)
+    _check_fields(fields, GOAL_FIELDS)
     _save_changes(goal, fields)
     return goal
+
+
+def goal_delete(*, goal: Goal, by: User) -> None:
+    """Remove a goal (and its sub-goals) from a draft."""
+    _require_editable(by, goal.section.plan, draft_only=True)
+    goal.delete()
 
 
 # --- Decision and yearly revision ---------------------------------------------------------

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from samverkan.plans.forms import (
     PlanDecideForm,
     PlanFilterForm,
 )
+from samverkan.plans.models import Commitment, Goal
 from samverkan.plans.planfile import dump_plan_file, plan_to_data
 from samverkan.plans.selectors import (
     PlanFilters,
@@ -28,6 +29,7 @@ from samverkan.plans.selectors import (
     get_commitment_for_user,
     get_goal_for_user,
     get_plan_for_user,
+    get_section_for_user,
     plan_overview,
     target_row,
 )
@@ -158,60 +160,146 @@ def goal_detail(request, pk):
     return _follow_up_page(request, goal, "goal", "plans/goal_detail.html", extra)
 
 
-@login_required
-def commitment_edit(request, pk):
-    commitment = get_commitment_for_user(request.user, pk)
-    if not can_edit_plans(request.user):
-        raise PermissionDenied(_("Din roll får inte ändra planen."))
-    organisations = organisation_list_for_user(request.user)
-    form = CommitmentForm(
-        request.POST or None,
-        instance=commitment,
-        organisations=organisations,
-        groups=group_list_for_user(request.user).filter(
-            agreement=commitment.section.plan.agreement
-        ),
-        persons=User.objects.filter(is_active=True, organisation__in=organisations),
-    )
+def _form_page(request, *, form, save, heading: str, back: str, success: str):
+    """An edit or create form whose valid data goes to one service call, `save`."""
     if request.method == "POST" and form.is_valid():
-        # The form has already written its values onto its instance; the service compares
-        # against the stored commitment to record only real changes.
-        stored = get_commitment_for_user(request.user, pk)
         try:
-            services.commitment_update(commitment=stored, by=request.user, **form.cleaned_data)
+            obj = save(form.cleaned_data)
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
-            messages.success(request, _("Åtagandet är ändrat."))
-            return redirect(commitment)
-    return render(
+            messages.success(request, success)
+            return redirect(obj)
+    context = {"form": form, "heading": heading, "back": back}
+    return render(request, "plans/edit_form.html", context, status=400 if form.errors else 200)
+
+
+def _require_editor(user) -> None:
+    if not can_edit_plans(user):
+        raise PermissionDenied(_("Din roll får inte ändra planen."))
+
+
+def _commitment_form(request, instance: Commitment, agreement) -> CommitmentForm:
+    organisations = organisation_list_for_user(request.user)
+    return CommitmentForm(
+        request.POST or None,
+        instance=instance,
+        organisations=organisations,
+        groups=group_list_for_user(request.user).filter(agreement=agreement),
+        persons=User.objects.filter(is_active=True, organisation__in=organisations),
+    )
+
+
+@login_required
+def commitment_edit(request, pk):
+    commitment = get_commitment_for_user(request.user, pk)
+    _require_editor(request.user)
+
+    def save(data):
+        # The form has already written its values onto its instance; the service compares
+        # against the stored commitment to record only real changes.
+        stored = get_commitment_for_user(request.user, pk)
+        return services.commitment_update(commitment=stored, by=request.user, **data)
+
+    return _form_page(
         request,
-        "plans/edit_form.html",
-        {"form": form, "obj": commitment, "heading": _("Ändra åtagande")},
-        status=400 if form.errors else 200,
+        form=_commitment_form(request, commitment, commitment.section.plan.agreement),
+        save=save,
+        heading=_("Ändra åtagande"),
+        back=commitment.get_absolute_url(),
+        success=_("Åtagandet är ändrat."),
+    )
+
+
+@login_required
+def commitment_create(request, section_pk):
+    section = get_section_for_user(request.user, section_pk)
+    _require_editor(request.user)
+    return _form_page(
+        request,
+        form=_commitment_form(request, Commitment(section=section), section.plan.agreement),
+        save=lambda data: services.commitment_create(section=section, by=request.user, **data),
+        heading=_("Nytt åtagande i %(section)s") % {"section": section},
+        back=f"{section.plan.get_absolute_url()}#avsnitt-{section.number}",
+        success=_("Åtagandet är tillagt."),
     )
 
 
 @login_required
 def goal_edit(request, pk):
     goal = get_goal_for_user(request.user, pk)
-    if not can_edit_plans(request.user):
-        raise PermissionDenied(_("Din roll får inte ändra planen."))
-    form = GoalForm(request.POST or None, instance=goal)
-    if request.method == "POST" and form.is_valid():
+    _require_editor(request.user)
+
+    def save(data):
         stored = get_goal_for_user(request.user, pk)  # the form has changed `goal` already
-        try:
-            services.goal_update(goal=stored, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _add_service_errors(form, error)
-        else:
-            messages.success(request, _("Målet är ändrat."))
-            return redirect(goal)
-    return render(
+        return services.goal_update(goal=stored, by=request.user, **data)
+
+    return _form_page(
         request,
-        "plans/edit_form.html",
-        {"form": form, "obj": goal, "heading": _("Ändra mål")},
-        status=400 if form.errors else 200,
+        form=GoalForm(request.POST or None, instance=goal),
+        save=save,
+        heading=_("Ändra mål"),
+        back=goal.get_absolute_url(),
+        success=_("Målet är ändrat."),
+    )
+
+
+@login_required
+def goal_create(request, section_pk):
+    """A new goal in a section, or with ?under=<goal id> a new sub-goal of that goal."""
+    section = get_section_for_user(request.user, section_pk)
+    _require_editor(request.user)
+    parent = None
+    if request.GET.get("under"):
+        parent = get_goal_for_user(request.user, request.GET["under"])
+        if parent.section_id != section.pk or parent.parent_id:
+            raise Http404
+    return _form_page(
+        request,
+        form=GoalForm(request.POST or None, instance=Goal(section=section, parent=parent)),
+        save=lambda data: services.goal_create(
+            section=section, parent=parent, by=request.user, **data
+        ),
+        heading=_("Nytt delmål") if parent else _("Nytt mål i %(section)s") % {"section": section},
+        back=(parent or section.plan).get_absolute_url(),
+        success=_("Målet är tillagt."),
+    )
+
+
+def _delete(request, obj, delete, success: str):
+    plan = obj.section.plan
+    _require_editor(request.user)
+    try:
+        delete()
+    except ValidationError as error:
+        for message in _validation_messages(error):
+            messages.error(request, message)
+        return redirect(obj)
+    messages.success(request, success)
+    return redirect(plan)
+
+
+@login_required
+@require_POST
+def commitment_delete(request, pk):
+    commitment = get_commitment_for_user(request.user, pk)
+    return _delete(
+        request,
+        commitment,
+        lambda: services.commitment_delete(commitment=commitment, by=request.user),
+        _("Åtagandet är borttaget ur utkastet."),
+    )
+
+
+@login_required
+@require_POST
+def goal_delete(request, pk):
+    goal = get_goal_for_user(request.user, pk)
+    return _delete(
+        request,
+        goal,
+        lambda: services.goal_delete(goal=goal, by=request.user),
+        _("Målet är borttaget ur utkastet."),
     )
 
 
