@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
+from django.views.i18n import set_language
 
 from samverkan.api import api
 from samverkan.organisations import views as organisation_views
@@ -35,6 +36,7 @@ urlpatterns = [
         name="organisation_detail",
     ),
     path("grupper/<int:pk>/", organisation_views.group_detail, name="group_detail"),
+    path("sprak/", set_language, name="set_language"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

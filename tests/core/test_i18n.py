@@ -1,5 +1,5 @@
 """Swedish first, English as a second locale: the pages, messages and errors go through gettext,
-LocaleMiddleware picks the language from Accept-Language, and the committed catalogue
+the language is Swedish unless the person chose English (the language cookie), and the committed catalogue
 (samverkan/locale/en) is complete and compiled."""
 
 import ast
@@ -14,13 +14,18 @@ from pytest_django.asserts import assertContains, assertNotContains
 from samverkan.plans import services
 from samverkan.plans.models import Commitment, FollowUpStatus, Plan
 
-ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
 LOCALE = Path(__file__).resolve().parents[2] / "samverkan" / "locale" / "en" / "LC_MESSAGES"
+
+
+@pytest.fixture
+def english(client):
+    """The person chose English (what the language button in the header does)."""
+    client.cookies["django_language"] = "en"
 
 
 @pytest.fixture(autouse=True)
 def _back_to_swedish():
-    # LocaleMiddleware activates the request's language for the thread and leaves it active;
+    # The language middleware activates the request's language for the thread and leaves it active;
     # later tests that run outside a request expect the default, Swedish.
     yield
     translation.deactivate()
@@ -41,8 +46,8 @@ def test_it_shows_the_login_page_in_swedish_by_default(client, demo):
     assertNotContains(response, "Log in")
 
 
-def test_it_shows_the_login_page_in_english(client, demo):
-    response = client.get("/login/", **ENGLISH)
+def test_it_shows_the_login_page_in_english(english, client, demo):
+    response = client.get("/login/")
     assertContains(response, '<html lang="en">')
     assertContains(response, "<title>Log in – Samverkan</title>")
     assertContains(response, "<h1>Log in</h1>")
@@ -65,9 +70,9 @@ def test_it_shows_the_plan_in_swedish_by_default(client, coordinator, lulea_plan
     assertContains(response, '<h2 style="margin-top:0">Planen</h2>')
 
 
-def test_it_shows_the_plan_in_english(client, coordinator, lulea_plan):
+def test_it_shows_the_plan_in_english(english, client, coordinator, lulea_plan):
     client.force_login(coordinator)
-    response = client.get("/", follow=True, **ENGLISH)
+    response = client.get("/", follow=True)
     assert response.redirect_chain  # the start page leads to the agreement's plan
     assertContains(response, '<html lang="en">')
     assertContains(response, '<a href="/overenskommelser/">Agreements</a>')
@@ -84,10 +89,10 @@ def test_it_shows_the_plan_in_english(client, coordinator, lulea_plan):
     assertNotContains(response, "<h3>Åtaganden</h3>")
 
 
-def test_it_shows_follow_up_and_its_message_in_english(client, coordinator, lulea_plan):
+def test_it_shows_follow_up_and_its_message_in_english(english, client, coordinator, lulea_plan):
     client.force_login(coordinator)
     target = commitment(lulea_plan, "1")
-    response = client.get(target.get_absolute_url(), **ENGLISH)
+    response = client.get(target.get_absolute_url())
     assertContains(response, "<h1>Commitment</h1>")
     assertContains(response, "<h2>Follow-up</h2>")
     assertContains(response, '<td data-label="Period">2020 T3</td>')
@@ -97,15 +102,15 @@ def test_it_shows_follow_up_and_its_message_in_english(client, coordinator, lule
         target.get_absolute_url(),
         {"status": FollowUpStatus.DONE, "period_date": "2020-06-01"},
         follow=True,
-        **ENGLISH,
     )
     assertContains(response, '<li class="success">The follow-up has been saved.</li>')
 
 
-def test_it_answers_the_api_in_the_requested_language(client, coordinator):
+def test_it_answers_the_api_in_the_chosen_language(client, coordinator):
     client.force_login(coordinator)
     assert client.get("/api/plans/999999").json() == {"detail": "Finns inte."}
-    assert client.get("/api/plans/999999", **ENGLISH).json() == {"detail": "Does not exist."}
+    client.cookies["django_language"] = "en"
+    assert client.get("/api/plans/999999").json() == {"detail": "Does not exist."}
 
 
 def test_it_translates_service_errors_at_call_time(reader, lulea_plan):
@@ -165,3 +170,17 @@ def test_it_ships_a_compiled_catalogue_that_matches_the_po_file():
             assert [catalog.get((msgid, i)) for i in range(len(value))] == value, key
         else:
             assert catalog.get(key) == value, key
+
+
+def test_it_stays_swedish_for_a_browser_that_asks_for_english(client, demo):
+    # Staff with an English browser still work in Swedish unless they choose otherwise.
+    response = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assertContains(response, "<h1>Logga in</h1>")
+
+
+def test_it_switches_language_with_the_button_in_the_header(client, demo):
+    assertContains(client.get("/login/"), 'name="language" value="en"')
+    response = client.post("/sprak/", {"language": "en", "next": "/login/"}, follow=True)
+    assertContains(response, "<h1>Log in</h1>")
+    response = client.post("/sprak/", {"language": "sv", "next": "/login/"}, follow=True)
+    assertContains(response, "<h1>Logga in</h1>")
