@@ -43,6 +43,10 @@ class CommitmentForm(ScheduleMixin, forms.ModelForm):
             "schedule_text",
         ]
         widgets = {
+            "text": forms.Textarea(attrs={"rows": 4}),
+            "responsible_organisations": forms.CheckboxSelectMultiple(attrs={"class": "choices"}),
+            "responsible_groups": forms.CheckboxSelectMultiple(attrs={"class": "choices"}),
+            "responsible_persons": forms.CheckboxSelectMultiple(attrs={"class": "choices"}),
             "due_date": forms.DateInput(attrs={"type": "date"}),
             "responsibility_text": forms.Textarea(attrs={"rows": 3}),
         }
@@ -58,7 +62,10 @@ class GoalForm(ScheduleMixin, forms.ModelForm):
     class Meta:
         model = Goal
         fields = ["text", "due_date", "continuous", "schedule_text"]
-        widgets = {"due_date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 4}),
+            "due_date": forms.DateInput(attrs={"type": "date"}),
+        }
 
 
 class PlanDecideForm(forms.Form):
