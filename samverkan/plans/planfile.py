@@ -266,6 +266,11 @@ def _scheduled(obj) -> dict:
     return data
 
 
+def _goal_data(goal) -> dict:
+    data: dict[str, Any] = {"number": goal.number} if goal.number else {}
+    return {**data, "text": _multiline(goal.text), **_scheduled(goal)}
+
+
 def plan_to_data(plan) -> dict:
     """A stored plan as plan-file data. Reads the plan in a fixed number of queries."""
     sections = list(
@@ -303,19 +308,10 @@ def plan_to_data(plan) -> dict:
         if goals:
             entry["goals"] = []
             for goal in goals:
-                goal_data: dict[str, Any] = {}
-                if goal.number:
-                    goal_data["number"] = goal.number
-                goal_data["text"] = _multiline(goal.text)
-                goal_data.update(_scheduled(goal))
+                goal_data = _goal_data(goal)
                 subgoals = list(goal.subgoals.all())
                 if subgoals:
-                    goal_data["subgoals"] = [
-                        {"number": s.number, "text": _multiline(s.text), **_scheduled(s)}
-                        if s.number
-                        else {"text": _multiline(s.text), **_scheduled(s)}
-                        for s in subgoals
-                    ]
+                    goal_data["subgoals"] = [_goal_data(s) for s in subgoals]
                 entry["goals"].append(goal_data)
         commitments = list(section.commitments.all())
         if commitments:

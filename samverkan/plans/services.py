@@ -127,30 +127,27 @@ def plan_create_from_file(*, plan_file: PlanFile, lines: dict, replace: bool = F
                 problem_description=section_in.problem_description,
             )
             by_number[section.number] = section
-            goal_position = 0
-            for goal_in in section_in.goals:
+            # Goals and their sub-goals share one order within the section.
+            flat = [
+                (goal_in, sub_in)
+                for goal_in in section_in.goals
+                for sub_in in [None, *goal_in.subgoals]
+            ]
+            parent = None
+            for position, (goal_in, sub_in) in enumerate(flat):
+                item = sub_in or goal_in
                 goal = Goal.objects.create(
                     section=section,
-                    number=goal_in.number,
-                    position=goal_position,
-                    text=goal_in.text,
-                    due_date=goal_in.due,
-                    continuous=goal_in.continuous,
-                    schedule_text=goal_in.schedule,
+                    parent=parent if sub_in else None,
+                    number=item.number,
+                    position=position,
+                    text=item.text,
+                    due_date=item.due,
+                    continuous=item.continuous,
+                    schedule_text=item.schedule,
                 )
-                goal_position += 1
-                for sub_in in goal_in.subgoals:
-                    Goal.objects.create(
-                        section=section,
-                        parent=goal,
-                        number=sub_in.number,
-                        position=goal_position,
-                        text=sub_in.text,
-                        due_date=sub_in.due,
-                        continuous=sub_in.continuous,
-                        schedule_text=sub_in.schedule,
-                    )
-                    goal_position += 1
+                if sub_in is None:
+                    parent = goal
             for position_c, commitment_in in enumerate(section_in.commitments):
                 commitment = Commitment.objects.create(
                     section=section,
