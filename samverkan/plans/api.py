@@ -147,9 +147,9 @@ def _plan_out(plan) -> dict:
             {
                 "id": r.obj.pk,
                 "text": r.obj.text,
-                "responsible_organisations": _refs(r.obj.responsible_organisations.all()),
-                "responsible_groups": _refs(r.obj.responsible_groups.all()),
-                "responsible_persons": _refs(r.obj.responsible_persons.all()),
+                "responsible_organisations": _refs(r.organisations),
+                "responsible_groups": _refs(r.groups),
+                "responsible_persons": _refs(r.persons),
                 "responsibility_text": r.obj.responsibility_text,
                 **_schedule(r),
             }

@@ -28,9 +28,7 @@ def read_everything(overview) -> int:
         for row in view.goals:
             shown += len(row.obj.text) > 0
         for row in view.commitments:
-            shown += len(row.obj.responsible_organisations.all())
-            shown += len(row.obj.responsible_groups.all())
-            shown += len(row.obj.responsible_persons.all())
+            shown += len(row.organisations) + len(row.groups) + len(row.persons)
     return shown
 
 
