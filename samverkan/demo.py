@@ -11,6 +11,7 @@ from django.db import transaction
 
 from samverkan.core.models import Role, User
 from samverkan.organisations.models import Group, Membership, Organisation
+from samverkan.places.demo import load_places
 from samverkan.plans.models import Agreement, FollowUp, Plan
 from samverkan.plans.planfile import parse_plan_file
 from samverkan.plans.services import follow_up_create, plan_create_from_file, plan_decide
@@ -232,6 +233,7 @@ def load_demo() -> list[tuple[str, str]]:
         plan_decide(plan=plan, by=steering, held_on=decided_on)
         if file_name.startswith("lulea"):
             _demo_follow_ups(plan)
+    load_places()
     return logins
 
 

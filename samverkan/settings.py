@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "samverkan.core",
     "samverkan.organisations",
     "samverkan.plans",
+    "samverkan.places",
 ]
 
 MIDDLEWARE = [

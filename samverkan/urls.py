@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 
 from samverkan.api import api
 from samverkan.organisations import views as organisation_views
+from samverkan.places import views as place_views
 from samverkan.plans import views as plan_views
 
 urlpatterns = [
@@ -36,6 +37,9 @@ urlpatterns = [
         name="organisation_detail",
     ),
     path("grupper/<int:pk>/", organisation_views.group_detail, name="group_detail"),
+    path("omraden/", place_views.district_list, name="district_list"),
+    path("omraden/<int:pk>/", place_views.district_detail, name="district_detail"),
+    path("platser/<int:pk>/", place_views.place_detail, name="place_detail"),
     path("sprak/", set_language, name="set_language"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

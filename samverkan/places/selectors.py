@@ -1,0 +1,126 @@
+"""Reads of municipalities, districts and places.
+
+A user sees a municipality, with its districts and places, when the organisation that is
+the kommun (or the kommun above it) is party to an agreement the user can see: Luleå's
+users see Luleå, the police area that is party to both agreements sees Luleå and Boden, and
+Boden's users see nothing of Luleå. Everything goes through the chokepoints below.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+
+from samverkan.analysis.geo import area_km2
+from samverkan.core.access import get_or_404
+from samverkan.core.models import User
+from samverkan.places.maps import Sketch, sketch_of
+from samverkan.places.models import District, Municipality, Place
+from samverkan.plans.models import Agreement
+from samverkan.plans.selectors import agreement_list_for_user
+
+# --- Chokepoints ----------------------------------------------------------------------------
+
+
+def municipality_list_for_user(user: User) -> QuerySet[Municipality]:
+    if user.is_authenticated and user.is_superuser:
+        return Municipality.objects.all()
+    parties = Agreement.parties.through.objects.filter(
+        agreement__in=agreement_list_for_user(user).values("pk")
+    ).values("organisation_id")
+    return Municipality.objects.filter(
+        Q(organisation__in=parties) | Q(organisation__parent__in=parties)
+    )
+
+
+def district_list_for_user(user: User) -> QuerySet[District]:
+    return District.objects.filter(municipality__in=municipality_list_for_user(user).values("pk"))
+
+
+def place_list_for_user(user: User) -> QuerySet[Place]:
+    return Place.objects.filter(municipality__in=municipality_list_for_user(user).values("pk"))
+
+
+def get_district_for_user(user: User, pk) -> District:
+    return get_or_404(district_list_for_user(user).select_related("municipality"), pk)
+
+
+def get_place_for_user(user: User, pk) -> Place:
+    return get_or_404(place_list_for_user(user).select_related("municipality", "district"), pk)
+
+
+# --- The districts page -----------------------------------------------------------------------
+
+
+@dataclass
+class DistrictRow:
+    district: District
+    number: int  # its label on the sketch
+    area_km2: float
+    place_count: int
+
+
+@dataclass
+class MunicipalityView:
+    municipality: Municipality
+    area_km2: float
+    districts: list[DistrictRow] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    sketch: Sketch | None = None
+
+    @property
+    def any_approximate(self) -> bool:
+        return self.municipality.approximate or any(r.district.approximate for r in self.districts)
+
+
+def district_overview_for_user(user: User) -> list[MunicipalityView]:
+    """The user's municipalities with their districts (area, number of places) and places.
+
+    Three queries, whatever the number of municipalities, districts and places.
+    """
+    municipalities = list(municipality_list_for_user(user))
+    districts = (
+        District.objects.filter(municipality__in=[m.pk for m in municipalities])
+        .annotate(place_count=Count("places"))
+        .order_by("municipality", "name", "pk")
+    )
+    places = (
+        Place.objects.filter(municipality__in=[m.pk for m in municipalities])
+        .select_related("district")
+        .order_by("municipality", "name", "pk")
+    )
+    views = {m.pk: MunicipalityView(m, area_km2(m.geometry())) for m in municipalities}
+    for district in districts:
+        rows = views[district.municipality_id].districts
+        rows.append(
+            DistrictRow(
+                district, len(rows) + 1, area_km2(district.geometry()), district.place_count
+            )
+        )
+    for place in places:
+        views[place.municipality_id].places.append(place)
+    for view in views.values():
+        view.sketch = sketch_of(
+            view.municipality, [row.district for row in view.districts], view.places
+        )
+    return list(views.values())
+
+
+@dataclass
+class DistrictView:
+    district: District
+    area_km2: float
+    places: list[Place]
+    sketch: Sketch
+
+
+def district_view(district: District) -> DistrictView:
+    """One district of an already scoped queryset, with its places; the sketch shows its
+    neighbours too."""
+    places = list(district.places.order_by("name", "pk"))
+    neighbours = list(district.municipality.districts.order_by("name", "pk"))
+    return DistrictView(
+        district=district,
+        area_km2=area_km2(district.geometry()),
+        places=places,
+        sketch=sketch_of(district.municipality, neighbours, places, frame=district),
+    )
