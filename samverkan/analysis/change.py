@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from samverkan.analysis.trends import format_decimal, format_stat
+from samverkan.analysis.formatting import format_decimal, format_stat
 
 METHOD = "exakt Poissontest, FDR-korrigerat"
 

@@ -29,7 +29,7 @@ import pandas as pd
 from scipy import stats
 
 from samverkan.analysis.counts import NO_EVENTS, local_time
-from samverkan.analysis.timepatterns import sv_number, sv_p
+from samverkan.analysis.formatting import format_decimal, format_stat
 
 HELGDAG = "helgdag"
 AFTON = "afton"
@@ -182,9 +182,9 @@ def holiday_effect(
     )
     verdict = "statistiskt säkerställd" if p < 0.05 else "inte statistiskt säkerställd"
     explanation = (
-        f"{sv_number(special_rate)} händelser per dag på helgdagar och aftnar mot "
-        f"{sv_number(other_rate)} övriga dagar: {comparison} på helgdagar och aftnar, "
-        f"skillnaden är {verdict} ({sv_p(p)}, {POISSON_TEST_NAME})."
+        f"{format_decimal(special_rate, 2)} händelser per dag på helgdagar och aftnar mot "
+        f"{format_decimal(other_rate, 2)} övriga dagar: {comparison} på helgdagar och aftnar, "
+        f"skillnaden är {verdict} ({format_stat('p', p)}, {POISSON_TEST_NAME})."
     )
     return replace(
         base,

@@ -23,6 +23,7 @@ import pandas as pd
 from scipy import stats
 
 from samverkan.analysis.counts import NO_EVENTS, local_time
+from samverkan.analysis.formatting import format_decimal, format_stat
 
 WEEKDAYS_SV = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
 MONTHS_SV = (
@@ -31,15 +32,6 @@ MONTHS_SV = (
 )  # fmt: skip
 CHI_SQUARE_NAME = "χ²-test för god anpassning"
 MIN_EXPECTED = 5  # Cochran's rule: below five expected events per class χ² is unreliable.
-
-
-def sv_number(value: float, decimals: int = 2) -> str:
-    """A number the Swedish way: decimal comma, e.g. 0,05."""
-    return f"{value:.{decimals}f}".replace(".", ",")
-
-
-def sv_p(p: float) -> str:
-    return "p < 0,001" if p < 0.001 else f"p = {sv_number(p, 3)}"
 
 
 # --- weekday × hour ---------------------------------------------------------------------
@@ -167,14 +159,14 @@ def window_share(frame: pd.DataFrame, window: TimeWindow) -> WindowShare:
     share = count / total
     p_value = float(stats.binomtest(count, total, expected).pvalue) if 0 < expected < 1 else None
     explanation = (
-        f"{sv_number(100 * share, 1)} % av händelserna ({count} av {total}) inträffade under "
-        f"{window.label()}; 95 % konfidensintervall {sv_number(100 * low, 1)}–"
-        f"{sv_number(100 * high, 1)} % (Wilson)."
+        f"{format_decimal(100 * share, 1)} % av händelserna ({count} av {total}) inträffade under "
+        f"{window.label()}; 95 % konfidensintervall {format_decimal(100 * low, 1)}–"
+        f"{format_decimal(100 * high, 1)} % (Wilson)."
     )
     if p_value is not None:
         explanation += (
-            f" Vid jämn fördelning över veckan vore andelen {sv_number(100 * expected, 1)} %"
-            f" ({sv_p(p_value)}, binomialtest)."
+            f" Vid jämn fördelning över veckan vore andelen {format_decimal(100 * expected, 1)} %"
+            f" ({format_stat('p', p_value)}, binomialtest)."
         )
     return WindowShare(window, count, total, share, low, high, expected, p_value, explanation)
 
@@ -229,7 +221,7 @@ def _goodness_of_fit(table: pd.DataFrame, what: str) -> GoodnessOfFit:
         if p < 0.05
         else f"ingen statistiskt säkerställd avvikelse från en jämn fördelning per {what}"
     )
-    explanation = f"{verdict[0].upper()}{verdict[1:]} ({sv_p(p)}, {CHI_SQUARE_NAME})."
+    explanation = f"{verdict[0].upper()}{verdict[1:]} ({format_stat('p', p)}, {CHI_SQUARE_NAME})."
     if used["expected"].min() < MIN_EXPECTED:
         explanation += f" Färre än {MIN_EXPECTED} väntade händelser i någon {what}: osäkert test."
     return GoodnessOfFit(statistic, p, dof, CHI_SQUARE_NAME, explanation)

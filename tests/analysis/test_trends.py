@@ -12,11 +12,10 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+from samverkan.analysis.formatting import format_decimal, format_p
 from samverkan.analysis.trends import (
     POISSON,
     QUASI_POISSON,
-    format_decimal,
-    format_p,
     mann_kendall,
     rate_per_100k,
     yearly_trend,
