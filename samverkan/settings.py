@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "samverkan.core",
     "samverkan.organisations",
     "samverkan.plans",
@@ -182,6 +184,37 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Background jobs: the queue lives in the database and `samverkan worker` runs it. "immediate"
+# runs each task inline when it is enqueued (the test suite's default: no worker there).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {
+    "default": {
+        "BACKEND": _TASK_BACKENDS[
+            env_choice("TASKS_BACKEND", "immediate" if TESTING else "database", set(_TASK_BACKENDS))
+        ]
+    }
+}
+
+# E-mail. Without EMAIL_HOST every message is written as a file into DATA_DIR/mail, so a demo
+# or a test installation shows what would have been sent and nothing leaves the machine.
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_BACKEND = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+}[env_choice("EMAIL_BACKEND", "smtp" if EMAIL_HOST else "file", {"smtp", "file", "console"})]
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "samverkan@localhost")
+# Where users reach the site; e-mails link to pages under it.
+SAMVERKAN_BASE_URL = env_str("SAMVERKAN_BASE_URL", "http://localhost:8000").rstrip("/")
 
 # How often commitments are followed up when a plan does not say: kvartal, tertial, halvar, ar.
 SAMVERKAN_FOLLOW_UP_PERIOD = env_choice(

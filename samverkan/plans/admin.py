@@ -1,7 +1,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from samverkan.plans.models import Agreement, Commitment, FollowUp, Goal, Plan, Section
+from samverkan.plans.models import (
+    Agreement,
+    Commitment,
+    FollowUp,
+    Goal,
+    Plan,
+    Reminder,
+    Section,
+)
 
 
 @admin.register(Agreement)
@@ -19,3 +27,9 @@ admin.site.register(Section, SimpleHistoryAdmin)
 admin.site.register(Goal, SimpleHistoryAdmin)
 admin.site.register(Commitment, SimpleHistoryAdmin)
 admin.site.register(FollowUp, SimpleHistoryAdmin)
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["day", "person", "kind", "items", "sent_at"]
+    list_filter = ["kind", "day"]

@@ -320,3 +320,35 @@ class FollowUp(models.Model):
         from samverkan.plans.periods import period_label
 
         return period_label(self.period_kind, self.period_start)
+
+
+class Reminder(models.Model):
+    """An e-mail reminder sent to one person on one day.
+
+    The record is what makes the daily job idempotent: a second run the same day, or a
+    second worker running it at the same time, finds the row and sends nothing.
+    """
+
+    class Kind(models.TextChoices):
+        FOLLOW_UP = "uppfoljning", _("Uppföljning")
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    day = models.DateField(_("dag"))
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
+    items = models.PositiveIntegerField(_("antal poster"), default=0)
+    sent_at = models.DateTimeField(_("skickad"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-day", "person"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "day", "kind"], name="reminder_once_per_person_and_day"
+            )
+        ]
+        verbose_name = _("påminnelse")
+        verbose_name_plural = _("påminnelser")
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.day} ({self.get_kind_display()})"

@@ -177,7 +177,8 @@ def test_it_serves_the_demo_from_the_samverkan_script(tmp_path):
         for line in process.stdout:
             lines.put(line)
 
-    threading.Thread(target=read, daemon=True).start()
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
     deadline = time.monotonic() + 20
     try:
         url = None
@@ -208,6 +209,22 @@ def test_it_serves_the_demo_from_the_samverkan_script(tmp_path):
 
         assert (tmp_path / "data" / "secret_key").exists()
         assert (tmp_path / "data" / "samverkan.sqlite3").exists()
+
+        # The worker runs beside the web server, and stopping the demo stops both.
+        while not any("Starting worker" in line for line in output):
+            try:
+                output.append(lines.get(timeout=max(0.1, deadline - time.monotonic())))
+            except queue.Empty:
+                pytest.fail("no worker within 20 s:\n" + "".join(output))
+        process.terminate()
+        assert process.wait(timeout=30) == 0
+        reader.join(timeout=10)
+        while not lines.empty():
+            output.append(lines.get())
+        text = "".join(output)
+        assert "Startar bakgrundsjobben (samverkan worker)" in text
+        assert "Workern har stoppats." in text
+        assert "Webbserver och worker har stoppats." in text
     finally:
         process.terminate()
         try:

@@ -1,3 +1,7 @@
+import signal
+import subprocess
+import sys
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -17,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-serve",
             action="store_true",
-            help=_("Förbered data men starta ingen webbserver."),
+            help=_("Förbered data men starta varken webbserver eller worker."),
         )
 
     def handle(self, *args, host: str, port: int, no_serve: bool, **options):
@@ -39,5 +43,38 @@ class Command(BaseCommand):
 
         from samverkan.wsgi import application
 
+        worker = self._start_worker()
         self.stdout.write("\n" + _("Avsluta med Ctrl+C."))
-        serve(application, host=host, port=port, threads=8, ident="Samverkan")
+        # SIGTERM (from systemd, a test, `kill`) stops the server the way Ctrl+C does, so
+        # the worker is stopped below instead of being left behind.
+        signal.signal(signal.SIGTERM, _raise_system_exit)
+        try:
+            serve(application, host=host, port=port, threads=8, ident="Samverkan")
+        finally:
+            self._stop_worker(worker)
+
+    def _start_worker(self) -> subprocess.Popen:
+        self.stdout.write(
+            _("Startar bakgrundsjobben (samverkan worker); e-post sparas i %(path)s")
+            % {"path": settings.EMAIL_FILE_PATH}
+        )
+        # A session of its own: Ctrl+C reaches only the demo, which then stops the worker
+        # with one SIGTERM, letting a running task finish.
+        return subprocess.Popen(
+            [sys.executable, "-m", "samverkan", "worker", "--no-startup-delay"],
+            start_new_session=True,
+        )
+
+    def _stop_worker(self, worker: subprocess.Popen) -> None:
+        if worker.poll() is None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
+        self.stdout.write(_("Webbserver och worker har stoppats."))
+
+
+def _raise_system_exit(signum, frame) -> None:
+    raise SystemExit(0)
