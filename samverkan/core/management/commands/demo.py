@@ -1,3 +1,4 @@
+import os
 import signal
 import subprocess
 import sys
@@ -43,6 +44,8 @@ class Command(BaseCommand):
 
         from samverkan.wsgi import application
 
+        # Links in the worker's e-mails point at this server unless configured otherwise.
+        os.environ.setdefault("SAMVERKAN_BASE_URL", url.rstrip("/"))
         worker = self._start_worker()
         self.stdout.write("\n" + _("Avsluta med Ctrl+C."))
         # SIGTERM (from systemd, a test, `kill`) stops the server the way Ctrl+C does, so
