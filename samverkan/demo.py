@@ -10,6 +10,7 @@ from importlib import resources
 from django.db import transaction
 
 from samverkan.core.models import Role, User
+from samverkan.incidents.demo import load_incidents
 from samverkan.organisations.models import Group, Membership, Organisation
 from samverkan.places.demo import load_places
 from samverkan.plans.models import Agreement, FollowUp, Plan
@@ -234,6 +235,7 @@ def load_demo() -> list[tuple[str, str]]:
         if file_name.startswith("lulea"):
             _demo_follow_ups(plan)
     load_places()
+    load_incidents()
     return logins
 
 

@@ -4,6 +4,7 @@ from django.urls import path
 from django.views.i18n import set_language
 
 from samverkan.api import api
+from samverkan.incidents import views as incident_views
 from samverkan.organisations import views as organisation_views
 from samverkan.places import views as place_views
 from samverkan.plans import views as plan_views
@@ -40,6 +41,9 @@ urlpatterns = [
     path("omraden/", place_views.district_list, name="district_list"),
     path("omraden/<int:pk>/", place_views.district_detail, name="district_detail"),
     path("platser/<int:pk>/", place_views.place_detail, name="place_detail"),
+    path("handelser/", incident_views.incident_list, name="incident_list"),
+    path("handelser/ny/", incident_views.incident_create, name="incident_create"),
+    path("handelser/<int:pk>/andra/", incident_views.incident_edit, name="incident_edit"),
     path("sprak/", set_language, name="set_language"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

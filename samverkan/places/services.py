@@ -76,7 +76,8 @@ def district_upsert(
     return district
 
 
-def _district_at(municipality: Municipality, *, lat: float, lon: float) -> District | None:
+def district_at(municipality: Municipality, *, lat: float, lon: float) -> District | None:
+    """The municipality's district the point lies in, or None (used by incidents too)."""
     districts = list(District.objects.filter(municipality=municipality))
     [found] = district_for_points([lon], [lat], [(d, d.geometry()) for d in districts])
     return found
@@ -132,7 +133,7 @@ def place_create(
         lat=lat,
         lon=lon,
         description=description,
-        district=_district_at(municipality, lat=lat, lon=lon),
+        district=district_at(municipality, lat=lat, lon=lon),
     )
     _clean(place)
     place.save()
@@ -183,7 +184,7 @@ def place_update(*, place: Place, **fields) -> Place:
     place.lat, place.lon = place_check_position(
         municipality=place.municipality, lat=place.lat, lon=place.lon
     )
-    place.district = _district_at(place.municipality, lat=place.lat, lon=place.lon)
+    place.district = district_at(place.municipality, lat=place.lat, lon=place.lon)
     _clean(place)
     place.save()
     return place

@@ -1,0 +1,24 @@
+"""The EST taxonomy every installation starts with (DOMAIN.md §7.2); editable in the admin.
+
+(slug, name, parent slug). Klotter is a kind of skadegörelse (sanering costs are counted
+together); the others are top-level. Migration 0002 holds a frozen copy of this list.
+"""
+
+EST_CATEGORIES = [
+    ("skadegorelse", "Skadegörelse", None),
+    ("klotter", "Klotter", "skadegorelse"),
+    ("nedskrapning", "Nedskräpning", None),
+    ("tillhall", "Tillhåll/otrygghetsskapande samling", None),
+    ("ordningsstorning", "Ordningsstörning", None),
+    ("brand", "Brand/anlagd brand", None),
+    ("narkotika", "Misstänkt narkotikahantering", None),
+    ("vald", "Våld/misshandel", None),
+    ("ran", "Rån", None),
+    ("inbrott", "Inbrott", None),
+    ("hot-mot-anstalld", "Hot/incident mot anställd", None),
+    ("buskorning", "Buskörning/olovlig trafik", None),
+    ("otrygg-plats", "Otrygg plats (belysning, skymd sikt, ödslig)", None),
+    ("ryktesspridning", "Ryktesspridning sociala medier", None),
+    ("arrangemang", "Arrangemang (planerat)", None),
+    ("ovrigt", "Övrigt", None),
+]

@@ -1,0 +1,170 @@
+"""Incident reports (händelserapporter) of EST: what happened, where and when – never who.
+
+There are no person fields: the reporter is a member of staff (and only kept so that they
+can correct their own report), the description is screened by the privacy guard in
+`incidents.services` on every entry path. See docs/incidents.md.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.core.models import Classification
+
+
+class Category(models.Model):
+    """An EST category, editable; a category may have a parent (Klotter under Skadegörelse)."""
+
+    slug = models.SlugField(_("kortnamn"), max_length=60, unique=True)
+    name = models.CharField(_("namn"), max_length=100)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("överordnad kategori"),
+    )
+    active = models.BooleanField(_("aktiv"), default=True)
+    position = models.PositiveIntegerField(_("ordning"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("kategori")
+        verbose_name_plural = _("kategorier")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Incident(models.Model):
+    class TimePrecision(models.TextChoices):
+        EXACT = "exakt", _("Exakt")
+        APPROXIMATE = "ungefar", _("Ungefär")
+        DAY = "dag", _("Dag")
+
+    class PlaceType(models.TextChoices):
+        PUBLIC = "offentlig", _("Offentlig plats")
+        SEMI_PUBLIC = "halvoffentlig", _("Halvoffentlig plats")
+
+    class Source(models.TextChoices):
+        FORM = "form", _("Formulär")
+        FILE = "file", _("Filimport")
+        POLISEN = "polisen", _("Polisen")
+        OPEN311 = "open311", _("Open311")
+        API = "api", _("API")
+
+    class Status(models.TextChoices):
+        NEW = "ny", _("Ny")
+        REVIEWED = "granskad", _("Granskad")
+        DONE = "atgardad", _("Åtgärdad")
+        ARCHIVED = "arkiverad", _("Arkiverad")
+
+    class Severity(models.IntegerChoices):
+        LOW = 1, _("1 – låg")
+        MEDIUM = 2, _("2 – medel")
+        HIGH = 3, _("3 – hög")
+
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("kategori")
+    )
+    occurred_from = models.DateTimeField(_("inträffade från"))
+    occurred_to = models.DateTimeField(_("inträffade till"))
+    time_precision = models.CharField(
+        _("tidsprecision"),
+        max_length=10,
+        choices=TimePrecision.choices,
+        default=TimePrecision.EXACT,
+    )
+    municipality = models.ForeignKey(
+        "places.Municipality",
+        on_delete=models.PROTECT,
+        related_name="incidents",
+        verbose_name=_("kommun"),
+    )
+    district = models.ForeignKey(
+        "places.District",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("område"),
+    )
+    place = models.ForeignKey(
+        "places.Place",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("plats"),
+    )
+    lat = models.FloatField(_("latitud (WGS 84)"), null=True, blank=True)
+    lon = models.FloatField(_("longitud (WGS 84)"), null=True, blank=True)
+    description = models.TextField(_("beskrivning"), blank=True)
+    severity = models.PositiveSmallIntegerField(
+        _("allvarlighet"), choices=Severity.choices, default=Severity.LOW
+    )
+    creates_insecurity = models.BooleanField(_("skapar otrygghet"), default=False)
+    place_type = models.CharField(
+        _("typ av plats"), max_length=15, choices=PlaceType.choices, default=PlaceType.PUBLIC
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="incidents",
+        verbose_name=_("rapporterande organisation"),
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("rapportör"),
+    )
+    source = models.CharField(
+        _("källa"), max_length=10, choices=Source.choices, default=Source.FORM
+    )
+    external_id = models.CharField(_("externt id"), max_length=100, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.NEW
+    )
+    classification = models.CharField(
+        _("klassning"),
+        max_length=10,
+        choices=Classification.choices,
+        default=Classification.INTERNAL,
+    )
+    cost_sek = models.DecimalField(
+        _("kostnad (kr)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+
+    class Meta:
+        ordering = ["-occurred_from", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="incident_external_id_unique_per_source",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(occurred_to__gte=models.F("occurred_from")),
+                name="incident_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(severity__gte=1, severity__lte=3),
+                name="incident_severity_1_3",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["municipality", "occurred_from"], name="incident_muni_time_idx"),
+            models.Index(fields=["category"], name="incident_category_idx"),
+            models.Index(fields=["district"], name="incident_district_idx"),
+        ]
+        verbose_name = _("händelserapport")
+        verbose_name_plural = _("händelserapporter")
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.occurred_from:%Y-%m-%d %H:%M}"

@@ -1,0 +1,252 @@
+"""Every write to incident reports. One entry path, `incident_create`, for the form and for
+the imports and the API that follow; each runs the same checks:
+
+- the user's role may file reports (rapportör, samordnare, administratör);
+- the category exists and is active;
+- the time is not in the future (five minutes of clock skew allowed), a period is ordered;
+- the municipality is one the user's organisation works in through an agreement, and a
+  position lies inside it (its district then follows from the point);
+- the description holds no personal data (`core.privacy.find_personal_data`).
+
+A failed check raises ValidationError (Swedish, keyed by field) and nothing is saved.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samverkan.core.models import Classification, Role, User
+from samverkan.core.privacy import find_personal_data
+from samverkan.incidents.models import Category, Incident
+from samverkan.places.models import District, Municipality, Place
+from samverkan.places.selectors import municipality_list_for_user
+from samverkan.places.services import district_at, place_check_position
+
+REPORTERS = {Role.REPORTER, Role.COORDINATOR, Role.ADMIN}
+CLOCK_SKEW = dt.timedelta(minutes=5)
+OWN_EDIT_WINDOW = dt.timedelta(hours=24)
+
+EDITABLE = {
+    "category",
+    "occurred_from",
+    "occurred_to",
+    "time_precision",
+    "municipality",
+    "district",
+    "place",
+    "lat",
+    "lon",
+    "description",
+    "severity",
+    "creates_insecurity",
+    "place_type",
+    "classification",
+    "cost_sek",
+    "status",
+}
+
+
+def can_report(user: User) -> bool:
+    return user.is_active and (user.is_superuser or user.role in REPORTERS)
+
+
+def can_edit_incident(user: User, incident: Incident, *, now: dt.datetime | None = None) -> bool:
+    """The reporter within 24 hours of filing, or a samordnare/administratör of the
+    reporting organisation."""
+    if not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    now = now or timezone.now()
+    if incident.reporter_id == user.pk and now - incident.created_at <= OWN_EDIT_WINDOW:
+        return True
+    return (
+        user.role in {Role.COORDINATOR, Role.ADMIN}
+        and user.organisation_id == incident.organisation_id
+    )
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    if timezone.is_naive(value):
+        return timezone.make_aware(value)
+    return value
+
+
+def _clean(*, by: User, data: dict) -> dict:
+    """The checked fields of an incident, or ValidationError keyed by field."""
+    errors: dict[str, list[str]] = {}
+
+    category = data.get("category")
+    if category is None:
+        errors["category"] = [_("Välj en kategori.")]
+    elif not isinstance(category, Category):
+        category = Category.objects.filter(pk=category).first()
+    if category is not None and not category.active:
+        errors["category"] = [
+            _("Kategorin %(category)s används inte längre.") % {"category": category.name}
+        ]
+
+    now = timezone.now()
+    occurred_from = data.get("occurred_from")
+    occurred_to = data.get("occurred_to") or occurred_from
+    if occurred_from is None:
+        errors["occurred_from"] = [_("Ange när det hände.")]
+    else:
+        occurred_from, occurred_to = _aware(occurred_from), _aware(occurred_to)
+        if occurred_from > now + CLOCK_SKEW:
+            errors["occurred_from"] = [_("Tiden ligger i framtiden.")]
+        if occurred_to > now + CLOCK_SKEW:
+            errors["occurred_to"] = [_("Sluttiden ligger i framtiden.")]
+        elif occurred_to < occurred_from:
+            errors["occurred_to"] = [_("Sluttiden ligger före starttiden.")]
+
+    place: Place | None = data.get("place")
+    district: District | None = data.get("district")
+    municipality: Municipality | None = data.get("municipality")
+    lat, lon = data.get("lat"), data.get("lon")
+    has_point = lat not in (None, "") and lon not in (None, "")
+    if municipality is None:
+        municipality = (
+            (place and place.municipality) or (district and district.municipality) or None
+        )
+    visible = municipality_list_for_user(by)
+    if municipality is None and has_point:
+        municipality = _municipality_at(visible, lat=lat, lon=lon)
+        if municipality is None:
+            errors["lat"] = [
+                _("Positionen ligger inte i någon kommun som din organisation samverkar i.")
+            ]
+    if municipality is None:
+        errors.setdefault(
+            "place", [_("Ange var det hände: en plats, ett område eller en position.")]
+        )
+    elif not visible.filter(pk=municipality.pk).exists():
+        errors["municipality"] = [
+            _("Din organisation ingår inte i någon överenskommelse som omfattar %(municipality)s.")
+            % {"municipality": municipality.name}
+        ]
+    else:
+        if place is not None and place.municipality_id != municipality.pk:
+            errors["place"] = [_("Platsen ligger inte i %(m)s.") % {"m": municipality.name}]
+        if district is not None and district.municipality_id != municipality.pk:
+            errors["district"] = [_("Området ligger inte i %(m)s.") % {"m": municipality.name}]
+        if has_point:
+            try:
+                lat, lon = place_check_position(municipality=municipality, lat=lat, lon=lon)
+            except ValidationError as error:
+                errors["lat"] = error.messages
+            else:
+                district = district_at(municipality, lat=lat, lon=lon) or district
+        elif place is not None:
+            lat, lon = place.lat, place.lon
+            district = place.district or district
+        else:
+            lat = lon = None
+
+    description = (data.get("description") or "").strip()
+    findings = find_personal_data(description)
+    if findings:
+        errors["description"] = [finding.message for finding in findings]
+
+    if errors:
+        raise ValidationError(errors)
+
+    cleaned = {key: value for key, value in data.items() if key in EDITABLE}
+    cleaned.update(
+        category=category,
+        occurred_from=occurred_from,
+        occurred_to=occurred_to,
+        municipality=municipality,
+        district=district,
+        place=place,
+        lat=lat,
+        lon=lon,
+        description=description,
+    )
+    return cleaned
+
+
+def _municipality_at(visible, *, lat, lon) -> Municipality | None:
+    for municipality in visible:
+        try:
+            place_check_position(municipality=municipality, lat=lat, lon=lon)
+        except ValidationError:
+            continue
+        return municipality
+    return None
+
+
+def _duplicate_message(source: str, external_id: str) -> str:
+    return _("Det finns redan en rapport från källan %(source)s med externt id %(id)s.") % {
+        "source": Incident.Source(source).label,
+        "id": external_id,
+    }
+
+
+def incident_create(
+    *,
+    by: User,
+    source: str = Incident.Source.FORM,
+    external_id: str = "",
+    **fields,
+) -> Incident:
+    """File one report on behalf of `by` (the reporting organisation is theirs)."""
+    unknown = set(fields) - EDITABLE
+    if unknown:
+        raise TypeError(f"incident_create() got unknown fields {sorted(unknown)}")
+    if not can_report(by):
+        raise PermissionDenied(_("Din roll får inte rapportera händelser."))
+    if by.organisation_id is None:
+        raise PermissionDenied(_("Du hör inte till någon organisation."))
+    fields.setdefault("classification", Classification.INTERNAL)
+    cleaned = _clean(by=by, data=fields)
+    incident = Incident(
+        **cleaned,
+        organisation_id=by.organisation_id,
+        reporter=by,
+        source=source,
+        external_id=external_id or "",
+    )
+    incident.full_clean(
+        exclude=["category", "municipality", "district", "place", "organisation", "reporter"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    try:
+        with transaction.atomic():
+            incident.save()
+    except IntegrityError:
+        if external_id and Incident.objects.filter(source=source, external_id=external_id).exists():
+            raise ValidationError(
+                {"external_id": [_duplicate_message(source, external_id)]}
+            ) from None
+        raise
+    return incident
+
+
+def incident_update(*, incident: Incident, by: User, **fields) -> Incident:
+    """Correct a report: its reporter within 24 hours, or a samordnare of its organisation."""
+    unknown = set(fields) - EDITABLE
+    if unknown:
+        raise TypeError(f"incident_update() got unknown fields {sorted(unknown)}")
+    if not can_edit_incident(by, incident):
+        raise PermissionDenied(_("Du får inte ändra den här rapporten."))
+    data = {key: getattr(incident, key) for key in EDITABLE}
+    if {"place", "district", "lat", "lon"} & set(fields) and "municipality" not in fields:
+        data["municipality"] = None  # follows from the new location
+    if {"place", "district"} & set(fields) and not {"lat", "lon"} & set(fields):
+        data["lat"] = data["lon"] = None  # a newly chosen place or district replaces the point
+    data.update(fields)
+    cleaned = _clean(by=by, data=data)
+    for key, value in cleaned.items():
+        setattr(incident, key, value)
+    incident.full_clean(
+        exclude=["category", "municipality", "district", "place", "organisation", "reporter"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    incident.save()
+    return incident
