@@ -1,0 +1,268 @@
+"""Parse Polisen's open events API format (DOMAIN.md §5.1) into plain records.
+
+This is the pure parse step: no Django, no ORM, no network. Loading into incidents comes later.
+
+Facts of the real data handled here:
+
+- ``location.gps`` is the centroid of ``location.name`` (a kommun or a län), never the place of
+  the event. Every record is therefore flagged ``position_is_centre=True`` and must be kept out
+  of hot-spot analysis.
+- Since early 2026 most events carry only the county (``"Norrbottens län"``) as
+  ``location.name``; the municipality is then the last comma-separated part of ``name``
+  (``"22 augusti 17.59, Brand, Luleå"``). Such records are flagged ``county_only=True``.
+- The hour in ``datetime`` is not always zero-padded (``"2026-08-22 9:48:12 +02:00"``).
+- ``type`` may carry trailing spaces; the stripped value is ``type``, the original ``type_raw``.
+- ``Sammanfattning …`` types summarise many call-outs: kept, flagged ``is_summary=True``, to be
+  left out of analysis by default.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+POLISEN_BASE_URL = "https://polisen.se"
+
+_DATETIME = re.compile(
+    r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?"
+    r"\s*([+-])(\d{2}):?(\d{2})\s*$"
+)
+
+
+class PolisenPayloadError(ValueError):
+    """The payload as a whole cannot be read (not JSON, not a list)."""
+
+
+@dataclass(frozen=True)
+class PolisenEvent:
+    external_id: str
+    occurred_at: dt.datetime
+    name: str
+    summary: str
+    url: str
+    type: str
+    type_raw: str
+    municipality_code: str
+    location_name: str
+    lat: float
+    lon: float
+    # Polisen gives the centroid of the named kommun/län, never the event's place.
+    position_is_centre: bool = True
+    county_only: bool = False
+    is_summary: bool = False
+
+
+@dataclass(frozen=True)
+class Problem:
+    index: int
+    event_id: str | None
+    message: str
+
+
+@dataclass
+class ParseResult:
+    rows: list[PolisenEvent] = field(default_factory=list)
+    skipped: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def is_county(location_name: str) -> bool:
+    return _key(location_name).endswith(" län")
+
+
+def parse_datetime(value: Any) -> dt.datetime:
+    """Parse Polisen's ``"2026-08-22 9:48:12 +02:00"`` (hour padded or not) to an aware datetime.
+
+    Raises ValueError with a Swedish message.
+    """
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("saknar tidpunkt (datetime)")
+    m = _DATETIME.match(value)
+    if not m:
+        raise ValueError(f"tidpunkten {value!r} har inte formatet ÅÅÅÅ-MM-DD T:MM:SS +HH:MM")
+    year, month, day, hour, minute, second, sign, oh, om = m.groups()
+    try:
+        offset = dt.timedelta(hours=int(oh), minutes=int(om))
+        if offset >= dt.timedelta(hours=24):
+            raise ValueError
+        tz = dt.timezone(offset if sign == "+" else -offset)
+        return dt.datetime(
+            int(year), int(month), int(day), int(hour), int(minute), int(second or 0), tzinfo=tz
+        )
+    except ValueError:
+        raise ValueError(f"tidpunkten {value!r} är inte ett giltigt datum och klockslag") from None
+
+
+def parse_gps(value: Any) -> tuple[float, float]:
+    """Parse ``"65.584819,22.156702"`` to (lat, lon). Raises ValueError with a Swedish message."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("saknar position (location.gps)")
+    parts = value.split(",")
+    if len(parts) != 2:
+        raise ValueError(f"positionen {value!r} har inte formatet latitud,longitud")
+    try:
+        lat, lon = float(parts[0]), float(parts[1])
+    except ValueError:
+        raise ValueError(f"positionen {value!r} innehåller inte två decimaltal") from None
+    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ValueError(f"positionen {value!r} ligger utanför giltiga koordinater")
+    return lat, lon
+
+
+def absolute_url(path: Any) -> str:
+    if not isinstance(path, str) or not path.strip():
+        return ""
+    path = path.strip()
+    if path.startswith(("http://", "https://")):
+        return path
+    return POLISEN_BASE_URL + ("" if path.startswith("/") else "/") + path
+
+
+def event_hash(event: PolisenEvent) -> str:
+    """Hash of what Polisen updates under the same id: summary, name and (stripped) type."""
+    text = "\x1f".join((event.summary, event.name, event.type))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _load(raw: bytes | str) -> list:
+    if isinstance(raw, bytes | bytearray):
+        try:
+            raw = bytes(raw).decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise PolisenPayloadError(
+                f"Filen är inte UTF-8 (fel vid byte {e.start}); Polisens API levererar UTF-8."
+            ) from None
+    raw = raw.lstrip("\ufeff")
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as e:
+        raise PolisenPayloadError(
+            f"Filen är inte giltig JSON (rad {e.lineno}, kolumn {e.colno}): {e.msg}."
+        ) from None
+    if not isinstance(data, list):
+        raise PolisenPayloadError(
+            f"Filen ska innehålla en JSON-lista med händelser, men innehåller {_json_kind(data)}."
+        )
+    return data
+
+
+def _json_kind(data: Any) -> str:
+    if isinstance(data, dict):
+        return "ett objekt"
+    if isinstance(data, str):
+        return "en sträng"
+    if data is None:
+        return "null"
+    if isinstance(data, bool):
+        return "ett sanningsvärde"
+    return "ett tal"
+
+
+def _event_id(value: Any) -> str | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return None
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def parse(raw: bytes | str, *, municipalities: dict[str, str]) -> ParseResult:
+    """Parse a Polisen events payload; keep events of ``municipalities`` (name -> code).
+
+    Events of other municipalities are counted in ``skipped``; malformed events become
+    ``problems`` (never exceptions). A payload that is not a JSON list raises
+    ``PolisenPayloadError``.
+    """
+    data = _load(raw)
+    codes = {_key(name): code for name, code in municipalities.items()}
+    result = ParseResult()
+
+    for index, item in enumerate(data):
+
+        def problem(message: str, event_id: str | None = None, index: int = index) -> None:
+            result.problems.append(Problem(index=index, event_id=event_id, message=message))
+
+        if not isinstance(item, dict):
+            problem(f"Händelse {index} är inte ett JSON-objekt.")
+            continue
+        event_id = _event_id(item.get("id"))
+        if event_id is None:
+            problem(f"Händelse {index} saknar id.")
+            continue
+        label = f"Händelse {index} (id {event_id})"
+
+        location = item.get("location")
+        location_name = _text(location.get("name")).strip() if isinstance(location, dict) else ""
+        if not location_name:
+            problem(f"{label} saknar platsnamn (location.name).", event_id)
+            continue
+        name = _text(item.get("name")).strip()
+        county_only = is_county(location_name)
+        if county_only:
+            municipality = name.rsplit(",", 1)[-1].strip() if "," in name else ""
+            if not municipality:
+                problem(
+                    f"{label} har bara länet {location_name!r} som plats och namnet {name!r} "
+                    "slutar inte med en kommun efter sista kommatecknet.",
+                    event_id,
+                )
+                continue
+        else:
+            municipality = location_name
+        code = codes.get(_key(municipality))
+        if code is None:
+            result.skipped += 1
+            continue
+
+        messages = []
+        try:
+            occurred_at = parse_datetime(item.get("datetime"))
+        except ValueError as e:
+            messages.append(str(e))
+        try:
+            lat, lon = parse_gps(location.get("gps"))
+        except ValueError as e:
+            messages.append(str(e))
+        type_raw = _text(item.get("type"))
+        type_ = type_raw.strip()
+        if not type_:
+            messages.append("saknar händelsetyp (type)")
+        if messages:
+            for message in messages:
+                problem(f"{label}: {message}.", event_id)
+            continue
+
+        result.rows.append(
+            PolisenEvent(
+                external_id=event_id,
+                occurred_at=occurred_at,
+                name=name,
+                summary=_text(item.get("summary")).strip(),
+                url=absolute_url(item.get("url")),
+                type=type_,
+                type_raw=type_raw,
+                municipality_code=code,
+                location_name=location_name,
+                lat=lat,
+                lon=lon,
+                position_is_centre=True,
+                county_only=county_only,
+                is_summary=type_.startswith("Sammanfattning"),
+            )
+        )
+    return result
