@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samverkan.core.forms import add_service_errors
 from samverkan.incidents import services
 from samverkan.incidents.forms import IncidentForm
 from samverkan.incidents.models import Category
@@ -18,15 +19,8 @@ from samverkan.places.selectors import district_list_for_user
 LIST_LIMIT = 200
 
 
-def _add_service_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            if field in {"lat", "lon", "municipality"}:
-                field = "place"
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
+# The form offers a place (or "my position") where the service checks lat, lon, municipality.
+POSITION_FIELDS = {"lat": "place", "lon": "place", "municipality": "place"}
 
 
 def _recent(user):
@@ -46,7 +40,7 @@ def incident_create(request):
         try:
             services.incident_create(by=request.user, **form.service_fields())
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error, POSITION_FIELDS)
         else:
             messages.success(request, _("Tack! Rapporten är sparad."))
             return redirect("incident_create")
@@ -76,7 +70,7 @@ def incident_edit(request, pk):
         try:
             services.incident_update(incident=incident, by=request.user, **fields)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error, POSITION_FIELDS)
         else:
             messages.success(request, _("Rapporten är ändrad."))
             return redirect("incident_create")

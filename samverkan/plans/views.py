@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samverkan.core.access import can_decide_plans, can_edit_plans
+from samverkan.core.forms import add_service_errors
 from samverkan.core.history import history_entries
 from samverkan.core.models import User
 from samverkan.organisations.selectors import group_list_for_user, organisation_list_for_user
@@ -37,16 +38,6 @@ from samverkan.plans.selectors import (
 
 def _validation_messages(error: ValidationError) -> list[str]:
     return [str(m) for m in error.messages]
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    """Show a service's error next to its field when the form has that field."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        for message in _validation_messages(error):
-            form.add_error(None, message)
 
 
 @login_required
@@ -124,7 +115,7 @@ def _follow_up_page(request, obj, target: str, template: str, extra: dict):
             try:
                 services.follow_up_create(author=request.user, **{target: obj}, **form.cleaned_data)
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Uppföljningen är sparad."))
                 return redirect(obj)
@@ -166,7 +157,7 @@ def _form_page(request, *, form, save, heading: str, back: str, success: str):
         try:
             obj = save(form.cleaned_data)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, success)
             return redirect(obj)
