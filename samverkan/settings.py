@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "samverkan.organisations",
     "samverkan.plans",
     "samverkan.places",
+    "samverkan.imports",
     "samverkan.incidents",
 ]
 

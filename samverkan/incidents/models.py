@@ -138,6 +138,23 @@ class Incident(models.Model):
     cost_sek = models.DecimalField(
         _("kostnad (kr)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
+    # What the source called it (Polisen's event type, a file's category text), kept as given.
+    source_type = models.CharField(_("typ hos källan"), max_length=200, blank=True)
+    source_url = models.URLField(_("länk hos källan"), max_length=500, blank=True)
+    # Polisen's "Sammanfattning …" notices summarise many call-outs: kept, out of analysis
+    # by default.
+    is_summary = models.BooleanField(_("sammanfattning av flera händelser"), default=False)
+    # The point is only the municipality's (or county's) centre, not where it happened:
+    # counted, but kept out of maps and hot-spot analysis.
+    position_is_centre = models.BooleanField(_("positionen är kommunens mittpunkt"), default=False)
+    import_run = models.ForeignKey(
+        "imports.ImportRun",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("importkörning"),
+    )
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
 
@@ -162,9 +179,39 @@ class Incident(models.Model):
             models.Index(fields=["municipality", "occurred_from"], name="incident_muni_time_idx"),
             models.Index(fields=["category"], name="incident_category_idx"),
             models.Index(fields=["district"], name="incident_district_idx"),
+            models.Index(fields=["occurred_from"], name="incident_time_idx"),
         ]
         verbose_name = _("händelserapport")
         verbose_name_plural = _("händelserapporter")
 
     def __str__(self) -> str:
         return f"{self.category} {self.occurred_from:%Y-%m-%d %H:%M}"
+
+
+class SourceTypeMapping(models.Model):
+    """Which category an outside source's type maps to (Polisen's "Skadegörelse" →
+    Skadegörelse), editable. A type without a row goes to the *övrigt* category until mapped."""
+
+    source = models.CharField(
+        _("källa"), max_length=10, choices=Incident.Source.choices, default=Incident.Source.POLISEN
+    )
+    source_type = models.CharField(_("typ hos källan"), max_length=200)
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        related_name="source_type_mappings",
+        verbose_name=_("kategori"),
+    )
+
+    class Meta:
+        ordering = ["source", "source_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_type"], name="source_type_mapping_unique"
+            )
+        ]
+        verbose_name = _("typmappning")
+        verbose_name_plural = _("typmappningar")
+
+    def __str__(self) -> str:
+        return f"{self.source_type} → {self.category}"
