@@ -18,6 +18,9 @@ logger = logging.getLogger(__name__)
 # (cron expression: minute hour day month weekday, dotted path of a task)
 SCHEDULE: list[tuple[str, str]] = [
     ("0 7 * * *", "samverkan.plans.tasks.send_follow_up_reminders"),
+    # Polisen's events; the task does nothing unless SAMVERKAN_POLISEN_FETCH is on.
+    ("*/15 * * * *", "samverkan.incidents.tasks.fetch_polisen"),
+    ("15 3 * * *", "samverkan.indicators.tasks.refresh_indicators"),
 ]
 
 

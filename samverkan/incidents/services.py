@@ -15,15 +15,17 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.core.models import Classification, Role, User
 from samverkan.core.privacy import find_personal_data
-from samverkan.incidents.models import Category, Incident
+from samverkan.incidents.models import Category, Incident, SourceTypeMapping
 from samverkan.places.models import District, Municipality, Place
 from samverkan.places.selectors import municipality_list_for_user
 from samverkan.places.services import district_at, place_check_position
+from samverkan.plans.models import Agreement
 
 REPORTERS = {Role.REPORTER, Role.COORDINATOR, Role.ADMIN}
 CLOCK_SKEW = dt.timedelta(minutes=5)
@@ -75,19 +77,83 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value
 
 
+# --- The rules, shared by the single path (`_clean`) and the batch loader -------------------
+# (`incidents.importers.load`). Each returns Swedish messages; the callers decide how to report
+# them (ValidationError keyed by field, or ImportProblem per row).
+
+
+def category_error(category: Category | None) -> str | None:
+    """Why the category cannot be used, or None."""
+    if category is None:
+        return _("Välj en kategori.")
+    if not category.active:
+        return _("Kategorin %(category)s används inte längre.") % {"category": category.name}
+    return None
+
+
+def period_errors(
+    occurred_from: dt.datetime, occurred_to: dt.datetime, *, now: dt.datetime
+) -> dict[str, str]:
+    """Field → message for a period in the future or in the wrong order (aware datetimes)."""
+    errors = {}
+    if occurred_from > now + CLOCK_SKEW:
+        errors["occurred_from"] = _("Tiden ligger i framtiden.")
+    if occurred_to > now + CLOCK_SKEW:
+        errors["occurred_to"] = _("Sluttiden ligger i framtiden.")
+    elif occurred_to < occurred_from:
+        errors["occurred_to"] = _("Sluttiden ligger före starttiden.")
+    return errors
+
+
+def description_errors(description: str) -> list[str]:
+    """The privacy guard's findings in the text, as messages for the reporter."""
+    return [finding.message for finding in find_personal_data(description)]
+
+
+def municipality_not_in_agreement_message(municipality: Municipality) -> str:
+    return _(
+        "Din organisation ingår inte i någon överenskommelse som omfattar %(municipality)s."
+    ) % {"municipality": municipality.name}
+
+
+def place_not_in_municipality_message(municipality: Municipality) -> str:
+    return _("Platsen ligger inte i %(m)s.") % {"m": municipality.name}
+
+
+def district_not_in_municipality_message(municipality: Municipality) -> str:
+    return _("Området ligger inte i %(m)s.") % {"m": municipality.name}
+
+
+def municipality_ids_for_organisation(organisation) -> set[int]:
+    """The municipalities an organisation works in through an agreement: those whose kommun
+    (or the kommun above it) is party to an agreement the organisation, or an organisation
+    above it, is party to. The same rule as `places.selectors.municipality_list_for_user`."""
+    scope: set[int] = set()
+    current = organisation
+    while current is not None and current.pk not in scope:
+        scope.add(current.pk)
+        current = current.parent
+    agreements = Agreement.objects.filter(parties__in=scope).values("pk")
+    parties = Agreement.parties.through.objects.filter(agreement__in=agreements).values(
+        "organisation_id"
+    )
+    return set(
+        Municipality.objects.filter(
+            Q(organisation__in=parties) | Q(organisation__parent__in=parties)
+        ).values_list("pk", flat=True)
+    )
+
+
 def _clean(*, by: User, data: dict) -> dict:
     """The checked fields of an incident, or ValidationError keyed by field."""
     errors: dict[str, list[str]] = {}
 
     category = data.get("category")
-    if category is None:
-        errors["category"] = [_("Välj en kategori.")]
-    elif not isinstance(category, Category):
+    if category is not None and not isinstance(category, Category):
         category = Category.objects.filter(pk=category).first()
-    if category is not None and not category.active:
-        errors["category"] = [
-            _("Kategorin %(category)s används inte längre.") % {"category": category.name}
-        ]
+    message = category_error(category)
+    if message:
+        errors["category"] = [message]
 
     now = timezone.now()
     occurred_from = data.get("occurred_from")
@@ -96,12 +162,8 @@ def _clean(*, by: User, data: dict) -> dict:
         errors["occurred_from"] = [_("Ange när det hände.")]
     else:
         occurred_from, occurred_to = _aware(occurred_from), _aware(occurred_to)
-        if occurred_from > now + CLOCK_SKEW:
-            errors["occurred_from"] = [_("Tiden ligger i framtiden.")]
-        if occurred_to > now + CLOCK_SKEW:
-            errors["occurred_to"] = [_("Sluttiden ligger i framtiden.")]
-        elif occurred_to < occurred_from:
-            errors["occurred_to"] = [_("Sluttiden ligger före starttiden.")]
+        for key, message in period_errors(occurred_from, occurred_to, now=now).items():
+            errors[key] = [message]
 
     place: Place | None = data.get("place")
     district: District | None = data.get("district")
@@ -124,15 +186,12 @@ def _clean(*, by: User, data: dict) -> dict:
             "place", [_("Ange var det hände: en plats, ett område eller en position.")]
         )
     elif not visible.filter(pk=municipality.pk).exists():
-        errors["municipality"] = [
-            _("Din organisation ingår inte i någon överenskommelse som omfattar %(municipality)s.")
-            % {"municipality": municipality.name}
-        ]
+        errors["municipality"] = [municipality_not_in_agreement_message(municipality)]
     else:
         if place is not None and place.municipality_id != municipality.pk:
-            errors["place"] = [_("Platsen ligger inte i %(m)s.") % {"m": municipality.name}]
+            errors["place"] = [place_not_in_municipality_message(municipality)]
         if district is not None and district.municipality_id != municipality.pk:
-            errors["district"] = [_("Området ligger inte i %(m)s.") % {"m": municipality.name}]
+            errors["district"] = [district_not_in_municipality_message(municipality)]
         if has_point:
             try:
                 lat, lon = place_check_position(municipality=municipality, lat=lat, lon=lon)
@@ -147,9 +206,9 @@ def _clean(*, by: User, data: dict) -> dict:
             lat = lon = None
 
     description = (data.get("description") or "").strip()
-    findings = find_personal_data(description)
-    if findings:
-        errors["description"] = [finding.message for finding in findings]
+    messages = description_errors(description)
+    if messages:
+        errors["description"] = messages
 
     if errors:
         raise ValidationError(errors)
@@ -250,3 +309,40 @@ def incident_update(*, incident: Incident, by: User, **fields) -> Incident:
     )
     incident.save()
     return incident
+
+
+# --- The type mapping of outside sources (Polisen's event types) -----------------------------
+
+MAPPERS = {Role.COORDINATOR, Role.ADMIN}
+
+
+def can_map_types(user: User) -> bool:
+    """Samordnare and administratörer keep the type mapping (it re-categorises reports)."""
+    return user.is_active and (user.is_superuser or user.role in MAPPERS)
+
+
+def source_type_map(
+    *, by: User, source: str, source_type: str, category: Category
+) -> tuple[SourceTypeMapping, int]:
+    """Map an outside source's type to a category, and move the stored reports of that type
+    to it, in one transaction. Returns the mapping and how many reports changed category."""
+    if not can_map_types(by):
+        raise PermissionDenied(_("Din roll får inte ändra typmappningen."))
+    source_type = (source_type or "").strip()
+    if not source_type:
+        raise ValidationError({"source_type": [_("Ange vilken typ som ska mappas.")]})
+    if len(source_type) > 200:
+        raise ValidationError({"source_type": [_("Typen är längre än 200 tecken.")]})
+    message = category_error(category)
+    if message:
+        raise ValidationError({"category": [message]})
+    with transaction.atomic():
+        mapping, _created = SourceTypeMapping.objects.update_or_create(
+            source=source, source_type=source_type, defaults={"category": category}
+        )
+        moved = (
+            Incident.objects.filter(source=source, source_type=source_type)
+            .exclude(category=category)
+            .update(category=category, updated_at=timezone.now())
+        )
+    return mapping, moved

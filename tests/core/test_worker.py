@@ -98,8 +98,9 @@ def test_it_runs_a_queued_task_and_stops_cleanly_on_sigterm(tmp_path):
 def test_it_schedules_the_reminders_at_seven_in_stockholm():
     scheduler = scheduler_start()
     try:
-        [job] = scheduler.get_jobs()
-        assert job.id == "samverkan.plans.tasks.send_follow_up_reminders"
+        jobs = {job.id: job for job in scheduler.get_jobs()}
+        assert set(jobs) == {path for _, path in SCHEDULE}
+        job = jobs["samverkan.plans.tasks.send_follow_up_reminders"]
         at = job.trigger.get_next_fire_time(
             None, dt.datetime(2026, 3, 29, 12, tzinfo=ZoneInfo("Europe/Stockholm"))
         )

@@ -79,24 +79,40 @@ def is_county(location_name: str) -> bool:
     return _key(location_name).endswith(" län")
 
 
+_ZONES: dict[tuple[str, str, str], dt.timezone] = {}  # (sign, hh, mm) → zone: a handful
+
+
+def _zone(sign: str, hours: str, minutes: str) -> dt.timezone:
+    key = (sign, hours, minutes)
+    zone = _ZONES.get(key)
+    if zone is None:
+        offset = dt.timedelta(hours=int(hours), minutes=int(minutes))
+        if offset >= dt.timedelta(hours=24):
+            raise ValueError
+        zone = _ZONES[key] = dt.timezone(offset if sign == "+" else -offset)
+    return zone
+
+
 def parse_datetime(value: Any) -> dt.datetime:
     """Parse Polisen's ``"2026-08-22 9:48:12 +02:00"`` (hour padded or not) to an aware datetime.
 
     Raises ValueError with a Swedish message.
     """
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError("saknar tidpunkt (datetime)")
-    m = _DATETIME.match(value)
+    m = _DATETIME.match(value) if isinstance(value, str) else None
     if not m:
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError("saknar tidpunkt (datetime)")
         raise ValueError(f"tidpunkten {value!r} har inte formatet ÅÅÅÅ-MM-DD T:MM:SS +HH:MM")
     year, month, day, hour, minute, second, sign, oh, om = m.groups()
     try:
-        offset = dt.timedelta(hours=int(oh), minutes=int(om))
-        if offset >= dt.timedelta(hours=24):
-            raise ValueError
-        tz = dt.timezone(offset if sign == "+" else -offset)
         return dt.datetime(
-            int(year), int(month), int(day), int(hour), int(minute), int(second or 0), tzinfo=tz
+            int(year),
+            int(month),
+            int(day),
+            int(hour),
+            int(minute),
+            int(second or 0),
+            tzinfo=_zone(sign, oh, om),
         )
     except ValueError:
         raise ValueError(f"tidpunkten {value!r} är inte ett giltigt datum och klockslag") from None
@@ -191,12 +207,16 @@ def parse(raw: bytes | str, *, municipalities: dict[str, str]) -> ParseResult:
     data = _load(raw)
     codes = {_key(name): code for name, code in municipalities.items()}
     result = ParseResult()
+    rows, problems = result.rows, result.problems
+    # A payload repeats a few dozen place names: each is normalised once.
+    code_of: dict[str, str | None] = {}
+    county: dict[str, bool] = {}
+    index = 0
 
-    for index, item in enumerate(data):
+    def problem(message: str, event_id: str | None = None) -> None:
+        problems.append(Problem(index=index, event_id=event_id, message=message))
 
-        def problem(message: str, event_id: str | None = None, index: int = index) -> None:
-            result.problems.append(Problem(index=index, event_id=event_id, message=message))
-
+    for index, item in enumerate(data):  # noqa: B007 - `problem` reads the index
         if not isinstance(item, dict):
             problem(f"Händelse {index} är inte ett JSON-objekt.")
             continue
@@ -204,27 +224,31 @@ def parse(raw: bytes | str, *, municipalities: dict[str, str]) -> ParseResult:
         if event_id is None:
             problem(f"Händelse {index} saknar id.")
             continue
-        label = f"Händelse {index} (id {event_id})"
-
         location = item.get("location")
         location_name = _text(location.get("name")).strip() if isinstance(location, dict) else ""
         if not location_name:
-            problem(f"{label} saknar platsnamn (location.name).", event_id)
+            problem(f"Händelse {index} (id {event_id}) saknar platsnamn (location.name).", event_id)
             continue
         name = _text(item.get("name")).strip()
-        county_only = is_county(location_name)
+        county_only = county.get(location_name)
+        if county_only is None:
+            county_only = county[location_name] = is_county(location_name)
         if county_only:
             municipality = name.rsplit(",", 1)[-1].strip() if "," in name else ""
             if not municipality:
                 problem(
-                    f"{label} har bara länet {location_name!r} som plats och namnet {name!r} "
-                    "slutar inte med en kommun efter sista kommatecknet.",
+                    f"Händelse {index} (id {event_id}) har bara länet {location_name!r} som "
+                    f"plats och namnet {name!r} slutar inte med en kommun efter sista "
+                    "kommatecknet.",
                     event_id,
                 )
                 continue
         else:
             municipality = location_name
-        code = codes.get(_key(municipality))
+        if municipality in code_of:
+            code = code_of[municipality]
+        else:
+            code = code_of[municipality] = codes.get(_key(municipality))
         if code is None:
             result.skipped += 1
             continue
@@ -244,10 +268,10 @@ def parse(raw: bytes | str, *, municipalities: dict[str, str]) -> ParseResult:
             messages.append("saknar händelsetyp (type)")
         if messages:
             for message in messages:
-                problem(f"{label}: {message}.", event_id)
+                problem(f"Händelse {index} (id {event_id}): {message}.", event_id)
             continue
 
-        result.rows.append(
+        rows.append(
             PolisenEvent(
                 external_id=event_id,
                 occurred_at=occurred_at,
