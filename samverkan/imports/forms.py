@@ -1,0 +1,116 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.imports.models import ColumnMapping
+from samverkan.incidents.importers import tabular
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+FIELD_PREFIX = "col_"
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fil (CSV eller XLSX)"),
+        help_text=_("Första raden ska vara kolumnernas rubriker."),
+    )
+    saved_mapping = forms.ModelChoiceField(
+        label=_("Sparad kolumnmappning"),
+        queryset=ColumnMapping.objects.none(),
+        required=False,
+        empty_label=_("– gissa från rubrikerna –"),
+    )
+    sheet = forms.CharField(
+        label=_("Blad (XLSX)"),
+        required=False,
+        max_length=100,
+        help_text=_("Lämna tomt för det första bladet."),
+    )
+
+    def __init__(self, *args, mappings=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if mappings is not None:
+            self.fields["saved_mapping"].queryset = mappings
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _(
+                    "Filen är större än %(mb)s MB; dela upp den eller använd kommandot import-incidents."
+                )
+                % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
+            )
+        return upload
+
+
+class MappingForm(forms.Form):
+    """One choice of column per target field, the file's conventions, and where to save."""
+
+    token = forms.CharField(widget=forms.HiddenInput)
+    filename = forms.CharField(widget=forms.HiddenInput, max_length=500)
+    sheet = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
+    date_format = forms.ChoiceField(label=_("Datumformat"), choices=[])
+    crs = forms.ChoiceField(label=_("Koordinatsystem"), choices=[])
+    save_as = forms.CharField(
+        label=_("Spara mappningen som"),
+        required=False,
+        max_length=100,
+        help_text=_("Namnet gör att nästa fil med samma kolumner kan läsas in direkt."),
+    )
+    all_or_nothing = forms.BooleanField(
+        label=_("Allt eller inget: spara ingenting om någon rad har fel"), required=False
+    )
+
+    def __init__(self, *args, headers: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.headers = headers
+        self.fields["date_format"].choices = list(tabular.DATE_FORMATS.items())
+        self.fields["crs"].choices = list(tabular.CRS_CHOICES.items())
+        choices = [("", _("– ingen –"))] + [(h, h) for h in headers if h]
+        for target, label in tabular.TARGET_FIELDS.items():
+            self.fields[FIELD_PREFIX + target] = forms.ChoiceField(
+                label=label,
+                choices=choices,
+                required=target in tabular.REQUIRED_FIELDS,
+            )
+
+    def mapping_fields(self):
+        return [self[FIELD_PREFIX + target] for target in tabular.TARGET_FIELDS]
+
+    def mapping(self) -> dict[str, str]:
+        return {
+            target: self.cleaned_data[FIELD_PREFIX + target]
+            for target in tabular.TARGET_FIELDS
+            if self.cleaned_data.get(FIELD_PREFIX + target)
+        }
+
+    def options(self) -> dict[str, str]:
+        options = {
+            "date_format": self.cleaned_data["date_format"],
+            "crs": self.cleaned_data["crs"],
+        }
+        if self.cleaned_data.get("sheet"):
+            options["sheet"] = self.cleaned_data["sheet"]
+        return options
+
+    def clean(self):
+        cleaned = super().clean()
+        lat, lon = cleaned.get(FIELD_PREFIX + "lat"), cleaned.get(FIELD_PREFIX + "lon")
+        if bool(lat) != bool(lon):
+            self.add_error(
+                FIELD_PREFIX + ("lon" if lat else "lat"),
+                _("Välj kolumner för både latitud/N och longitud/E, eller ingen av dem."),
+            )
+        chosen: dict[str, str] = {}
+        for target in tabular.TARGET_FIELDS:
+            header = cleaned.get(FIELD_PREFIX + target)
+            if not header:
+                continue
+            if header in chosen:
+                self.add_error(
+                    FIELD_PREFIX + target,
+                    _("Kolumnen %(header)s är redan vald för %(other)s.")
+                    % {"header": header, "other": tabular.TARGET_FIELDS[chosen[header]]},
+                )
+            chosen.setdefault(header, target)
+        return cleaned

@@ -1,0 +1,179 @@
+"""Import incident reports from a CSV or XLSX file: the thin Django step around `tabular`.
+
+    import_incident_file(data=…, filename=…, organisation=…, mapping={…}, options={…})
+        -> ImportRun
+
+1. An ImportRun (kind "incidents", source "file") is created first, so whatever happens
+   the user can open it.
+2. `tabular` reads the file and the mapping; names of categories, districts and places are
+   looked up among the categories and the municipalities the organisation works in. A file
+   that cannot be read at all (not CSV/XLSX, empty, no header, a mapped column missing)
+   fails the run with one Swedish message and writes nothing.
+3. Rows that cannot be read are kept as problems on the run; the rest go to
+   `load_incidents`, which applies the rules of `services.incident_create` (privacy guard,
+   time not in the future, position inside the municipality …) and upserts by external id,
+   atomically per batch (or all or nothing).
+
+External ids are namespaced by the organisation (``<organisation slug>:<id>``): two partners
+whose files both number their rows 1, 2, 3 do not overwrite each other.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samverkan.core.models import User
+from samverkan.core.privacy import find_personal_data
+from samverkan.imports.models import ImportProblem, ImportRun
+from samverkan.incidents import services
+from samverkan.incidents.importers import tabular
+from samverkan.incidents.importers.load import load_incidents
+from samverkan.incidents.models import Category, Incident, SourceTypeMapping
+from samverkan.organisations.models import Organisation
+from samverkan.places.models import District, Place
+
+KIND = "incidents"
+SOURCE = Incident.Source.FILE.value
+MASK = "[…]"
+
+
+def lookups_for(organisation: Organisation) -> tuple[tabular.Lookups, dict, dict]:
+    """The names a file may use, and the districts and places behind the keys."""
+    lookups = tabular.Lookups()
+    for category in Category.objects.all():
+        lookups.categories[tabular.key(category.slug)] = category.slug
+        lookups.categories.setdefault(tabular.key(category.name), category.slug)
+    for source_type, slug in SourceTypeMapping.objects.filter(source=SOURCE).values_list(
+        "source_type", "category__slug"
+    ):
+        lookups.type_mappings[tabular.key(source_type)] = slug
+    municipalities = services.municipality_ids_for_organisation(organisation)
+    districts = {d.pk: d for d in District.objects.filter(municipality__in=municipalities)}
+    places = {p.pk: p for p in Place.objects.filter(municipality__in=municipalities)}
+    for district in districts.values():
+        names = {tabular.key(district.name), tabular.key(district.slug)}
+        for name in names:
+            lookups.districts.setdefault(name, []).append(district.pk)
+    for place in places.values():
+        lookups.places.setdefault(tabular.key(place.name), []).append(place.pk)
+    return lookups, districts, places
+
+
+def _fail(run: ImportRun, message: str) -> ImportRun:
+    run.status = ImportRun.Status.FAILED
+    run.message = message
+    run.finished_at = timezone.now()
+    run.save()
+    return run
+
+
+def import_incident_file(
+    *,
+    data: bytes,
+    filename: str,
+    organisation: Organisation,
+    mapping: dict[str, str],
+    options: dict | None = None,
+    user: User | None = None,
+    all_or_nothing: bool = False,
+    batch_size: int = 5000,
+) -> ImportRun:
+    """Import the file's rows as reports of `organisation`; returns the finished run."""
+    mapping = {target: header for target, header in (mapping or {}).items() if header}
+    run = ImportRun.objects.create(
+        kind=KIND,
+        source=SOURCE,
+        filename=filename[:500],
+        organisation=organisation,
+        user=user,
+        details={
+            "mapping": mapping,
+            "options": options or {},
+            "all_or_nothing": all_or_nothing,
+        },
+    )
+    try:
+        parsed_options = tabular.Options.from_dict(options)
+        table = tabular.read_table(data, sheet=parsed_options.sheet)
+        if not table.rows:
+            raise tabular.FileError(_("Filen har en rubrikrad men inga rader med data."))
+        lookups, districts, places = lookups_for(organisation)
+        parsed = tabular.parse_rows(table, mapping, options=parsed_options, lookups=lookups)
+    except tabular.FileError as error:
+        return _fail(run, str(error))
+
+    run.details.update(
+        format=table.kind,
+        encoding=table.encoding,
+        delimiter=table.delimiter,
+        sheet=table.sheet,
+    )
+    ImportProblem.objects.bulk_create(
+        [
+            ImportProblem(
+                run=run, row=p.row, field=p.field[:100], value=p.value[:500], message=p.message
+            )
+            for p in parsed.problems
+        ],
+        batch_size=1000,
+    )
+    run.rows_total = run.failed = len(parsed.failed_rows)
+    run.save()
+
+    prefix = f"{organisation.slug}:"
+    rows = []
+    for row in parsed.rows:
+        row["external_id"] = prefix + row["external_id"]
+        if "district" in row:
+            row["district"] = districts[row["district"]]
+        if "place" in row:
+            row["place"] = places[row["place"]]
+        rows.append(row)
+    parsed_up_to = run.problems.aggregate(last=Max("pk"))["last"] or 0
+    run = load_incidents(
+        rows,
+        run=run,
+        source=SOURCE,
+        organisation=organisation,
+        by=user,
+        all_or_nothing=all_or_nothing,
+        batch_size=batch_size,
+    )
+    _redact(run, {row["row"]: row.get("description", "") for row in rows})
+    _name_columns(run, mapping, after=parsed_up_to)
+    return run
+
+
+def _redact(run: ImportRun, descriptions: dict[int, str]) -> None:
+    """The privacy guard's problems quote what it found; the run must not keep a copy of the
+    personal data the guard refused, so it is masked in the value and in the message."""
+    for problem in ImportProblem.objects.filter(run=run, field="description"):
+        findings = find_personal_data(descriptions.get(problem.row) or problem.value)
+        if not findings:
+            continue
+        value, message = descriptions.get(problem.row) or problem.value, problem.message
+        for finding in findings:
+            value = value.replace(finding.text, MASK)
+            message = message.replace(finding.text, MASK)
+        problem.value, problem.message = value[:500], message
+        problem.save(update_fields=["value", "message"])
+
+
+def _name_columns(run: ImportRun, mapping: dict[str, str], *, after: int) -> None:
+    """The loader names the model's fields; the user knows the file's column headers (and,
+    for a field without a column, its Swedish name)."""
+    names = {
+        "municipality": _("Kommun"),
+        **{target: str(label) for target, label in tabular.TARGET_FIELDS.items()},
+    }
+    if "lat" in mapping:
+        names["lon"] = mapping["lat"]  # the position is reported under its first column
+    if "occurred_from" in mapping:
+        names["occurred_to"] = mapping["occurred_from"]
+    names.update(mapping)
+    loaded = run.problems.filter(pk__gt=after)  # the parse step's problems name columns already
+    fields = set(loaded.values_list("field", flat=True).distinct())
+    for target in fields & set(names):
+        loaded.filter(field=target).update(field=names[target][:100])
