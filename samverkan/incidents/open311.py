@@ -1,0 +1,507 @@
+"""Open311 GeoReport v2 at /open311/v2/, so that existing citizen-reporting apps can feed EST.
+
+Plain Django views, JSON and XML alike (the format is the URL's suffix). The spec's
+resources:
+
+- ``GET services.{fmt}``: one service per active category (service_code = the slug);
+- ``GET services/{code}.{fmt}``: the service definition with its optional attributes;
+- ``POST requests.{fmt}``: file a report; ``api_key`` is an API token issued with
+  ``samverkan create-token`` for a user of the receiving organisation, checked as
+  `core.auth.BearerToken` checks a bearer token; the report is filed through
+  `services.incident_create` (source open311, by the token's user, occurred now,
+  classification intern), with every check the form has;
+- ``GET requests.{fmt}`` and ``GET requests/{id}.{fmt}``: with a valid ``api_key`` what the
+  token's user may see (`selectors.incident_list_for_user`); without one only reports
+  classified öppen.
+
+Never stored: ``first_name``, ``last_name``, ``email``, ``phone``, ``device_id``,
+``account_id`` and ``media_url`` are accepted and dropped (a photo may show people, the
+others identify a person). The description goes through the privacy guard. Errors are the
+spec's list of ``{code, description}``. See docs/open311.md.
+"""
+
+import datetime as dt
+import json
+import re
+import xml.etree.ElementTree as ET
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.urls import re_path
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from samverkan.core.auth import BearerToken
+from samverkan.core.models import Classification, User
+from samverkan.core.privacy import find_personal_data
+from samverkan.incidents import services
+from samverkan.incidents.models import Category, Incident
+from samverkan.incidents.selectors import incident_list_for_user
+from samverkan.places.geometry import check_position
+from samverkan.places.selectors import place_list_for_user
+
+MAX_REQUESTS = 1000
+DEFAULT_WINDOW = dt.timedelta(days=90)
+MAX_DESCRIPTION = 4000
+CLOSED = {Incident.Status.DONE, Incident.Status.ARCHIVED}
+# Fields a citizen app may send that identify a person: accepted, never stored or logged.
+PERSONAL_FIELDS = ("first_name", "last_name", "email", "phone", "device_id", "account_id")
+
+# The optional attributes of every service (GeoReport v2 service definition): our own
+# assessment fields. Keys are what attribute[code] carries.
+ATTRIBUTES = [
+    {
+        "code": "severity",
+        "description": gettext_noop("Allvarlighet"),
+        "values": [
+            ("1", gettext_noop("1 – låg")),
+            ("2", gettext_noop("2 – medel")),
+            ("3", gettext_noop("3 – hög")),
+        ],
+    },
+    {
+        "code": "creates_insecurity",
+        "description": gettext_noop("Skapar det otrygghet?"),
+        "values": [("ja", gettext_noop("Ja")), ("nej", gettext_noop("Nej"))],
+    },
+    {
+        "code": "place_type",
+        "description": gettext_noop("Typ av plats"),
+        "values": [
+            ("offentlig", gettext_noop("Offentlig plats")),
+            ("halvoffentlig", gettext_noop("Halvoffentlig plats")),
+        ],
+    },
+]
+
+
+class Open311Error(Exception):
+    def __init__(self, code: int, descriptions: list[str]):
+        super().__init__(descriptions)
+        self.code = code
+        self.descriptions = descriptions
+
+
+# --- Rendering -------------------------------------------------------------------------------
+
+# A list under one of these keys is written in XML as <key><item>…</item>…</key>.
+XML_ITEMS = {"attributes": "attribute", "values": "value"}
+
+
+# Characters XML 1.0 cannot carry at all (control characters from an old import, say).
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return NOT_XML.sub("", str(value))
+
+
+def _xml_fill(parent: ET.Element, data: dict) -> None:
+    for key, value in data.items():
+        child = ET.SubElement(parent, key)
+        if isinstance(value, list):
+            for item in value:
+                _xml_fill(ET.SubElement(child, XML_ITEMS.get(key, "item")), item)
+        elif isinstance(value, dict):
+            _xml_fill(child, value)
+        else:
+            child.text = _text(value)
+
+
+def _xml(root: ET.Element) -> bytes:
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8")
+
+
+def render_list(fmt: str, root: str, item: str, rows: list[dict], status: int = 200):
+    if fmt == "json":
+        return HttpResponse(
+            json.dumps(rows, ensure_ascii=False),
+            content_type="application/json; charset=utf-8",
+            status=status,
+        )
+    element = ET.Element(root)
+    for row in rows:
+        _xml_fill(ET.SubElement(element, item), row)
+    return HttpResponse(_xml(element), content_type="text/xml; charset=utf-8", status=status)
+
+
+def render_object(fmt: str, root: str, data: dict) -> HttpResponse:
+    if fmt == "json":
+        return HttpResponse(
+            json.dumps(data, ensure_ascii=False), content_type="application/json; charset=utf-8"
+        )
+    element = ET.Element(root)
+    _xml_fill(element, data)
+    return HttpResponse(_xml(element), content_type="text/xml; charset=utf-8")
+
+
+def render_errors(fmt: str, error: Open311Error) -> HttpResponse:
+    rows = [{"code": error.code, "description": text} for text in error.descriptions]
+    return render_list(fmt, "errors", "error", rows, status=error.code)
+
+
+def open311_view(view):
+    """Turn an Open311Error raised inside the view into the spec's error list."""
+
+    def wrapped(request, *args, fmt: str, **kwargs):
+        try:
+            return view(request, *args, fmt=fmt, **kwargs)
+        except Open311Error as error:
+            return render_errors(fmt, error)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+# --- Authentication --------------------------------------------------------------------------
+
+
+def key_user(request: HttpRequest, *, required: bool) -> User | None:
+    """The user whose API token is ``api_key``; 403 when it is missing (if required) or wrong."""
+    key = (request.POST.get("api_key") or request.GET.get("api_key") or "").strip()
+    if not key:
+        if required:
+            raise Open311Error(
+                403, [_("api_key saknas: skicka en API-nyckel för din organisation.")]
+            )
+        return None
+    user = BearerToken().authenticate(request, key)
+    if user is None:
+        raise Open311Error(403, [_("api_key är ogiltig eller återkallad.")])
+    return user
+
+
+# --- Services --------------------------------------------------------------------------------
+
+
+def service_out(category: Category) -> dict:
+    keywords = [category.slug] + ([category.parent.slug] if category.parent_id else [])
+    return {
+        "service_code": category.slug,
+        "service_name": category.name,
+        "description": (
+            _("EST-kategori %(name)s (under %(parent)s).")
+            % {"name": category.name, "parent": category.parent.name}
+            if category.parent_id
+            else _("EST-kategori %(name)s.") % {"name": category.name}
+        ),
+        "metadata": False,  # the attributes are all optional
+        "type": "realtime",
+        "keywords": ",".join(keywords),
+        "group": category.parent.name if category.parent_id else "",
+    }
+
+
+@require_GET
+@open311_view
+def service_list(request, fmt: str):
+    categories = Category.objects.filter(active=True).select_related("parent")
+    return render_list(fmt, "services", "service", [service_out(c) for c in categories])
+
+
+@require_GET
+@open311_view
+def service_definition(request, code: str, fmt: str):
+    if not Category.objects.filter(slug=code, active=True).exists():
+        raise Open311Error(404, [_("Okänd tjänst %(code)s.") % {"code": code}])
+    attributes = [
+        {
+            "variable": True,
+            "code": attribute["code"],
+            "datatype": "singlevaluelist",
+            "required": False,
+            "datatype_description": "",
+            "order": order,
+            "description": _(attribute["description"]),
+            "values": [{"key": key, "name": _(name)} for key, name in attribute["values"]],
+        }
+        for order, attribute in enumerate(ATTRIBUTES, start=1)
+    ]
+    return render_object(
+        fmt, "service_definition", {"service_code": code, "attributes": attributes}
+    )
+
+
+# --- Requests --------------------------------------------------------------------------------
+
+
+def _w3c(value: dt.datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(timezone.get_current_timezone()).isoformat(timespec="seconds")
+
+
+def request_out(incident: Incident, *, notice: str = "") -> dict:
+    return {
+        "service_request_id": str(incident.pk),
+        "status": "closed" if incident.status in CLOSED else "open",
+        "status_notes": str(Incident.Status(incident.status).label),
+        "service_name": incident.category.name,
+        "service_code": incident.category.slug,
+        "description": incident.description,
+        "agency_responsible": incident.organisation.name,
+        "service_notice": notice,
+        "requested_datetime": _w3c(incident.occurred_from),
+        "updated_datetime": _w3c(incident.updated_at),
+        "expected_datetime": None,
+        "address": incident.place.name if incident.place_id else "",
+        "address_id": str(incident.place_id) if incident.place_id else None,
+        "zipcode": None,
+        "lat": incident.lat,
+        "long": incident.lon,
+        "media_url": None,
+    }
+
+
+def _visible(user: User | None):
+    if user is None:
+        queryset = Incident.objects.filter(classification=Classification.OPEN)
+    else:
+        queryset = incident_list_for_user(user)
+    return queryset.select_related("category", "organisation", "place")
+
+
+def _when(value: str, name: str, *, end: bool = False) -> dt.datetime:
+    parsed = None
+    try:
+        parsed = parse_datetime(value)
+        if parsed is None:
+            day = parse_date(value)
+            if day is not None:
+                parsed = dt.datetime.combine(day, dt.time.min)
+                if end:
+                    parsed += dt.timedelta(days=1)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise Open311Error(
+            400,
+            [
+                _("%(name)s: %(value)s är ingen tidpunkt; skriv t.ex. 2026-01-31T12:00:00+01:00.")
+                % {"name": name, "value": value}
+            ],
+        )
+    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _request_list(request, fmt: str):
+    user = key_user(request, required=False)
+    queryset = _visible(user)
+    ids = _split(request.GET.get("service_request_id", ""))
+    if ids:
+        # The spec: with service_request_id, the other parameters are ignored.
+        bad = [value for value in ids if not value.isdigit()]
+        if bad:
+            raise Open311Error(
+                400,
+                [
+                    _("service_request_id: %(value)s är inget ärende-id (ett heltal).")
+                    % {"value": bad[0]}
+                ],
+            )
+        queryset = queryset.filter(pk__in=[int(value) for value in ids])
+    else:
+        codes = _split(request.GET.get("service_code", ""))
+        if codes:
+            queryset = queryset.filter(category__slug__in=codes)
+        statuses = _split(request.GET.get("status", ""))
+        unknown = [value for value in statuses if value not in {"open", "closed"}]
+        if unknown:
+            raise Open311Error(
+                400,
+                [_("status: %(value)s är okänd; välj open eller closed.") % {"value": unknown[0]}],
+            )
+        if statuses and set(statuses) != {"open", "closed"}:
+            closed = Q(status__in=CLOSED)
+            queryset = queryset.filter(closed if statuses == ["closed"] else ~closed)
+        start_text = request.GET.get("start_date", "").strip()
+        end_text = request.GET.get("end_date", "").strip()
+        end = _when(end_text, "end_date", end=True) if end_text else None
+        start = _when(start_text, "start_date") if start_text else None
+        if start is None:
+            start = (end or timezone.now()) - DEFAULT_WINDOW
+        if end is not None and end < start:
+            raise Open311Error(400, [_("end_date ligger före start_date.")])
+        queryset = queryset.filter(occurred_from__gte=start)
+        if end is not None:
+            queryset = queryset.filter(occurred_from__lte=end)
+    rows = [request_out(i) for i in queryset.order_by("-occurred_from", "-pk")[:MAX_REQUESTS]]
+    return render_list(fmt, "service_requests", "request", rows)
+
+
+def _attribute(request, code: str) -> str:
+    return (request.POST.get(f"attribute[{code}]") or "").strip()
+
+
+def _request_fields(request, user: User) -> dict:
+    """The incident fields from a POST, or Open311Error(400) listing every problem."""
+    data = request.POST
+    errors: list[str] = []
+    fields: dict[str, Any] = {}
+
+    code = (data.get("service_code") or "").strip()
+    if not code:
+        errors.append(_("service_code saknas: ange tjänstens kod (se services.json)."))
+    else:
+        category = Category.objects.filter(slug=code).first()
+        if category is None:
+            errors.append(_("service_code: okänd tjänst %(code)s.") % {"code": code})
+        elif not category.active:
+            errors.append(
+                _("service_code: tjänsten %(code)s används inte längre.") % {"code": code}
+            )
+        else:
+            fields["category"] = category
+
+    lat, lon = (data.get("lat") or "").strip(), (data.get("long") or "").strip()
+    address_id = (data.get("address_id") or "").strip()
+    address = (data.get("address_string") or "").strip()
+    if lat or lon:
+        if not (lat and lon):
+            errors.append(_("lat och long: båda behövs för en position."))
+        else:
+            try:
+                fields["lat"], fields["lon"] = check_position(lat=lat, lon=lon)
+            except ValidationError as error:
+                errors.extend(f"lat/long: {message}" for message in error.messages)
+    elif address_id:
+        place = None
+        if address_id.isdigit():
+            place = place_list_for_user(user).filter(pk=int(address_id)).first()
+        if place is None:
+            errors.append(_("address_id: okänd plats %(value)s.") % {"value": address_id})
+        fields["place"] = place
+    elif address:
+        place = place_list_for_user(user).filter(name__iexact=address).order_by("pk").first()
+        if place is None:
+            errors.append(
+                _(
+                    "address_string: %(value)s är ingen känd plats; skicka lat och long "
+                    "eller en plats ur platslistan."
+                )
+                % {"value": address}
+            )
+        fields["place"] = place
+    else:
+        errors.append(_("Platsen saknas: skicka lat och long, address_id eller address_string."))
+
+    description = (data.get("description") or "").strip()
+    if len(description) > MAX_DESCRIPTION:
+        errors.append(
+            _("description: högst %(max)s tecken (nu %(n)s).")
+            % {"max": MAX_DESCRIPTION, "n": len(description)}
+        )
+    errors.extend(f"description: {finding.message}" for finding in find_personal_data(description))
+    fields["description"] = description
+
+    for attribute in ATTRIBUTES:
+        value = _attribute(request, attribute["code"])
+        if not value:
+            continue
+        keys = [key for key, _name in attribute["values"]]
+        if value not in keys:
+            errors.append(
+                _("attribute[%(code)s]: %(value)s är inte ett av %(keys)s.")
+                % {"code": attribute["code"], "value": value, "keys": ", ".join(keys)}
+            )
+        elif attribute["code"] == "severity":
+            fields["severity"] = int(value)
+        elif attribute["code"] == "creates_insecurity":
+            fields["creates_insecurity"] = value == "ja"
+        else:
+            fields["place_type"] = value
+
+    if errors:
+        raise Open311Error(400, errors)
+    return fields
+
+
+# What the service's fields are called in Open311, for its messages.
+OPEN311_NAMES = {
+    "category": "service_code",
+    "lat": "lat/long",
+    "lon": "lat/long",
+    "municipality": "lat/long",
+    "place": "address_id",
+    "district": "lat/long",
+    "description": "description",
+}
+
+
+def _create_request(request, fmt: str):
+    user = key_user(request, required=True)
+    if not services.can_report(user):
+        raise Open311Error(403, [_("Nyckelns användare får inte rapportera händelser.")])
+    fields = _request_fields(request, user)
+    try:
+        incident = services.incident_create(
+            by=user,
+            source=Incident.Source.OPEN311,
+            occurred_from=timezone.now(),
+            classification=Classification.INTERNAL,
+            **fields,
+        )
+    except PermissionDenied as error:
+        raise Open311Error(403, [str(error)]) from None
+    except ValidationError as error:
+        found = error.message_dict
+        if "lat" in found:
+            # "Say where it happened" only follows from the position that was refused.
+            found.pop("place", None)
+        raise Open311Error(
+            400,
+            [
+                f"{OPEN311_NAMES.get(field, field)}: {message}"
+                for field, messages in found.items()
+                for message in messages
+            ],
+        ) from None
+    notice = _("Tack! Rapporten är mottagen av %(organisation)s och tas upp i EST-gruppen.") % {
+        "organisation": user.organisation.name
+    }
+    row = {"service_request_id": str(incident.pk), "service_notice": notice, "account_id": None}
+    return render_list(fmt, "service_requests", "request", [row])
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+@open311_view
+def request_list(request, fmt: str):
+    if request.method == "POST":
+        return _create_request(request, fmt)
+    return _request_list(request, fmt)
+
+
+@require_GET
+@open311_view
+def request_detail(request, request_id: str, fmt: str):
+    user = key_user(request, required=False)
+    incident = _visible(user).filter(pk=int(request_id)).first() if request_id.isdigit() else None
+    if incident is None:
+        raise Open311Error(404, [_("Okänt ärende %(id)s.") % {"id": request_id}])
+    return render_list(fmt, "service_requests", "request", [request_out(incident)])
+
+
+FMT = r"\.(?P<fmt>json|xml)$"
+
+urlpatterns = [
+    re_path(r"^services" + FMT, service_list, name="open311_services"),
+    re_path(r"^services/(?P<code>[-\w]+)" + FMT, service_definition, name="open311_service"),
+    re_path(r"^requests" + FMT, request_list, name="open311_requests"),
+    re_path(r"^requests/(?P<request_id>[^/.]+)" + FMT, request_detail, name="open311_request"),
+]
