@@ -1,0 +1,193 @@
+"""EST in the API: the weekly picture, actions and the closed meetings' snapshots.
+
+Same scoping and roles as the pages (incidents.est): an agreement, action or snapshot of
+another party is 404; only samordnare and administratörer write.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+
+from samverkan.core.models import User
+from samverkan.incidents import est
+from samverkan.incidents.models import Action
+from samverkan.incidents.weekly import current_week, picture_or_snapshot, valid_week
+from samverkan.organisations.models import Organisation
+from samverkan.places.models import District, Place
+from samverkan.plans.selectors import get_agreement_for_user
+
+router = Router(tags=["EST"])
+
+
+class ActionOut(Schema):
+    id: int
+    agreement: int
+    iso_year: int
+    iso_week: int
+    what: str
+    district: int | None
+    place: int | None
+    incidents: list[int]
+    owner_organisation: int
+    owner: int | None
+    due_date: dt.date | None
+    status: str
+    outcome: str
+    overdue: bool
+
+
+class ActionIn(Schema):
+    agreement: int
+    iso_year: int | None = None
+    iso_week: int | None = None
+    what: str
+    district: int | None = None
+    place: int | None = None
+    incidents: list[int] = []
+    owner_organisation: int
+    owner: int | None = None
+    due_date: dt.date | None = None
+    status: str = Action.Status.PLANNED
+    outcome: str = ""
+
+
+class ActionPatch(Schema):
+    what: str | None = None
+    district: int | None = None
+    place: int | None = None
+    incidents: list[int] | None = None
+    owner_organisation: int | None = None
+    owner: int | None = None
+    due_date: dt.date | None = None
+    status: str | None = None
+    outcome: str | None = None
+
+
+class SnapshotSummary(Schema):
+    id: int
+    agreement: int
+    iso_year: int
+    iso_week: int
+    closed_at: dt.datetime | None
+    snapshot_version: int
+
+
+class SnapshotOut(SnapshotSummary):
+    snapshot: dict
+
+
+def _action_out(action: Action) -> dict:
+    return {
+        "id": action.pk,
+        "agreement": action.agreement_id,
+        "iso_year": action.iso_year,
+        "iso_week": action.iso_week,
+        "what": action.what,
+        "district": action.district_id,
+        "place": action.place_id,
+        "incidents": sorted(i.pk for i in action.incidents.all()),
+        "owner_organisation": action.owner_organisation_id,
+        "owner": action.owner_id,
+        "due_date": action.due_date,
+        "status": action.status,
+        "outcome": action.outcome,
+        "overdue": est.action_is_overdue(action),
+    }
+
+
+def _resolve(fields: dict) -> dict:
+    """Ids of the request → objects; an unknown id is a 422 keyed by its field."""
+    models = {"district": District, "place": Place, "owner_organisation": Organisation}
+    models["owner"] = User
+    errors = {}
+    for name, model in models.items():
+        if fields.get(name) is not None:
+            found = model.objects.filter(pk=fields[name]).first()
+            if found is None:
+                errors[name] = [_("Finns inte: %(id)s.") % {"id": fields[name]}]
+            fields[name] = found
+    if errors:
+        raise ValidationError(errors)
+    return fields
+
+
+@router.get(
+    "/agreements/{agreement_id}/weeks/{year}/{week}",
+    response=dict,
+    summary="Veckans EST-lägesbild (ögonblicksbilden om mötet är stängt)",
+)
+def get_week(request, agreement_id: int, year: int, week: int):
+    agreement = get_agreement_for_user(request.auth, agreement_id)
+    if not valid_week(year, week):
+        raise Http404
+    picture, meeting = picture_or_snapshot(agreement, year, week)
+    closed = meeting is not None and meeting.is_closed
+    return {**picture, "closed": closed, "snapshot_id": meeting.pk if closed else None}
+
+
+@router.get("/actions", response=list[ActionOut], summary="EST-åtgärder")
+def list_actions(
+    request, agreement: int | None = None, status: str | None = None, overdue: bool | None = None
+):
+    actions = est.action_list_for_user(request.auth).prefetch_related("incidents")
+    if agreement is not None:
+        actions = actions.filter(agreement=agreement)
+    if status:
+        actions = actions.filter(status=status)
+    rows = [_action_out(action) for action in actions.order_by("due_date", "pk")]
+    if overdue is not None:
+        rows = [row for row in rows if row["overdue"] == overdue]
+    return rows
+
+
+@router.post("/actions", response={201: ActionOut}, summary="Skapa en EST-åtgärd")
+def create_action(request, payload: ActionIn):
+    fields = payload.dict()
+    agreement = get_agreement_for_user(request.auth, fields.pop("agreement"))
+    year, week = current_week()
+    iso_year = fields.pop("iso_year") or year
+    iso_week = fields.pop("iso_week") or week
+    action = est.action_create(
+        by=request.auth,
+        agreement=agreement,
+        iso_year=iso_year,
+        iso_week=iso_week,
+        **_resolve(fields),
+    )
+    return Status(201, _action_out(action))
+
+
+@router.patch("/actions/{action_id}", response=ActionOut, summary="Ändra en EST-åtgärd")
+def update_action(request, action_id: int, payload: ActionPatch):
+    action = est.get_action_for_user(request.auth, action_id)
+    fields = _resolve(payload.dict(exclude_unset=True))
+    action = est.action_update(action=action, by=request.auth, **fields)
+    return _action_out(action)
+
+
+@router.get("/snapshots", response=list[SnapshotSummary], summary="Stängda veckomöten")
+def list_snapshots(request, agreement: int | None = None):
+    meetings = est.snapshot_list_for_user(request.auth)
+    if agreement is not None:
+        meetings = meetings.filter(agreement=agreement)
+    return [_snapshot(m) for m in meetings.order_by("-iso_year", "-iso_week")]
+
+
+@router.get("/snapshots/{snapshot_id}", response=SnapshotOut, summary="Ett stängt veckomöte")
+def get_snapshot(request, snapshot_id: int):
+    meeting = est.get_snapshot_for_user(request.auth, snapshot_id)
+    return {**_snapshot(meeting), "snapshot": meeting.snapshot}
+
+
+def _snapshot(meeting) -> dict:
+    return {
+        "id": meeting.pk,
+        "agreement": meeting.agreement_id,
+        "iso_year": meeting.iso_year,
+        "iso_week": meeting.iso_week,
+        "closed_at": meeting.closed_at,
+        "snapshot_version": meeting.snapshot_version,
+    }

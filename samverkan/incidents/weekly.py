@@ -1,0 +1,441 @@
+"""The weekly EST picture (veckans lägesbild) of an agreement for one ISO week.
+
+One shared scope, so that every party of the agreement sees the same picture and a closed
+meeting's snapshot is well defined (docs/est.md):
+
+- öppen and intern reports of the agreement's municipalities count everywhere in the picture;
+- begränsad reports appear only as one total number for the week, never per district or
+  category, never on the map or among the notable reports;
+- Polisen's summaries (``is_summary``) are left out; reports whose position is only the
+  municipality's centre count in the tables but are not drawn on the map.
+
+Every user who may open an agreement's picture sees the agreement's municipalities, so the
+öppen and intern reports of the picture are a subset of what
+``selectors.incident_list_for_user`` gives them (tests/incidents/test_weekly.py checks it);
+the begränsad reports are only counted, never shown.
+
+Weeks run from Monday 00:00 to the next Monday 00:00, Europe/Stockholm (summer time included:
+a week in which the clocks change is 167 or 169 hours long). All counting is done in the
+database with a constant number of queries, whatever the number of reports.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samverkan.analysis.weekly_increase import Q_LEVEL, weekly_increases
+from samverkan.core.models import Classification
+from samverkan.incidents.models import (
+    Action,
+    Category,
+    Incident,
+    PlannedEvent,
+    WeekMeeting,
+    WeekNote,
+)
+from samverkan.places.models import District, Municipality
+from samverkan.plans.models import Agreement
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+SNAPSHOT_VERSION = 1
+MAX_POINTS = 2000
+MAX_NOTABLE = 30
+SHOWN = [Classification.OPEN, Classification.INTERNAL]
+
+
+def week_start(iso_year: int, iso_week: int) -> dt.datetime:
+    """Monday 00:00 of the ISO week in Swedish local time (an aware datetime)."""
+    monday = dt.date.fromisocalendar(iso_year, iso_week, 1)
+    return dt.datetime.combine(monday, dt.time(), tzinfo=STOCKHOLM)
+
+
+def week_bounds(iso_year: int, iso_week: int) -> tuple[dt.datetime, dt.datetime]:
+    start = week_start(iso_year, iso_week)
+    following = start.date() + dt.timedelta(days=7)
+    return start, dt.datetime.combine(following, dt.time(), tzinfo=STOCKHOLM)
+
+
+def shift_week(iso_year: int, iso_week: int, weeks: int) -> tuple[int, int]:
+    year, week, _day = (
+        dt.date.fromisocalendar(iso_year, iso_week, 1) + dt.timedelta(weeks=weeks)
+    ).isocalendar()
+    return year, week
+
+
+def current_week(now: dt.datetime | None = None) -> tuple[int, int]:
+    local = (now or timezone.now()).astimezone(STOCKHOLM)
+    year, week, _day = local.isocalendar()
+    return year, week
+
+
+def valid_week(iso_year: int, iso_week: int) -> bool:
+    try:
+        dt.date.fromisocalendar(iso_year, iso_week, 1)
+    except ValueError:
+        return False
+    return 2000 <= iso_year <= 2100
+
+
+def agreement_municipalities(agreement: Agreement) -> QuerySet[Municipality]:
+    """The municipalities whose kommun (or the kommun above it) is party to the agreement."""
+    parties = agreement.parties.values("pk")
+    return Municipality.objects.filter(
+        Q(organisation__in=parties) | Q(organisation__parent__in=parties)
+    )
+
+
+def shared_scope(agreement: Agreement) -> QuerySet[Incident]:
+    """The reports the picture is made of, before the classification split."""
+    return Incident.objects.filter(
+        municipality__in=agreement_municipalities(agreement).values("pk"), is_summary=False
+    )
+
+
+# --- The result ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    district_id: int | None
+    district: str
+    category_id: int
+    category: str
+    count: int
+    baseline: list[int]  # counts of the baseline weeks, oldest first
+    baseline_mean: float
+    tested: bool
+    p: float | None
+    q: float | None
+    increase: bool
+    new: bool
+
+
+@dataclass
+class DistrictTotal:
+    district_id: int | None
+    district: str
+    count: int
+    baseline_mean: float
+
+
+@dataclass
+class Notable:
+    id: int
+    occurred_from: str  # ISO 8601, local time
+    category: str
+    district: str
+    place: str
+    severity: int
+    creates_insecurity: bool
+    description: str
+
+
+@dataclass
+class Point:
+    lat: float
+    lon: float
+    category: str
+    district_id: int | None
+    municipality_id: int
+
+
+@dataclass
+class ActionRow:
+    id: int
+    what: str
+    where: str
+    owner_organisation: str
+    owner: str
+    due_date: str | None
+    status: str
+    status_label: str
+    overdue: bool
+    decided_week: str
+
+
+@dataclass
+class EventRow:
+    id: int
+    title: str
+    where: str
+    starts_at: str
+    ends_at: str
+    organisation: str
+
+
+@dataclass
+class NoteRow:
+    organisation_id: int
+    organisation: str
+    author: str
+    text: str
+
+
+@dataclass
+class WeeklyPicture:
+    agreement_id: int
+    agreement: str
+    iso_year: int
+    iso_week: int
+    week_start: str  # local date of the Monday
+    week_end: str  # local date of the Sunday
+    baseline_weeks: int
+    q_level: float
+    test: str  # which test decides, in Swedish
+    total: int  # öppen + intern reports of the week
+    baseline_total_mean: float
+    restricted_count: int
+    cells: list[Cell] = field(default_factory=list)
+    districts: list[DistrictTotal] = field(default_factory=list)
+    notable: list[Notable] = field(default_factory=list)
+    points: list[Point] = field(default_factory=list)
+    points_truncated: bool = False
+    actions: list[ActionRow] = field(default_factory=list)
+    planned_events: list[EventRow] = field(default_factory=list)
+    notes: list[NoteRow] = field(default_factory=list)
+    computed_at: str = ""
+    version: int = SNAPSHOT_VERSION
+
+    @property
+    def increases(self) -> list[Cell]:
+        return [cell for cell in self.cells if cell.increase]
+
+    def as_dict(self) -> dict:
+        """Plain JSON: what the API returns and what a closed meeting stores."""
+        return dataclasses.asdict(self)
+
+
+def test_description(baseline_weeks: int, q_level: float) -> str:
+    return _(
+        "ökning statistiskt säkerställd: Poisson-test mot snittet för de %(weeks)s "
+        "föregående veckorna, justerat för många jämförelser (Benjamini–Hochberg), q = %(q)s"
+    ) % {"weeks": baseline_weeks, "q": f"{q_level:.2f}".replace(".", ",")}
+
+
+def _local(value: dt.datetime) -> str:
+    return value.astimezone(STOCKHOLM).isoformat(timespec="minutes")
+
+
+def _where(district, place) -> str:
+    if place is not None:
+        return place.name
+    return district.name if district is not None else ""
+
+
+# --- The computation ------------------------------------------------------------------------------
+
+
+def weekly_picture(
+    agreement: Agreement,
+    iso_year: int,
+    iso_week: int,
+    *,
+    baseline_weeks: int | None = None,
+    now: dt.datetime | None = None,
+) -> WeeklyPicture:
+    """The picture of one ISO week for an agreement. Eleven queries, whatever the data."""
+    if baseline_weeks is None:
+        baseline_weeks = settings.SAMVERKAN_EST_BASELINE_WEEKS
+    now = now or timezone.now()
+    start, end = week_bounds(iso_year, iso_week)
+    first = week_start(*shift_week(iso_year, iso_week, -baseline_weeks))
+    # Bucket b (0 … baseline_weeks) is the week starting `baseline_weeks - b` weeks earlier;
+    # the last bucket is the week itself.
+    bounds = [
+        week_start(*shift_week(iso_year, iso_week, b - baseline_weeks))
+        for b in range(baseline_weeks + 1)
+    ] + [end]
+
+    municipalities = list(agreement_municipalities(agreement).values_list("pk", flat=True))
+    districts = {
+        pk: name
+        for pk, name in District.objects.filter(municipality__in=municipalities)
+        .order_by("name")
+        .values_list("pk", "name")
+    }
+    categories = dict(Category.objects.values_list("pk", "name"))
+    scope = Incident.objects.filter(municipality__in=municipalities, is_summary=False)
+    shown = scope.filter(classification__in=SHOWN)
+
+    # Rows are already limited to [first, end): the latest week start not after a report's
+    # time is its bucket, so one comparison per branch, newest first.
+    buckets = Case(
+        *[When(occurred_from__gte=bounds[b], then=Value(b)) for b in range(baseline_weeks, -1, -1)],
+        output_field=IntegerField(),
+    )
+    grouped = (
+        shown.filter(occurred_from__gte=first, occurred_from__lt=end)
+        .annotate(bucket=buckets)
+        .values("district_id", "category_id", "bucket")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    series: dict[tuple[int | None, int], list[int]] = {}
+    for row in grouped:
+        key = (row["district_id"], row["category_id"])
+        series.setdefault(key, [0] * (baseline_weeks + 1))[row["bucket"]] += row["n"]
+
+    results = weekly_increases(
+        {key: (counts[-1], sum(counts[:-1])) for key, counts in series.items()},
+        baseline_weeks=baseline_weeks,
+        q_level=Q_LEVEL,
+    )
+    no_district = _("Utan område")
+    district_order = {pk: i for i, pk in enumerate(districts)}
+    cells = []
+    for (district_id, category_id), result in results.items():
+        cells.append(
+            Cell(
+                district_id=district_id,
+                district=districts.get(district_id, no_district),
+                category_id=category_id,
+                category=categories.get(category_id, ""),
+                count=result.count,
+                baseline=series[(district_id, category_id)][:-1],
+                baseline_mean=result.baseline_mean,
+                tested=result.tested,
+                p=result.p,
+                q=result.q,
+                increase=result.increase,
+                new=result.new,
+            )
+        )
+    cells.sort(key=lambda c: (district_order.get(c.district_id, len(districts)), c.category))
+
+    totals: dict[int | None, list[float]] = {}
+    for cell in cells:
+        total = totals.setdefault(cell.district_id, [0, 0.0])
+        total[0] += cell.count
+        total[1] += cell.baseline_mean
+    district_rows = [
+        DistrictTotal(pk, name, int(totals.get(pk, [0, 0.0])[0]), totals.get(pk, [0, 0.0])[1])
+        for pk, name in districts.items()
+    ]
+    if None in totals:
+        district_rows.append(
+            DistrictTotal(None, no_district, int(totals[None][0]), totals[None][1])
+        )
+
+    week = {"occurred_from__gte": start, "occurred_from__lt": end}
+    restricted_count = scope.filter(classification=Classification.RESTRICTED, **week).count()
+
+    point_rows = list(
+        shown.filter(lat__isnull=False, lon__isnull=False, position_is_centre=False, **week)
+        .order_by("occurred_from", "pk")
+        .values_list("lat", "lon", "category_id", "district_id", "municipality_id")[
+            : MAX_POINTS + 1
+        ]
+    )
+    points = [
+        Point(lat, lon, categories.get(category_id, ""), district_id, municipality_id)
+        for lat, lon, category_id, district_id, municipality_id in point_rows[:MAX_POINTS]
+    ]
+
+    notable = [
+        Notable(
+            id=incident.pk,
+            occurred_from=_local(incident.occurred_from),
+            category=categories.get(incident.category_id, ""),
+            district=districts.get(incident.district_id, ""),
+            place=incident.place.name if incident.place else "",
+            severity=incident.severity,
+            creates_insecurity=incident.creates_insecurity,
+            description=incident.description,
+        )
+        for incident in shown.filter(Q(severity=3) | Q(creates_insecurity=True), **week)
+        .select_related("place")
+        .order_by("-severity", "occurred_from", "pk")[:MAX_NOTABLE]
+    ]
+
+    # Overdue as of the end of the week, or today for the running week.
+    as_of = min(now.astimezone(STOCKHOLM).date(), end.date() - dt.timedelta(days=1))
+    actions = [
+        ActionRow(
+            id=action.pk,
+            what=action.what,
+            where=_where(action.district, action.place),
+            owner_organisation=action.owner_organisation.name,
+            owner=str(action.owner) if action.owner else "",
+            due_date=action.due_date.isoformat() if action.due_date else None,
+            status=action.status,
+            status_label=str(action.get_status_display()),
+            overdue=action.is_overdue(as_of),
+            decided_week=f"{action.iso_year} v{action.iso_week}",
+        )
+        for action in Action.objects.filter(agreement=agreement)
+        .filter(Q(iso_year__lt=iso_year) | Q(iso_year=iso_year, iso_week__lte=iso_week))
+        .filter(~Q(status__in=Action.CLOSED) | Q(iso_year=iso_year, iso_week=iso_week))
+        .select_related("district", "place", "owner_organisation", "owner")
+        .order_by("due_date", "pk")
+    ]
+
+    next_end = end + dt.timedelta(days=7)
+    events = [
+        EventRow(
+            id=event.pk,
+            title=event.title,
+            where=_where(event.district, event.place),
+            starts_at=_local(event.starts_at),
+            ends_at=_local(event.ends_at),
+            organisation=event.organisation.name,
+        )
+        for event in PlannedEvent.objects.filter(
+            agreement=agreement, starts_at__lt=next_end, ends_at__gte=start
+        ).select_related("district", "place", "organisation")
+    ]
+
+    notes = [
+        NoteRow(note.organisation_id, note.organisation.name, str(note.author or ""), note.text)
+        for note in WeekNote.objects.filter(
+            meeting__agreement=agreement, meeting__iso_year=iso_year, meeting__iso_week=iso_week
+        ).select_related("organisation", "author")
+    ]
+
+    return WeeklyPicture(
+        agreement_id=agreement.pk,
+        agreement=agreement.title,
+        iso_year=iso_year,
+        iso_week=iso_week,
+        week_start=start.date().isoformat(),
+        week_end=(end.date() - dt.timedelta(days=1)).isoformat(),
+        baseline_weeks=baseline_weeks,
+        q_level=Q_LEVEL,
+        test=test_description(baseline_weeks, Q_LEVEL),
+        total=sum(cell.count for cell in cells),
+        baseline_total_mean=sum(cell.baseline_mean for cell in cells),
+        restricted_count=restricted_count,
+        cells=cells,
+        districts=district_rows,
+        notable=notable,
+        points=points,
+        points_truncated=len(point_rows) > MAX_POINTS,
+        actions=actions,
+        planned_events=events,
+        notes=notes,
+        computed_at=_local(now),
+    )
+
+
+def meeting_of(agreement: Agreement, iso_year: int, iso_week: int) -> WeekMeeting | None:
+    return WeekMeeting.objects.filter(
+        agreement=agreement, iso_year=iso_year, iso_week=iso_week
+    ).first()
+
+
+def picture_or_snapshot(
+    agreement: Agreement, iso_year: int, iso_week: int
+) -> tuple[dict, WeekMeeting | None]:
+    """What the page and the API show: a closed meeting's stored snapshot, else a fresh
+    computation."""
+    meeting = meeting_of(agreement, iso_year, iso_week)
+    if meeting is not None and meeting.is_closed and meeting.snapshot:
+        return meeting.snapshot["picture"], meeting
+    return weekly_picture(agreement, iso_year, iso_week).as_dict(), meeting
