@@ -29,7 +29,8 @@ def demo(db, settings) -> None:
     # that is 1.6 of load_demo's 1.8 seconds. A fast hasher keeps the demo per test cheap
     # (about 0.1 s), and logging in as a demo user still works within the test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    load_demo()
+    # Without the year of synthetic reports (tests/incidents/test_demo_year.py loads them).
+    load_demo(reports=False)
 
 
 def _user(username: str) -> User:

@@ -1,22 +1,32 @@
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.core.forms import add_service_errors
-from samverkan.incidents import services
+from samverkan.incidents import export, services
+from samverkan.incidents import map as map_data_module
+from samverkan.incidents.filters import IncidentFilter, incident_filter, parse_filter
 from samverkan.incidents.forms import IncidentForm
-from samverkan.incidents.models import Category
+from samverkan.incidents.models import Category, Incident
 from samverkan.incidents.selectors import (
     get_incident_for_user,
     incident_list_for_user,
     recent_incidents_of,
 )
-from samverkan.places.selectors import district_list_for_user
+from samverkan.organisations.models import Organisation
+from samverkan.places.selectors import district_list_for_user, place_list_for_user
 
-LIST_LIMIT = 200
+PAGE_SIZE = 50
 
 
 # The form offers a place (or "my position") where the service checks lat, lon, municipality.
@@ -80,26 +90,204 @@ def incident_edit(request, pk):
     )
 
 
+# --- List, map and export: one filter (filters.py), one scoping (selectors.py) -------------
+
+
+def _filtered(request) -> tuple:
+    """The user's reports narrowed by the query string: (queryset, filter, errors).
+
+    A value the filter cannot read gives no reports and a Swedish message per parameter."""
+    scoped = incident_list_for_user(request.user)
+    try:
+        chosen = parse_filter(request.GET)
+    except ValidationError as error:
+        return scoped.none(), IncidentFilter(), error.message_dict
+    return incident_filter(scoped, chosen), chosen, {}
+
+
+def _category_options() -> list[tuple[Category, int]]:
+    """Categories with their depth, each parent followed by its sub-categories."""
+    categories = list(Category.objects.filter(active=True).order_by("position", "name"))
+    children: dict[int | None, list[Category]] = {}
+    for category in categories:
+        children.setdefault(category.parent_id, []).append(category)
+    ordered: list[tuple[Category, int]] = []
+
+    def walk(parent, depth):
+        for category in children.get(parent, []):
+            ordered.append((category, depth))
+            walk(category.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def _filter_context(request, chosen: IncidentFilter, errors: dict) -> dict:
+    user = request.user
+    # The organisations with a report the user may see (one EXISTS per organisation).
+    organisations = Organisation.objects.filter(
+        Exists(incident_list_for_user(user).filter(organisation=OuterRef("pk")))
+    ).order_by("name")
+    params = chosen.params()
+    return {
+        "form": _form_values(request),
+        "chosen": chosen,
+        "errors": errors,
+        "category_options": _category_options(),
+        "districts": district_list_for_user(user).select_related("municipality"),
+        "places": place_list_for_user(user).select_related("municipality"),
+        "organisations": organisations,
+        "sources": Incident.Source.choices,
+        "statuses": Incident.Status.choices,
+        "query": urlencode(params),
+    }
+
+
+# Form field (Swedish page name) → the names parse_filter accepts for it.
+FORM_FIELDS = {
+    "fran": ("fran", "from"),
+    "till": ("till", "to"),
+    "kategori": ("kategori", "category"),
+    "omrade": ("omrade", "district"),
+    "plats": ("plats", "place"),
+    "organisation": ("organisation",),
+    "kalla": ("kalla", "source"),
+    "status": ("status",),
+    "sammanfattningar": ("sammanfattningar", "summaries"),
+}
+
+
+def _form_values(request) -> dict[str, str]:
+    """What the filter form shows: the value given under either name."""
+    values = {}
+    for field, keys in FORM_FIELDS.items():
+        values[field] = next((request.GET[k].strip() for k in keys if request.GET.get(k)), "")
+    return values
+
+
+def incident_page(incidents, number):
+    """One page of the list, newest first, with the total count.
+
+    Pages through the ids only (the database sorts narrow rows), then reads the page's 50
+    reports with their joins from the same queryset: three queries whatever the size."""
+    ids = incidents.order_by("-occurred_from", "-pk").values_list("pk", flat=True)
+    page = Paginator(ids, PAGE_SIZE).get_page(number)
+    rows = incidents.filter(pk__in=list(page.object_list)).select_related(
+        "category", "category__parent", "municipality", "district", "place", "organisation"
+    )
+    page.object_list = sorted(rows, key=lambda i: (i.occurred_from, i.pk), reverse=True)
+    return page
+
+
 @login_required
 def incident_list(request):
-    incidents = incident_list_for_user(request.user).select_related(
-        "category", "district", "place", "organisation"
+    incidents, chosen, errors = _filtered(request)
+    page = incident_page(incidents, request.GET.get("sida"))
+    context = _filter_context(request, chosen, errors)
+    context.update(
+        {
+            "page": page,
+            "incidents": list(page.object_list),
+            "can_report": services.can_report(request.user),
+        }
     )
-    categories = Category.objects.all()
-    districts = district_list_for_user(request.user).select_related("municipality")
-    chosen_category = request.GET.get("kategori", "")
-    chosen_district = request.GET.get("omrade", "")
-    if chosen_category.isdigit():
-        incidents = incidents.filter(category=chosen_category)
-    if chosen_district.isdigit():
-        incidents = incidents.filter(district=chosen_district)
+    template = "incidents/incident_list.html"
+    if request.htmx and not request.htmx.boosted:
+        template = "incidents/_incident_browser.html"
+    # A bad filter value is shown next to its field; the page itself is fine (200).
+    return render(request, template, context)
+
+
+@login_required
+def incident_detail(request, pk):
+    incident = get_incident_for_user(request.user, pk)
     context = {
-        "incidents": list(incidents.order_by("-occurred_from", "-pk")[:LIST_LIMIT]),
-        "limit": LIST_LIMIT,
-        "categories": categories,
-        "districts": districts,
-        "chosen_category": chosen_category,
-        "chosen_district": chosen_district,
-        "can_report": services.can_report(request.user),
+        "incident": incident,
+        "can_edit": services.can_edit_incident(request.user, incident),
     }
-    return render(request, "incidents/incident_list.html", context)
+    return render(request, "incidents/incident_detail.html", context)
+
+
+@login_required
+def incident_map(request):
+    incidents, chosen, errors = _filtered(request)
+    context = _filter_context(request, chosen, errors)
+    districts = [
+        {
+            "type": "Feature",
+            "geometry": district.boundary,
+            "properties": {
+                "name": district.name,
+                "approximate": district.approximate,
+            },
+        }
+        for district in context["districts"]
+    ]
+    context.update(
+        {
+            "map_config": {
+                "dataUrl": reverse("incident_map_data"),
+                "query": context["query"],
+                "tiles": settings.SAMVERKAN_MAP_TILES,
+                "attribution": settings.SAMVERKAN_MAP_ATTRIBUTION,
+                "districts": {"type": "FeatureCollection", "features": districts},
+                "pointZoom": map_data_module.POINT_ZOOM,
+                "labels": {
+                    "reports": _("rapporter"),
+                    "legend": _("Rapporter per ruta"),
+                    "approximate": _("Områdesgränserna är ungefärliga."),
+                    "open": _("Öppna rapporten"),
+                    "error": _("Kartdata kunde inte hämtas."),
+                    "cells": _("Rutor om %(size)s m, %(count)s rapporter i kartutsnittet."),
+                    "points": _("%(count)s rapporter i kartutsnittet."),
+                },
+            },
+        }
+    )
+    return render(request, "incidents/map.html", context)
+
+
+@login_required
+def incident_map_data(request):
+    incidents, chosen, errors = _filtered(request)
+    try:
+        box = map_data_module.parse_bbox(request.GET.get("bbox"))
+    except ValidationError as error:
+        errors = {**errors, **error.message_dict}
+    try:
+        zoom = map_data_module.parse_zoom(request.GET.get("zoom"))
+    except ValidationError as error:
+        errors = {**errors, **error.message_dict}
+    if errors:
+        return JsonResponse({"errors": errors}, status=400)
+    data = map_data_module.map_data(incidents, box, zoom)
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
+
+
+def _export(request, kind: str):
+    incidents, chosen, errors = _filtered(request)
+    back = reverse("incident_list") + ("?" + urlencode(chosen.params()) if chosen.params() else "")
+    if errors:
+        for messages_of_key in errors.values():
+            for message in messages_of_key:
+                messages.error(request, message)
+        return redirect(back)
+    try:
+        export.check_size(incidents)
+    except export.TooManyRows as error:
+        messages.error(request, str(error))
+        return redirect(back)
+    name = export.file_name(incidents, chosen.date_from, chosen.date_to, kind)
+    if kind == "csv":
+        return export.csv_response(incidents, name)
+    return export.xlsx_response(incidents, name)
+
+
+@login_required
+def incident_export_csv(request):
+    return _export(request, "csv")
+
+
+@login_required
+def incident_export_xlsx(request):
+    return _export(request, "xlsx")

@@ -14,8 +14,8 @@ A_PERSONNUMMER = "19121212-1212"
 @pytest.fixture
 def demo(demo) -> None:
     # The demo's synthetic reports are left out here, so that every test of this package
-    # starts without reports; tests/incidents/test_demo.py loads them itself.
-    Incident.objects.filter(source="form", external_id__startswith="demo-").delete()
+    # starts without reports; tests/incidents/test_demo.py and test_demo_year.py load them.
+    Incident.objects.filter(external_id__startswith="demo-").delete()
 
 
 @pytest.fixture(autouse=True)

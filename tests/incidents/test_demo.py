@@ -24,3 +24,13 @@ def test_it_loads_thirty_marked_reports_once(demo, coordinator, kommunpolis):
 def test_its_texts_pass_the_privacy_guard():
     for _slug, text, _severity, _insecure in EVENTS:
         assert find_personal_data(PREFIX + text) == []
+
+
+def test_samverkan_demo_loads_the_year_but_the_test_fixture_does_not(demo):
+    from samverkan.demo import load_demo
+    from samverkan.incidents.demo import YEAR_PREFIX
+
+    year = Incident.objects.filter(external_id__startswith=YEAR_PREFIX)
+    assert not year.exists()
+    load_demo()
+    assert year.count() > 4000
