@@ -1,0 +1,97 @@
+"""The lägesbild over HTTP: the same JSON as ``samverkan lagesbild --format json``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import QueryDict
+from ninja import Field, Query, Router, Schema
+
+from samverkan.lagesbild.assemble import lagesbild
+from samverkan.lagesbild.params import parse
+from samverkan.lagesbild.selectors import get_snapshot_for_user, snapshot_list_for_user
+
+router = Router(tags=["lägesbild"])
+
+
+class LagesbildQuery(Schema):
+    agreement: str
+    # "from" is a Python keyword: the schema reads it through the alias.
+    date_from: str = Field("", alias="from")
+    to: str = ""
+    district: list[str] = []
+    category: list[str] = []
+
+
+class SnapshotSummary(Schema):
+    id: int
+    title: str
+    agreement: int
+    scope: str
+    classification: str
+    created_at: dt.datetime
+    created_by: str | None
+    date_from: str
+    date_to: str
+    total: int | None
+    recomputed_from: int | None
+
+
+def compute(request_data, user) -> dict[str, Any]:
+    chosen = parse(request_data, user)
+    return lagesbild(user=user, **chosen.kwargs()).to_dict()
+
+
+@router.get(
+    "/lagesbild",
+    response=dict[str, Any],
+    summary="Lägesbild för en överenskommelse och period",
+    description=(
+        "Parametrar: agreement (id eller kortnamn), from och to (ÅÅÅÅ-MM-DD), district och "
+        "category (upprepningsbara). Svaret innehåller hot spot-rutnätet i SWEREF 99 TM: "
+        "origin, cell, och för varje ruta i, j, count, z och p."
+    ),
+)
+def lagesbild_get(request, params: Query[LagesbildQuery]):
+    data: QueryDict = request.GET
+    return compute(data, request.user)
+
+
+def _summary(snapshot) -> dict[str, Any]:
+    return {
+        "id": snapshot.pk,
+        "title": snapshot.title,
+        "agreement": snapshot.agreement_id,
+        "scope": snapshot.scope,
+        "classification": snapshot.classification,
+        "created_at": snapshot.created_at,
+        "created_by": snapshot.created_by.username if snapshot.created_by else None,
+        "date_from": snapshot.parameters.get("date_from", ""),
+        "date_to": snapshot.parameters.get("date_to", ""),
+        "total": (snapshot.result.get("key_figures") or {}).get("total"),
+        "recomputed_from": snapshot.recomputed_from_id,
+    }
+
+
+@router.get(
+    "/lagesbild/snapshots",
+    response=list[SnapshotSummary],
+    summary="Sparade lägesbilder du får se",
+)
+def snapshot_list(request, agreement: int | None = None):
+    snapshots = snapshot_list_for_user(request.user).select_related("created_by")
+    if agreement is not None:
+        snapshots = snapshots.filter(agreement=agreement)
+    return [_summary(s) for s in snapshots[:500]]
+
+
+@router.get(
+    "/lagesbild/snapshots/{snapshot_id}",
+    response=dict[str, Any],
+    summary="En sparad lägesbild med hela resultatet",
+)
+def snapshot_detail(request, snapshot_id: int):
+    snapshot = get_snapshot_for_user(request.user, snapshot_id)
+    return {**_summary(snapshot), "parameters": snapshot.parameters,
+            "data_version": snapshot.data_version, "result": snapshot.result}  # fmt: skip

@@ -1,0 +1,460 @@
+"""Vega-Lite specs (built with Altair) for the lägesbild page, with the data of each chart
+as a table and as CSV. The same spec renders in the browser (vega-embed) and to SVG/PNG on
+the server (vl-convert)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Any
+
+import altair as alt
+import pandas as pd
+from django.utils.translation import gettext as _
+
+from samverkan.analysis.timepatterns import WEEKDAYS_SV
+
+MAX_MAP_CELLS = 6000
+COLOURS = {
+    "hot-99": "#b2182b",
+    "hot-95": "#ef8a62",
+    "hot-90": "#fddbc7",
+    "cold-90": "#d1e5f0",
+    "cold-95": "#67a9cf",
+    "cold-99": "#2166ac",
+    "": "#d9d9d9",
+}
+
+
+@dataclass
+class Chart:
+    key: str
+    title: str
+    spec: dict[str, Any]
+    columns: list[tuple[str, str]]  # (field, heading)
+    rows: list[dict[str, Any]]
+
+    def csv(self) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=";")
+        writer.writerow([heading for _f, heading in self.columns])
+        for row in self.rows:
+            writer.writerow([_cell(row.get(f)) for f, _h in self.columns])
+        return out.getvalue()
+
+    def table(self) -> list[list[tuple[str, Any]]]:
+        """Rows of (heading, value): the heading labels each cell on a phone."""
+        return [[(h, _cell(row.get(f))) for f, h in self.columns] for row in self.rows]
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.4g}".replace(".", ",")
+    return value
+
+
+def _spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    spec = chart.to_dict()
+    spec.setdefault("config", {}).setdefault("locale", {})
+    spec["config"]["locale"] = {
+        "number": {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", " kr"]}
+    }
+    return spec
+
+
+def _empty(key: str, title: str, columns, message: str) -> Chart:
+    """A chart with nothing to draw still renders: a line of text in the chart area."""
+    chart = (
+        alt.Chart(alt.Data(values=[{"text": message}]))
+        .mark_text(align="left", x=5, y=20, fontSize=13, color="#555")
+        .encode(text="text:N")
+        .properties(width="container", height=40)
+    )
+    return Chart(key, title, _spec(chart), columns, [])
+
+
+def _guard(builder):
+    """Every builder returns a drawable chart: no data gives a sentence instead of an
+    empty band scale (which Vega sizes to infinity)."""
+
+    def wrapped(result):
+        chart = builder(result)
+        if chart.rows or chart.key == "hotspots" and _has_outlines(result):
+            return chart
+        return _empty(chart.key, chart.title, chart.columns, _("Inga data att visa för perioden."))
+
+    wrapped.__name__ = builder.__name__
+    return wrapped
+
+
+def _has_outlines(result) -> bool:
+    return bool(result.get("districts"))
+
+
+def _base(rows: list[dict[str, Any]]) -> alt.Chart:
+    return alt.Chart(alt.Data(values=rows)).properties(width="container", height=220)
+
+
+@_guard
+def by_month(result) -> Chart:
+    rows = result["counts"]["by_month"]
+    chart = (
+        _base(rows)
+        .mark_bar(color="#1f5f7a")
+        .encode(
+            x=alt.X("period:O", title=_("Månad"), sort=None),
+            y=alt.Y("count:Q", title=_("Antal händelser")),
+            tooltip=[
+                alt.Tooltip("period:O", title=_("Månad")),
+                alt.Tooltip("count:Q", title=_("Antal")),
+            ],
+        )
+    )
+    return Chart("manad", _("Händelser per månad"), _spec(chart),
+                 [("period", _("Månad")), ("count", _("Antal"))], rows)  # fmt: skip
+
+
+@_guard
+def by_week(result) -> Chart:
+    rows = result["counts"]["by_week"]
+    chart = (
+        _base(rows)
+        .mark_line(point=True, color="#1f5f7a")
+        .encode(
+            x=alt.X("period_start:T", title=_("Vecka (måndag)")),
+            y=alt.Y("count:Q", title=_("Antal händelser")),
+            tooltip=[
+                alt.Tooltip("period:N", title=_("Vecka")),
+                alt.Tooltip("count:Q", title=_("Antal")),
+            ],
+        )
+    )
+    return Chart("vecka", _("Händelser per ISO-vecka"), _spec(chart),
+                 [("period", _("Vecka")), ("count", _("Antal"))], rows)  # fmt: skip
+
+
+def _grouped(rows: list[dict[str, Any]], key: str, title: str, heading: str) -> Chart:
+    long = []
+    for row in rows:
+        long.append({"name": row["name"], "period": _("Perioden"), "count": row["count"]})
+        if row.get("previous") is not None:
+            long.append(
+                {
+                    "name": row["name"],
+                    "period": _("Samma period året innan"),
+                    "count": row["previous"],
+                }
+            )
+    order = [r["name"] for r in rows]
+    chart = (
+        alt.Chart(alt.Data(values=long))
+        .mark_bar()
+        .encode(
+            y=alt.Y("name:N", title=heading, sort=order),
+            yOffset=alt.YOffset("period:N"),
+            x=alt.X("count:Q", title=_("Antal händelser")),
+            color=alt.Color(
+                "period:N",
+                title=None,
+                scale=alt.Scale(range=["#1f5f7a", "#a6c8d8"]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("name:N", title=heading),
+                alt.Tooltip("period:N", title=_("Period")),
+                alt.Tooltip("count:Q", title=_("Antal")),
+            ],
+        )
+        .properties(width="container", height=max(120, 26 * len(rows)))
+    )
+    columns = [("name", heading), ("count", _("Antal")), ("previous", _("Året innan"))]
+    if rows and "per_100k" in rows[0]:
+        columns.append(("per_100k", _("Per 100 000 invånare")))
+    return Chart(key, title, _spec(chart), columns, rows)
+
+
+@_guard
+def by_category(result) -> Chart:
+    return _grouped(
+        result["counts"]["by_category"], "kategori", _("Händelser per kategori"), _("Kategori")
+    )
+
+
+@_guard
+def by_district(result) -> Chart:
+    return _grouped(
+        result["counts"]["by_district"], "omrade", _("Händelser per område"), _("Område")
+    )
+
+
+@_guard
+def weekday_hour(result) -> Chart:
+    rows = result["weekday_hour"]["cells"]
+    chart = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_rect()
+        .encode(
+            x=alt.X("hour:O", title=_("Timme")),
+            y=alt.Y("weekday_name:N", title=_("Veckodag"), sort=list(WEEKDAYS_SV)),
+            color=alt.Color("count:Q", title=_("Antal"), scale=alt.Scale(scheme="oranges")),
+            tooltip=[
+                alt.Tooltip("weekday_name:N", title=_("Veckodag")),
+                alt.Tooltip("hour:O", title=_("Timme")),
+                alt.Tooltip("count:Q", title=_("Antal")),
+            ],
+        )
+        .properties(width="container", height=210)
+    )
+    columns = [("weekday_name", _("Veckodag")), ("hour", _("Timme")), ("count", _("Antal"))]
+    return Chart("veckodag_timme", _("Veckodag × timme"), _spec(chart), columns, rows)
+
+
+@_guard
+def weekend(result) -> Chart:
+    rows = []
+    for r in [result["weekend_nights"]["overall"], *result["weekend_nights"]["by_category"]]:
+        if r["share"] is None:
+            continue
+        rows.append(
+            {
+                "name": r.get("category") or _("Alla"),
+                "share": r["share"],
+                "ci_low": r["ci_low"],
+                "ci_high": r["ci_high"],
+                "count": r["count"],
+                "total": r["total"],
+            }
+        )
+    base = alt.Chart(alt.Data(values=rows))
+    order = [r["name"] for r in rows]
+    bars = base.mark_bar(color="#1f5f7a").encode(
+        y=alt.Y("name:N", title=None, sort=order),
+        x=alt.X(
+            "share:Q", title=_("Andel"), axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])
+        ),
+        tooltip=[
+            alt.Tooltip("name:N", title=_("Kategori")),
+            alt.Tooltip("share:Q", title=_("Andel"), format=".0%"),
+            alt.Tooltip("ci_low:Q", title=_("KI, nedre"), format=".0%"),
+            alt.Tooltip("ci_high:Q", title=_("KI, övre"), format=".0%"),
+        ],
+    )
+    ci = base.mark_rule(color="#222").encode(
+        y=alt.Y("name:N", sort=order), x="ci_low:Q", x2="ci_high:Q"
+    )
+    chart = alt.layer(bars, ci).properties(width="container", height=max(80, 24 * len(rows)))
+    columns = [
+        ("name", _("Kategori")),
+        ("count", _("Helgnätter")),
+        ("total", _("Alla")),
+        ("share", _("Andel")),
+        ("ci_low", _("95 % KI, nedre")),
+        ("ci_high", _("95 % KI, övre")),
+    ]
+    return Chart(
+        "helgnatter", _("Andel händelser under helgnätter (95 % KI)"), _spec(chart), columns, rows
+    )
+
+
+@_guard
+def holidays(result) -> Chart:
+    rows = [r for r in result["holidays"].get("table", []) if r["rate_per_day"] is not None]
+    chart = (
+        _base(rows)
+        .mark_bar(color="#1f5f7a")
+        .encode(
+            x=alt.X("kind:N", title=None, sort=["helgdag", "afton", "övriga dagar"]),
+            y=alt.Y("rate_per_day:Q", title=_("Händelser per dag")),
+            tooltip=[
+                alt.Tooltip("kind:N", title=_("Slags dag")),
+                alt.Tooltip("days:Q", title=_("Dagar")),
+                alt.Tooltip("count:Q", title=_("Händelser")),
+                alt.Tooltip("rate_per_day:Q", title=_("Per dag"), format=".2f"),
+            ],
+        )
+    )
+    columns = [("kind", _("Slags dag")), ("days", _("Dagar")), ("count", _("Händelser")),
+               ("rate_per_day", _("Per dag"))]  # fmt: skip
+    return Chart(
+        "helgdagar", _("Helgdagar och aftnar mot övriga dagar"), _spec(chart), columns, rows
+    )
+
+
+@_guard
+def trends(result) -> Chart:
+    rows = []
+    groups = [result["trends"].get("total")] + list(result["trends"].get("by_district") or [])
+    for t in groups:
+        if not t:
+            continue
+        for y in t["years"]:
+            rows.append({"name": t["name"], "year": y["year"], "count": y["count"]})
+    chart = _base(rows).mark_line(point=True).encode(
+        x=alt.X("year:O", title=_("År (samma datum varje år)")),
+        y=alt.Y("count:Q", title=_("Antal händelser")),
+        color=alt.Color("name:N", title=_("Område"), legend=alt.Legend(orient="bottom", columns=3)),
+        tooltip=[alt.Tooltip("name:N", title=_("Område")), alt.Tooltip("year:O", title=_("År")),
+                 alt.Tooltip("count:Q", title=_("Antal"))],
+    ).properties(height=260)  # fmt: skip
+    columns = [("name", _("Område")), ("year", _("År")), ("count", _("Antal"))]
+    return Chart("trender", _("Antal per år och område"), _spec(chart), columns, rows)
+
+
+@_guard
+def hotspot_map(result) -> Chart:
+    h = result["hotspots"]
+    rows: list[dict[str, Any]] = []
+    outline_rows: list[dict[str, Any]] = []
+    if h["origin"]:
+        x0, y0, cell = h["origin"][0], h["origin"][1], h["cell"]
+        shown = [c for c in h["cells"] if c["count"] or c["confidence"]]
+        if len(shown) > MAX_MAP_CELLS:
+            shown = sorted(shown, key=lambda c: (-c["confidence"], -c["count"]))[:MAX_MAP_CELLS]
+        for c in shown:
+            key = f"{c['class']}-{c['confidence']}" if c["class"] else ""
+            rows.append(
+                {
+                    "i": c["i"], "j": c["j"], "count": c["count"], "z": round(c["z"], 3),
+                    "p": c["p"], "x": x0 + c["i"] * cell, "x2": x0 + (c["i"] + 1) * cell,
+                    "y": y0 + c["j"] * cell, "y2": y0 + (c["j"] + 1) * cell,
+                    "klass": _class_label(key), "key": key,
+                }
+            )  # fmt: skip
+    xs = [r["x"] for r in rows] + [r["x2"] for r in rows]
+    ys = [r["y"] for r in rows] + [r["y2"] for r in rows]
+    for d in result.get("districts") or []:
+        for n, ring in enumerate(d["rings"]):
+            for k, (x, y) in enumerate(ring):
+                outline_rows.append(
+                    {"name": d["name"], "ring": f"{d['id']}-{n}", "k": k, "x": x, "y": y}
+                )
+    if not xs:
+        xs = [r["x"] for r in outline_rows] or [0, 1]
+        ys = [r["y"] for r in outline_rows] or [0, 1]
+    pad = h["cell"] * 2
+    x_dom, y_dom = [min(xs) - pad, max(xs) + pad], [min(ys) - pad, max(ys) + pad]
+    width = 560
+    height = int(min(560, max(200, width * (y_dom[1] - y_dom[0]) / max(x_dom[1] - x_dom[0], 1))))
+    x_scale = alt.Scale(domain=x_dom, zero=False, nice=False)
+    y_scale = alt.Scale(domain=y_dom, zero=False, nice=False)
+    keys = list(COLOURS)
+    cells = alt.Chart(alt.Data(values=rows)).mark_rect(stroke="#888", strokeWidth=0.2, clip=True).encode(
+        x=alt.X("x:Q", scale=x_scale, title=_("Öst (m, SWEREF 99 TM)"), axis=alt.Axis(format="d")),
+        x2="x2:Q",
+        y=alt.Y("y:Q", scale=y_scale, title=_("Nord (m, SWEREF 99 TM)"), axis=alt.Axis(format="d")),
+        y2="y2:Q",
+        color=alt.Color("klass:N", title=_("Gi*"), legend=alt.Legend(orient="bottom", columns=2),
+                        scale=alt.Scale(domain=[_class_label(k) for k in keys], range=list(COLOURS.values()))),
+        tooltip=[alt.Tooltip("i:Q"), alt.Tooltip("j:Q"), alt.Tooltip("count:Q", title=_("Antal")),
+                 alt.Tooltip("z:Q"), alt.Tooltip("p:Q", format=".4f"), alt.Tooltip("klass:N", title=_("Klass"))],
+    )  # fmt: skip
+    layers = [cells]
+    if outline_rows:
+        layers.append(
+            alt.Chart(alt.Data(values=outline_rows))
+            .mark_line(color="#333", strokeWidth=1, clip=True)
+            .encode(
+                x=alt.X("x:Q", scale=x_scale),
+                y=alt.Y("y:Q", scale=y_scale),
+                detail="ring:N",
+                order="k:Q",
+                tooltip=[alt.Tooltip("name:N", title=_("Område"))],
+            )  # fmt: skip
+        )
+    chart = alt.layer(*layers).properties(width=width, height=height)
+    columns = [
+        ("i", "i"),
+        ("j", "j"),
+        ("count", _("Antal")),
+        ("z", "z"),
+        ("p", "p"),
+        ("klass", _("Klass")),
+    ]
+    table_rows = [r for r in rows if r["key"]] or rows[:50]
+    return Chart("hotspots", _("Hot spots (Getis–Ord Gi*)"), _spec(chart), columns, table_rows)
+
+
+def _class_label(key: str) -> str:
+    if not key:
+        return _("ej signifikant")
+    kind, level = key.split("-")
+    word = _("het") if kind == "hot" else _("kall")
+    return f"{word} {level} %"
+
+
+@_guard
+def comparison(result) -> Chart:
+    rows = [r for r in result["comparison"].get("rows", [])]
+    long = []
+    for r in rows:
+        label = f"{r['district']} · {r['category']}"
+        long.append({"name": label, "period": _("Perioden"), "count": r["count"]})
+        long.append({"name": label, "period": _("Samma period året innan"), "count": r["previous"]})
+    top = sorted(rows, key=lambda r: -(r["count"] + r["previous"]))[:20]
+    names = [f"{r['district']} · {r['category']}" for r in top]
+    long = [x for x in long if x["name"] in names]
+    chart = (
+        alt.Chart(alt.Data(values=long)).mark_bar().encode(
+            y=alt.Y("name:N", sort=names, title=None),
+            yOffset="period:N",
+            x=alt.X("count:Q", title=_("Antal händelser")),
+            color=alt.Color("period:N", title=None, scale=alt.Scale(range=["#1f5f7a", "#a6c8d8"]),
+                            legend=alt.Legend(orient="bottom")),
+            tooltip=["name:N", "period:N", "count:Q"],
+        ).properties(width="container", height=max(120, 26 * len(names)))
+    )  # fmt: skip
+    columns = [("district", _("Område")), ("category", _("Kategori")), ("count", _("Antal")),
+               ("previous", _("Året innan")), ("p_value", "p"), ("q_value", "q"), ("flag", _("Flagga"))]  # fmt: skip
+    return Chart(
+        "jamforelse", _("Perioden mot samma period året innan"), _spec(chart), columns, rows
+    )
+
+
+BUILDERS = {
+    "manad": by_month,
+    "vecka": by_week,
+    "kategori": by_category,
+    "omrade": by_district,
+    "veckodag_timme": weekday_hour,
+    "helgnatter": weekend,
+    "helgdagar": holidays,
+    "trender": trends,
+    "jamforelse": comparison,
+    "hotspots": hotspot_map,
+}
+
+
+def all_charts(result: dict[str, Any]) -> dict[str, Chart]:
+    return {key: build(result) for key, build in BUILDERS.items()}
+
+
+def render_static(spec: dict[str, Any], fmt: str) -> bytes:
+    """SVG or PNG of a spec through vl-convert (no browser, no network)."""
+    import vl_convert as vlc
+
+    spec = dict(spec)
+    if spec.get("width") == "container":
+        spec["width"] = 640
+    for layer in spec.get("layer", []):
+        if layer.get("width") == "container":
+            layer["width"] = 640
+    if fmt == "svg":
+        return vlc.vegalite_to_svg(spec).encode()
+    return vlc.vegalite_to_png(spec, scale=2)
+
+
+def year_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    chart = _base(rows).mark_line(point=True).encode(
+        x=alt.X("year:O", title=_("År")),
+        y=alt.Y("count:Q", title=_("Antal händelser")),
+        color=alt.Color("area:N", title=_("Fokusområde"), legend=alt.Legend(orient="bottom", columns=1)),
+        tooltip=["area:N", "year:O", "count:Q"],
+    )  # fmt: skip
+    return _spec(chart)
+
+
+def frame_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return frame.to_dict(orient="records")

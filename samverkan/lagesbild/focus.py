@@ -1,0 +1,158 @@
+"""The annual samlad lägesbild: incidents per year and focus area of the plan (section 6).
+
+The plan's focus areas (sections of kind ``fokusomrade``) are mapped to incident categories
+by ``FOCUS_CATEGORIES``, keyed by a word of the section title (lower case). The default
+follows the seed: 6.1 Trygghet (violence in public places, vandalism, disorder, unsafe
+places), 6.2 Ungdomar (gatherings, reckless driving, rumours on social media), 6.3 ANDT(S)
+(drugs). Edit the mapping here, or pass another to ``focus_areas``; a category may belong to
+more than one area. Sub-categories count with their parent (klotter with skadegörelse).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samverkan.analysis.change import period_change
+from samverkan.analysis.formatting import format_stat
+from samverkan.analysis.trends import yearly_trend
+from samverkan.incidents.filters import category_and_children
+from samverkan.lagesbild import selectors
+from samverkan.plans.models import Section
+from samverkan.plans.selectors import current_plan
+
+FOCUS_CATEGORIES: dict[str, list[str]] = {
+    "trygghet": [
+        "vald", "skadegorelse", "ordningsstorning", "otrygg-plats", "nedskrapning", "brand",
+        "ran", "inbrott", "hot-mot-anstalld",
+    ],
+    "ungdom": ["tillhall", "buskorning", "ryktesspridning"],
+    "andt": ["narkotika"],
+}  # fmt: skip
+
+
+def focus_areas(agreement, mapping: dict[str, list[str]] | None = None) -> list[dict[str, Any]]:
+    mapping = mapping or FOCUS_CATEGORIES
+    plan = current_plan(agreement)
+    if (plan is None or not plan.sections.filter(kind=Section.Kind.FOCUS_AREA).exists()) and (
+        agreement.main_agreement is not None
+    ):
+        plan = current_plan(agreement.main_agreement)  # a medborgarlöfte: its main agreement
+    sections = (
+        list(plan.sections.filter(kind=Section.Kind.FOCUS_AREA).order_by("position", "pk"))
+        if plan is not None
+        else []
+    )
+    areas = []
+    for section in sections:
+        title = section.title.lower()
+        slugs = next((v for k, v in mapping.items() if k in title), [])
+        ids: set[int] = set()
+        for slug in slugs:
+            ids.update(category_and_children(slug))
+        areas.append(
+            {"number": section.number, "title": section.title, "slugs": slugs, "category_ids": ids}
+        )
+    return areas
+
+
+def _compare(now_label: str, before_label: str, now: int, before: int) -> str:
+    """ "2025 mot 2024: 25 mot 22, ingen statistiskt säkerställd förändring (p = …)"."""
+    if before == 0:
+        return _("%(a)s mot %(b)s: %(n)d mot 0; inget test utan jämförelsevärde.") % {
+            "a": now_label, "b": before_label, "n": now,
+        }  # fmt: skip
+    change = period_change(
+        pd.DataFrame({"g": ["x"], "count": [now]}),
+        pd.DataFrame({"g": ["x"], "count": [before]}),
+        by=("g",),
+        baseline_periods=1,
+    ).table.iloc[0]
+    verdict = (
+        _("statistiskt säkerställd förändring")
+        if change["flag"] in ("increase", "decrease")
+        else _("ingen statistiskt säkerställd förändring")
+    )
+    return _("%(a)s mot %(b)s: %(n)d mot %(m)d, %(v)s (%(p)s, exakt Poissontest).") % {
+        "a": now_label, "b": before_label, "n": now, "m": before, "v": verdict,
+        "p": format_stat("p", float(change["p_value"])),
+    }  # fmt: skip
+
+
+def annual(agreement, user, *, years: int = 6, shared: bool = False) -> dict[str, Any]:
+    """Counts per year and focus area over the last ``years`` calendar years with data, the
+    trend test per area, and the last complete year against the one before."""
+    areas = focus_areas(agreement)
+    base = selectors.scoped_incidents(agreement, user, shared=shared, include_summaries=False)
+    first, _last = selectors.data_range(base)
+    result: dict[str, Any] = {"areas": [], "years": [], "note": ""}
+    if first is None:
+        result["note"] = _("Det finns inga händelser att sammanställa.")
+        return result
+    end_year = timezone.localdate().year
+    start_year = max(first.year, end_year - years + 1)
+    year_list = list(range(start_year, end_year + 1))
+    result["years"] = year_list
+    rows = (
+        selectors.narrowed(
+            base, date_from=dt.date(start_year, 1, 1), date_to=dt.date(end_year, 12, 31),
+            districts=None, categories=None,
+        )
+        .order_by()
+        .values_list("occurred_from", "category_id")
+    )  # fmt: skip
+    frame = pd.DataFrame.from_records(list(rows), columns=["occurred_at", "category_id"])
+    if len(frame):
+        local = pd.to_datetime(frame["occurred_at"], utc=True).dt.tz_convert("Europe/Stockholm")
+        frame["year"] = local.dt.year
+        frame["date"] = local.dt.date
+    else:
+        frame["year"] = pd.Series(dtype=int)
+        frame["date"] = pd.Series(dtype=object)
+    # A year counts as whole when it has ended and the data began by its first week.
+    complete = [
+        y for y in year_list if y < end_year and dt.date(y, 1, 1) >= first - dt.timedelta(days=7)
+    ]
+    partial = [y for y in year_list if y not in complete]
+    if partial:
+        result["note"] = _("Ofullständiga år (data saknas för en del av året): %s.") % ", ".join(
+            str(y) for y in partial
+        )
+    today = timezone.localdate()
+    ytd_start = dt.date(today.year, 1, 1)
+    ytd_before_start = dt.date(today.year - 1, 1, 1)
+    ytd_before_end = today.replace(year=today.year - 1, day=min(today.day, 28))
+    ytd_comparable = first <= ytd_before_start
+    for area in areas:
+        chosen = frame[frame["category_id"].isin(area["category_ids"])]
+        per_year = chosen.groupby("year").size().reindex(year_list, fill_value=0)
+        trend = yearly_trend(per_year.loc[complete]) if complete else None
+        comparison = ""
+        if len(complete) >= 2:
+            a, b = complete[-2], complete[-1]
+            comparison = _compare(str(b), str(a), int(per_year[b]), int(per_year[a]))
+        so_far = _("Ingen jämförelse: data saknas för samma datum i fjol.")
+        if ytd_comparable:
+            dates = chosen["date"]
+            now = int(((dates >= ytd_start) & (dates <= today)).sum())
+            before = int(((dates >= ytd_before_start) & (dates <= ytd_before_end)).sum())
+            so_far = _compare(
+                _("I år t.o.m. %(d)s") % {"d": today.isoformat()}, _("samma datum i fjol"),
+                now, before,
+            )  # fmt: skip
+        result["areas"].append(
+            {
+                "number": area["number"],
+                "title": area["title"],
+                "categories": area["slugs"],
+                "counts": [{"year": y, "count": int(per_year[y])} for y in year_list],
+                "trend": trend.sentence if trend else _("Inga hela år med data för trendtest."),
+                "comparison": comparison or _("Minst två hela år behövs för en jämförelse."),
+                "so_far": so_far,
+            }
+        )
+    return result

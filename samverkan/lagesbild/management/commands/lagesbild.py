@@ -1,0 +1,70 @@
+import json
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from samverkan.core.models import User
+from samverkan.lagesbild.assemble import lagesbild
+from samverkan.lagesbild.params import parse
+from samverkan.lagesbild.text import as_text
+
+
+class Command(BaseCommand):
+    @property
+    def help(self) -> str:
+        return _(
+            "Räknar fram en lägesbild och skriver ut hela resultatet (json = samma som "
+            "GET /api/lagesbild). Utan --user: bara öppna och interna rapporter."
+        )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--agreement", required=True, help=_("Överenskommelsens id eller kortnamn.")
+        )
+        parser.add_argument("--from", dest="date_from", required=True, help="ÅÅÅÅ-MM-DD")
+        parser.add_argument("--to", dest="date_to", required=True, help="ÅÅÅÅ-MM-DD")
+        parser.add_argument(
+            "--district",
+            action="append",
+            default=[],
+            help=_("Område (id, kortnamn eller namn); kan upprepas."),
+        )
+        parser.add_argument(
+            "--category", action="append", default=[], help=_("Kategori (kortnamn); kan upprepas.")
+        )
+        parser.add_argument("--user", default="", help=_("Räkna som den här användaren ser data."))
+        parser.add_argument("--format", choices=["json", "text"], default="json")
+
+    def handle(self, *args, **options):
+        user = None
+        if options["user"]:
+            user = (
+                User.objects.select_related("organisation")
+                .filter(username=options["user"], is_active=True)
+                .first()
+            )
+            if user is None:
+                raise CommandError(
+                    _("Det finns ingen aktiv användare %(username)r.")
+                    % {"username": options["user"]}
+                )
+        data = {
+            "agreement": options["agreement"],
+            "from": options["date_from"],
+            "to": options["date_to"],
+            "district": options["district"],
+            "category": options["category"],
+        }
+        try:
+            chosen = parse(data, user)
+        except ValidationError as error:
+            lines = [
+                f"{key}: {m}" for key, messages in error.message_dict.items() for m in messages
+            ]
+            raise CommandError("\n".join(lines)) from None
+        result = lagesbild(user=user, **chosen.kwargs()).to_dict()
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(result, ensure_ascii=False, allow_nan=False))
+        else:
+            self.stdout.write(as_text(result))

@@ -1,0 +1,231 @@
+"""Reads for the lägesbild. Incidents only through ``incidents.selectors.incident_list_for_user``.
+
+Scope (see docs/lagesbild.md):
+
+- a lägesbild computed for a user covers what that user may see: the agreement's
+  municipalities, öppen and intern reports, and begränsad reports of the user's own
+  organisation tree;
+- with ``shared=True`` (or without a user, e.g. from the command line) only öppen and intern
+  reports are read: the "delad" scope every party of the agreement may see;
+- a stored snapshot records its scope. A "delad" snapshot is shown to everyone who sees the
+  agreement; an "organisation" snapshot (computed over begränsad reports) only to users in
+  that organisation tree; an "alla" snapshot (a superuser's) only to superusers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from django.db.models import Max, Min, Q, QuerySet
+from shapely.geometry import shape
+
+from samverkan.analysis.geo import geometry_to_sweref
+from samverkan.core.access import get_or_404
+from samverkan.core.models import Classification, User
+from samverkan.incidents.filters import IncidentFilter, category_and_children, incident_filter
+from samverkan.incidents.models import Category, Incident
+from samverkan.incidents.selectors import incident_list_for_user, organisation_tree_ids
+from samverkan.lagesbild.models import Snapshot
+from samverkan.organisations.models import Organisation
+from samverkan.places.models import District, Municipality
+from samverkan.plans.models import Agreement
+from samverkan.plans.selectors import agreement_list_for_user
+
+FIELDS = (
+    "id",
+    "occurred_from",
+    "updated_at",
+    "category__name",
+    "district__name",
+    "place__name",
+    "lat",
+    "lon",
+    "position_is_centre",
+    "classification",
+    "organisation_id",
+)
+COLUMNS = (
+    "id",
+    "occurred_at",
+    "updated_at",
+    "category",
+    "district",
+    "place",
+    "lat",
+    "lon",
+    "position_is_centre",
+    "classification",
+    "organisation_id",
+)
+
+
+def agreement_municipalities(agreement: Agreement) -> QuerySet[Municipality]:
+    """The municipalities whose kommun (or the kommun above a party) is party to the agreement."""
+    parties = agreement.parties.values("pk")
+    return Municipality.objects.filter(
+        Q(organisation__in=parties) | Q(organisation__parent__in=parties)
+    )
+
+
+def agreement_districts(agreement: Agreement) -> QuerySet[District]:
+    return District.objects.filter(
+        municipality__in=agreement_municipalities(agreement).values("pk")
+    ).select_related("municipality")
+
+
+def scoped_incidents(
+    agreement: Agreement, user: User | None, *, shared: bool, include_summaries: bool
+) -> QuerySet[Incident]:
+    """The agreement's incidents the user may see (all of them for ``user=None``, shared)."""
+    if user is None:
+        queryset = Incident.objects.all()
+        shared = True
+    else:
+        queryset = incident_list_for_user(user)
+    queryset = queryset.filter(municipality__in=agreement_municipalities(agreement).values("pk"))
+    if shared:
+        queryset = queryset.exclude(classification=Classification.RESTRICTED)
+    if not include_summaries:
+        queryset = incident_filter(queryset, IncidentFilter(summaries=False))
+    return queryset
+
+
+def narrowed(
+    queryset: QuerySet[Incident],
+    *,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    districts: list[int] | None,
+    categories: list[str] | None,
+) -> QuerySet[Incident]:
+    queryset = incident_filter(
+        queryset, IncidentFilter(date_from=date_from, date_to=date_to, summaries=True)
+    )
+    if districts:
+        queryset = queryset.filter(district__in=districts)
+    if categories:
+        ids: set[int] = set()
+        for slug in categories:
+            ids.update(category_and_children(slug))
+        queryset = queryset.filter(category__in=ids)
+    return queryset
+
+
+def data_range(queryset: QuerySet[Incident]) -> tuple[dt.date | None, dt.date | None]:
+    """First and last local date with a recorded incident."""
+    from django.utils import timezone
+
+    span = queryset.aggregate(first=Min("occurred_from"), last=Max("occurred_from"))
+    if span["first"] is None:
+        return None, None
+    return timezone.localtime(span["first"]).date(), timezone.localtime(span["last"]).date()
+
+
+def incident_frame(queryset: QuerySet[Incident]) -> pd.DataFrame:
+    """One row per incident, the columns ``analyse`` expects, read in one query (no model
+    instances). A position that is only the municipality centre becomes NaN."""
+    rows = list(queryset.order_by().values_list(*FIELDS))
+    if not rows:
+        frame = pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
+        frame["occurred_at"] = pd.Series(dtype="datetime64[ns, UTC]")
+        frame["updated_at"] = pd.Series(dtype="datetime64[ns, UTC]")
+        frame["lat"] = pd.Series(dtype=float)
+        frame["lon"] = pd.Series(dtype=float)
+        return frame
+    frame = pd.DataFrame.from_records(rows, columns=list(COLUMNS))
+    frame["occurred_at"] = pd.to_datetime(frame["occurred_at"], utc=True)
+    frame["updated_at"] = pd.to_datetime(frame["updated_at"], utc=True)
+    lat = pd.to_numeric(frame["lat"], errors="coerce").astype(float)
+    lon = pd.to_numeric(frame["lon"], errors="coerce").astype(float)
+    centre = frame["position_is_centre"].astype(bool).to_numpy()
+    frame["lat"] = np.where(centre, np.nan, lat)
+    frame["lon"] = np.where(centre, np.nan, lon)
+    return frame
+
+
+def district_outlines(agreement: Agreement, chosen: list[int] | None) -> tuple[list, list[str]]:
+    """District outlines in SWEREF 99 TM (simplified to 10 m) for the map, and a note per
+    district without a usable geometry."""
+    outlines, notes = [], []
+    for district in agreement_districts(agreement):
+        if chosen and district.pk not in chosen:
+            continue
+        try:
+            geometry = shape(district.boundary)
+            if geometry.is_empty:
+                raise ValueError("empty")
+            sweref = geometry_to_sweref(geometry).simplify(10)
+        except Exception:  # noqa: BLE001 - any broken GeoJSON: say so, never fail the page
+            notes.append(f"Området {district.name} saknar giltig gräns och ritas inte på kartan.")
+            continue
+        polygons = list(getattr(sweref, "geoms", [sweref]))
+        rings = [[[round(x, 1), round(y, 1)] for x, y in p.exterior.coords] for p in polygons]
+        outlines.append({"id": district.pk, "name": district.name, "rings": rings})
+    return outlines, notes
+
+
+def root_organisation(organisation_id: int | None) -> int | None:
+    if organisation_id is None:
+        return None
+    parents = dict(Organisation.objects.values_list("pk", "parent_id"))
+    root, seen = organisation_id, set()
+    while parents.get(root) is not None and root not in seen:
+        seen.add(root)
+        root = parents[root]
+    return root
+
+
+def scope_of(user: User | None, frame: pd.DataFrame, shared: bool) -> dict[str, Any]:
+    """Whose picture it is: delad unless begränsad reports were read."""
+    restricted = frame[frame["classification"] == Classification.RESTRICTED]
+    if shared or user is None or restricted.empty:
+        return {
+            "kind": Snapshot.Scope.SHARED.value,
+            "organisation_id": None,
+            "classification": "intern",
+        }
+    root = root_organisation(user.organisation_id)
+    tree = organisation_tree_ids(user) if root is not None else set()
+    if root is not None and set(restricted["organisation_id"].dropna().astype(int)) <= tree:
+        return {
+            "kind": Snapshot.Scope.ORGANISATION.value,
+            "organisation_id": root,
+            "classification": Classification.RESTRICTED.value,
+        }
+    return {
+        "kind": Snapshot.Scope.ALL.value,
+        "organisation_id": None,
+        "classification": "begransad",
+    }
+
+
+# --- Snapshots --------------------------------------------------------------------------------
+
+
+def snapshot_list_for_user(user: User) -> QuerySet[Snapshot]:
+    if user.is_authenticated and user.is_superuser:
+        return Snapshot.objects.all()
+    if not user.is_authenticated:
+        return Snapshot.objects.none()
+    visible = Snapshot.objects.filter(agreement__in=agreement_list_for_user(user).values("pk"))
+    root = root_organisation(user.organisation_id)
+    return visible.filter(
+        Q(scope=Snapshot.Scope.SHARED)
+        | Q(scope=Snapshot.Scope.ORGANISATION, scope_organisation=root)
+    )
+
+
+def get_snapshot_for_user(user: User, pk) -> Snapshot:
+    return get_or_404(
+        snapshot_list_for_user(user).select_related(
+            "agreement", "created_by", "scope_organisation"
+        ),
+        pk,
+    )
+
+
+def category_choices() -> QuerySet[Category]:
+    return Category.objects.filter(active=True).select_related("parent")

@@ -1,0 +1,13 @@
+// Renders every Vega-Lite spec on the page with the vega-embed bundle (loaded before this
+// module from /lagesbild/vega.js). Without JavaScript the tables under each chart remain.
+for (const el of document.querySelectorAll("[data-vega]")) {
+  const source = document.getElementById(el.dataset.vega);
+  if (!source || !window.vegaEmbed) continue;
+  const spec = JSON.parse(source.textContent);
+  window
+    .vegaEmbed(el, spec, { actions: false, renderer: "svg" })
+    .then(() => el.classList.add("rendered"))
+    .catch(() => {
+      el.textContent = el.dataset.error || "";
+    });
+}

@@ -1,0 +1,267 @@
+"""The lägesbild pages: filters, charts, the hot-spot map, snapshots and the annual view."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.html import json_script
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from samverkan.core.models import Role
+from samverkan.lagesbild import charts, focus, services
+from samverkan.lagesbild.assemble import lagesbild
+from samverkan.lagesbild.params import parse, quick_periods
+from samverkan.lagesbild.selectors import (
+    agreement_districts,
+    category_choices,
+    get_snapshot_for_user,
+    snapshot_list_for_user,
+)
+from samverkan.plans.selectors import agreement_list_for_user, get_agreement_for_user
+
+SNAPSHOT_ROLES = {Role.ADMIN, Role.STEERING, Role.COORDINATOR}
+
+
+def can_save_snapshots(user) -> bool:
+    return user.is_active and (user.is_superuser or user.role in SNAPSHOT_ROLES)
+
+
+def default_agreement(user):
+    """The user's main samverkansöverenskommelse (not a medborgarlöfte), else any."""
+    agreements = agreement_list_for_user(user)
+    return agreements.filter(kind="samverkan").first() or agreements.first()
+
+
+@functools.lru_cache(maxsize=1)
+def _bundle() -> str:
+    import vl_convert as vlc
+
+    return vlc.javascript_bundle()
+
+
+def vega_bundle(request):
+    """The vega-embed, Vega-Lite and Vega bundle that vl-convert-python ships: served from
+    the installed package, so a fresh clone needs no network and no build step."""
+    response = HttpResponse(_bundle(), content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def _chart_context(result: dict[str, Any], link) -> dict[str, dict[str, Any]]:
+    out = {}
+    for key, chart in charts.all_charts(result).items():
+        out[key] = {
+            "key": key,
+            "title": chart.title,
+            "script": json_script(chart.spec, f"spec-{key}"),
+            "headings": [h for _f, h in chart.columns],
+            "table": chart.table(),
+            "csv": link(key, "csv"),
+            "svg": link(key, "svg"),
+            "png": link(key, "png"),
+        }
+    return out
+
+
+def _download(chart: charts.Chart, fmt: str, name: str) -> HttpResponse:
+    if fmt == "csv":
+        response = HttpResponse(chart.csv(), content_type="text/csv; charset=utf-8")
+    elif fmt == "svg":
+        response = HttpResponse(
+            charts.render_static(chart.spec, "svg"), content_type="image/svg+xml"
+        )
+    elif fmt == "png":
+        response = HttpResponse(charts.render_static(chart.spec, "png"), content_type="image/png")
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def _default_query(request) -> dict[str, Any]:
+    today = timezone.localdate()
+    quick = {q["key"]: q for q in quick_periods(today)}
+    data = request.GET.copy()
+    chosen = quick.get(data.get("snabbval", ""))
+    if chosen:
+        data["fran"], data["till"] = chosen["from"].isoformat(), chosen["to"].isoformat()
+    if not (data.get("fran") or data.get("from")):
+        data["fran"] = quick["12m"]["from"].isoformat()
+    if not (data.get("till") or data.get("to")):
+        data["till"] = today.isoformat()
+    if not (data.get("overenskommelse") or data.get("agreement")):
+        first = default_agreement(request.user)
+        if first is not None:
+            data["overenskommelse"] = str(first.pk)
+    return data
+
+
+@login_required
+def lagesbild_page(request):
+    data = _default_query(request)
+    agreements = list(agreement_list_for_user(request.user))
+    context: dict[str, Any] = {
+        "agreements": agreements,
+        "quick": quick_periods(timezone.localdate()),
+        "categories": category_choices(),
+        "errors": {},
+        "result": None,
+        "can_save": can_save_snapshots(request.user),
+        "data": data,
+    }
+    try:
+        chosen = parse(data, request.user)
+    except ValidationError as error:
+        context["errors"] = error.message_dict
+        chosen = None
+    if chosen is not None:
+        result = lagesbild(user=request.user, **chosen.kwargs()).to_dict()
+        query = urlencode(chosen.query(), doseq=True)
+
+        def link(key, fmt):
+            return f"{request.path}diagram/{key}.{fmt}?{query}"
+
+        context.update(
+            chosen=chosen,
+            result=result,
+            charts=_chart_context(result, link),
+            query=query,
+            districts=list(agreement_districts(chosen.agreement)),
+            chosen_districts={d.pk for d in chosen.districts},
+            chosen_categories=set(chosen.categories),
+            snapshots=snapshot_list_for_user(request.user)
+            .filter(agreement=chosen.agreement)
+            .select_related("created_by")[:20],
+        )
+    return render(request, "lagesbild/page.html", context)
+
+
+@login_required
+def chart_download(request, key: str, fmt: str):
+    try:
+        chosen = parse(request.GET, request.user)
+    except ValidationError as error:
+        return HttpResponse("\n".join(error.messages), status=400, content_type="text/plain")
+    builder = charts.BUILDERS.get(key)
+    if builder is None:
+        raise Http404
+    result = lagesbild(user=request.user, **chosen.kwargs()).to_dict()
+    return _download(builder(result), fmt, f"lagesbild-{key}-{chosen.date_from}-{chosen.date_to}")
+
+
+@login_required
+@require_POST
+def snapshot_save(request):
+    if not can_save_snapshots(request.user):
+        raise PermissionDenied(_("Din roll får inte spara lägesbilder."))
+    try:
+        chosen = parse(request.POST, request.user)
+        result = lagesbild(user=request.user, **chosen.kwargs())
+        snapshot = services.snapshot_create(
+            user=request.user,
+            result=result,
+            agreement=chosen.agreement,
+            title=request.POST.get("rubrik", ""),
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("lagesbild")
+    messages.success(request, _("Lägesbilden är sparad."))
+    return redirect(snapshot)
+
+
+@login_required
+def snapshot_detail(request, pk: int):
+    snapshot = get_snapshot_for_user(request.user, pk)
+
+    def link(key, fmt):
+        return f"{snapshot.get_absolute_url()}diagram/{key}.{fmt}"
+
+    others = (
+        snapshot_list_for_user(request.user).filter(agreement=snapshot.agreement).exclude(pk=pk)
+    )
+    return render(
+        request,
+        "lagesbild/snapshot.html",
+        {
+            "snapshot": snapshot,
+            "result": snapshot.result,
+            "charts": _chart_context(snapshot.result, link),
+            "others": others[:50],
+            "can_save": can_save_snapshots(request.user),
+        },
+    )
+
+
+@login_required
+def snapshot_chart(request, pk: int, key: str, fmt: str):
+    snapshot = get_snapshot_for_user(request.user, pk)
+    builder = charts.BUILDERS.get(key)
+    if builder is None:
+        raise Http404
+    return _download(builder(snapshot.result), fmt, f"lagesbild-{snapshot.pk}-{key}")
+
+
+@login_required
+@require_POST
+def snapshot_recompute(request, pk: int):
+    snapshot = get_snapshot_for_user(request.user, pk)
+    if not can_save_snapshots(request.user):
+        raise PermissionDenied(_("Din roll får inte spara lägesbilder."))
+    new = services.snapshot_recompute(user=request.user, snapshot=snapshot)
+    messages.success(request, _("Lägesbilden är omräknad och sparad som en ny."))
+    return redirect(f"{new.get_absolute_url()}?jamfor={snapshot.pk}")
+
+
+@login_required
+def snapshot_compare(request, pk: int):
+    snapshot = get_snapshot_for_user(request.user, pk)
+    other_pk = request.GET.get("med") or request.GET.get("jamfor")
+    if not other_pk:
+        return redirect(snapshot)
+    other = get_snapshot_for_user(request.user, other_pk)
+    old, new = sorted([other, snapshot], key=lambda s: (s.created_at, s.pk))
+    return render(
+        request,
+        "lagesbild/compare.html",
+        {"old": old, "new": new, "changes": services.snapshot_compare(old, new)},
+    )
+
+
+@login_required
+def annual_page(request):
+    agreements = list(agreement_list_for_user(request.user))
+    first = default_agreement(request.user)
+    wanted = request.GET.get("overenskommelse") or (str(first.pk) if first else "")
+    context: dict[str, Any] = {"agreements": agreements, "annual": None, "agreement": None}
+    if wanted:
+        agreement = get_agreement_for_user(request.user, wanted)
+        annual = focus.annual(agreement, request.user)
+        rows = [
+            {"area": f"{a['number']} {a['title']}", "year": c["year"], "count": c["count"]}
+            for a in annual["areas"]
+            for c in a["counts"]
+        ]
+        context.update(
+            agreement=agreement,
+            annual=annual,
+            chart_script=json_script(charts.year_chart(rows), "spec-ar"),
+            today=dt.date.today(),
+        )
+    return render(request, "lagesbild/annual.html", context)
+
+
+def dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
