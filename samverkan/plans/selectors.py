@@ -10,6 +10,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 
 from samverkan.core.access import get_or_404, organisation_scope_ids
 from samverkan.core.models import User
+from samverkan.indicators.selectors import goal_progress
 from samverkan.plans.models import (
     Agreement,
     Commitment,
@@ -103,6 +104,8 @@ class Row:
     organisations: list = field(default_factory=list)
     groups: list = field(default_factory=list)
     persons: list = field(default_factory=list)
+    # Goals only: indicators that follow the goal, with progress (indicators.GoalProgress).
+    indicators: list = field(default_factory=list)
 
 
 @dataclass
@@ -203,8 +206,10 @@ def plan_overview(
     commitments = with_latest_follow_up(in_plan, "commitment")
     responsible = _responsibilities(in_plan)
     views = {s.pk: SectionView(section=s) for s in sections}
+    progress = goal_progress(goal.pk for goal in goals)
     for goal in goals:
         views[goal.section_id].goals.append(_row(goal, today, track))
+        views[goal.section_id].goals[-1].indicators = progress.get(goal.pk, [])
     for commitment in commitments:
         row = _row(commitment, today, track, responsible[commitment.pk])
         views[commitment.section_id].commitments.append(row)

@@ -1,0 +1,1 @@
+"""Indicators: the statistics behind the lägesbild (sources, indicators, observations)."""

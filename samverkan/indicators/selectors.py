@@ -1,0 +1,691 @@
+"""Reads of sources, indicators and observations for the catalogue, the indicator and
+focus-area pages, the API and the plan page's goal progress.
+
+Who sees what: indicators are public statistics (Kolada, SCB, Brå, surveys published per
+kommun) and the figures a decided plan quotes; they hold no personal data and carry no
+classification, so every logged-in, active user sees every indicator, whichever agreement
+their organisation is party to. Goal links follow their goal: they are read only through
+the plans chokepoints (`goal_list_for_user`).
+"""
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from samverkan.analysis.formatting import format_decimal
+from samverkan.core.models import User
+from samverkan.imports.models import ImportRun
+from samverkan.indicators.demo import seed_figures
+from samverkan.indicators.goal_links import GoalIndicator
+from samverkan.indicators.models import (
+    BREAKDOWN_GRADE,
+    BREAKDOWN_HOUSING,
+    BREAKDOWN_LABELS,
+    BREAKDOWN_SEX,
+    HOUSING_LABELS,
+    SEX_LABELS,
+    Indicator,
+    Observation,
+    Source,
+)
+
+IMPORT_KIND = "indicators"
+# The note the plan's figures carry: Planen: ”drygt 60 %” (avsnitt 6.1).
+QUOTED_IN_NOTE = re.compile(r"Planen: ”([^”]*)”")
+
+# How far one period reaches, in months, per cadence; irregular has no due date.
+CADENCE_MONTHS = {
+    Indicator.Cadence.YEARLY: 12,
+    Indicator.Cadence.HALF_YEARLY: 6,
+    Indicator.Cadence.QUARTERLY: 3,
+    Indicator.Cadence.MONTHLY: 1,
+}
+
+GRADE_LABELS = {
+    "fk": "förskoleklass",
+    "ak4": "åk 4",
+    "ak7": "åk 7",
+    "ak8": "åk 8",
+    "ak9": "åk 9",
+    "gy1": "gymnasiet år 1",
+    "gy2": "gymnasiet år 2",
+}
+BOUND_LABELS = {"nedre": "lägst", "ovre": "högst"}
+GEO_LABELS = {("land", "SE"): "Riket", ("lan", "25"): "Norrbottens län"}
+MUNICIPALITY_NAMES = {"2580": "Luleå", "2582": "Boden"}
+
+
+# --- Access -----------------------------------------------------------------------------
+
+
+def _can_read(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def source_list_for_user(user: User) -> QuerySet[Source]:
+    return Source.objects.all() if _can_read(user) else Source.objects.none()
+
+
+def indicator_list_for_user(user: User) -> QuerySet[Indicator]:
+    """Every indicator for a logged-in user (public statistics, see the module docstring)."""
+    if not _can_read(user):
+        return Indicator.objects.none()
+    return Indicator.objects.select_related("source")
+
+
+def observation_list_for_user(user: User) -> QuerySet[Observation]:
+    return Observation.objects.filter(indicator__in=indicator_list_for_user(user).values("pk"))
+
+
+def get_indicator_for_user(user: User, code: str) -> Indicator:
+    try:
+        return indicator_list_for_user(user).get(code=code)
+    except Indicator.DoesNotExist:
+        raise Http404 from None
+
+
+# --- Formatting ----------------------------------------------------------------------------
+
+
+def format_value(value: Decimal | float | None, unit: str = "") -> str:
+    """A value as Swedish text, as many decimals as it has (at most two): 10.6 → "10,6 %",
+    21 → "21 %", 1234 → "1 234"."""
+    if value is None:
+        return "–"
+    value = Decimal(str(value)).quantize(Decimal("0.01")).normalize()
+    decimals = max(0, -value.as_tuple().exponent)
+    text = format_decimal(float(value), decimals)
+    return f"{text} %" if unit == Indicator.Unit.PERCENT else text
+
+
+def geography_label(level: str, code: str) -> str:
+    if (level, code) in GEO_LABELS:
+        return GEO_LABELS[(level, code)]
+    if level == Observation.GeoLevel.MUNICIPALITY:
+        return MUNICIPALITY_NAMES.get(code, code)
+    if level == Observation.GeoLevel.DISTRICT:
+        return code.split(":", 1)[-1].replace("-", " ").capitalize()
+    return code
+
+
+def observation_geography(o: Observation) -> str:
+    """The district's own name when the observation is linked to one, else from the code."""
+    if o.district_id and o.district is not None:
+        return o.district.name
+    return geography_label(o.geo_level, o.geo_code)
+
+
+def breakdown_value_label(key: str, value: str, breakdown: dict) -> str:
+    if key == BREAKDOWN_SEX:
+        if BREAKDOWN_GRADE in breakdown:  # pupils: girls and boys
+            return {"K": _("Flickor"), "M": _("Pojkar")}.get(value, value)
+        return str(SEX_LABELS.get(value, value))
+    if key == BREAKDOWN_GRADE:
+        return GRADE_LABELS.get(value, value)
+    if key == BREAKDOWN_HOUSING:
+        return str(HOUSING_LABELS.get(value, value))
+    if key == "grans":
+        return BOUND_LABELS.get(value, value)
+    if key == "age":
+        return _("%(age)s år") % {"age": value}
+    return value
+
+
+def breakdown_label(breakdown: dict) -> str:
+    """ "Flickor, åk 7"; the empty breakdown is "Totalt"."""
+    order = {BREAKDOWN_SEX: 0, BREAKDOWN_GRADE: 1, "age": 2, BREAKDOWN_HOUSING: 3}
+    keys = sorted((k for k in breakdown if k != "grans"), key=lambda k: (order.get(k, 9), k))
+    parts = [breakdown_value_label(k, breakdown[k], breakdown) for k in keys]
+    return ", ".join(parts) if parts else _("Totalt")
+
+
+def breakdown_key_label(key: str) -> str:
+    return str(BREAKDOWN_LABELS.get(key, key.capitalize()))
+
+
+# --- The data catalogue (Delmål 1) -------------------------------------------------------
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    days = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30]
+    days += [31, 31, 30, 31, 30, 31]
+    return dt.date(year, month, min(day.day, days[month - 1]))
+
+
+def next_update_due(
+    *, cadence: str, release_month: int | None, latest_end: dt.date | None
+) -> dt.date | None:
+    """The first day of the month the next period's figures are expected.
+
+    The next period ends one cadence step after the latest one held; its figures come in
+    the release month that follows that end (2023 → March 2024 for release month 3;
+    school year 2018/2019 → October 2020 for the school year 2019/2020 and month 10).
+    Without a release month, the month after the next period ends. None for an irregular
+    indicator or one without data.
+    """
+    months = CADENCE_MONTHS.get(cadence)
+    if months is None or latest_end is None:
+        return None
+    next_end = _add_months(latest_end, months)
+    if release_month is None:
+        return _add_months(dt.date(next_end.year, next_end.month, 1), 1)
+    year = next_end.year if next_end.month < release_month else next_end.year + 1
+    return dt.date(year, release_month, 1)
+
+
+def is_overdue(next_due: dt.date | None, today: dt.date) -> bool:
+    """Overdue once the whole expected month has passed without the figures."""
+    return next_due is not None and today >= _add_months(next_due, 1)
+
+
+@dataclass
+class CatalogueEntry:
+    indicator: Indicator
+    observations: int
+    latest_end: dt.date | None
+    latest_label: str
+    next_due: dt.date | None
+    overdue: bool
+
+    @property
+    def missing(self) -> bool:
+        return self.observations == 0
+
+    @property
+    def can_fetch(self) -> bool:
+        """An API source is fetched; a file or document source is uploaded."""
+        return self.indicator.source.kind == Source.Kind.API
+
+
+@dataclass
+class CatalogueGroup:
+    code: str
+    title: str
+    entries: list[CatalogueEntry] = field(default_factory=list)
+
+    @property
+    def overdue(self) -> int:
+        return sum(e.overdue for e in self.entries)
+
+
+def focus_area_title(code: str) -> str:
+    choices = dict(Indicator.FocusArea.choices)
+    return str(choices[code]) if code in choices else _("Övriga underlag")
+
+
+def catalogue(
+    user: User, *, today: dt.date, focus_area: str | None = None, code: str | None = None
+) -> list[CatalogueGroup]:
+    """Which base data the lägesbild uses, per focus area, with what is held and what is due.
+
+    Two queries whatever the number of indicators.
+    """
+    latest = Observation.objects.filter(indicator=OuterRef("pk")).order_by("-period_end", "-pk")
+    indicators = (
+        indicator_list_for_user(user)
+        .filter(active=True)
+        .annotate(
+            n_observations=Count("observations"),
+            latest_end=Max("observations__period_end"),
+            latest_label=Subquery(latest.values("period_label")[:1]),
+        )
+        .order_by("focus_area", "name")
+    )
+    if focus_area is not None:
+        indicators = indicators.filter(focus_area=focus_area)
+    if code is not None:
+        indicators = indicators.filter(code=code)
+    groups: dict[str, CatalogueGroup] = {}
+    for indicator in indicators:
+        code = indicator.focus_area or ""
+        group = groups.setdefault(code, CatalogueGroup(code=code, title=focus_area_title(code)))
+        due = next_update_due(
+            cadence=indicator.cadence,
+            release_month=indicator.release_month,
+            latest_end=indicator.latest_end,
+        )
+        group.entries.append(
+            CatalogueEntry(
+                indicator=indicator,
+                observations=indicator.n_observations,
+                latest_end=indicator.latest_end,
+                latest_label=indicator.latest_label or "",
+                next_due=due,
+                overdue=is_overdue(due, today),
+            )
+        )
+    # The plan's focus areas first, in their order; then everything else.
+    return sorted(groups.values(), key=lambda g: (g.code == "", g.code))
+
+
+def import_runs(limit: int = 20) -> QuerySet[ImportRun]:
+    """The latest indicator imports and fetches (scheduled or started by hand)."""
+    return (
+        ImportRun.objects.filter(kind=IMPORT_KIND)
+        .select_related("user")
+        .annotate(n_problems=Count("problems"))
+        .order_by("-started_at", "-pk")[:limit]
+    )
+
+
+# --- One indicator ---------------------------------------------------------------------------
+
+
+@dataclass
+class Series:
+    key: str  # geography + breakdown key, stable for the chart's colours
+    label: str
+    points: list[Observation]
+
+
+@dataclass
+class Pivot:
+    """The latest period's breakdown as a table: rows × columns (e.g. grade × sex)."""
+
+    period: str
+    row_title: str
+    column_title: str
+    columns: list[str]
+    rows: list[tuple[str, list[tuple[str, Observation | None]]]]  # (column, cell)
+
+
+@dataclass
+class IndicatorPage:
+    indicator: Indicator
+    series: list[Series]
+    periods: list[str]
+    table: list[tuple[str, list[tuple[str, Observation | None]]]]  # (series, cell)
+    pivot: Pivot | None
+    latest: list[Observation]
+    comparison: list[Observation]
+
+
+def _geo_key(o: Observation) -> str:
+    return f"{o.geo_level}:{o.geo_code}"
+
+
+def series_label(o: Observation, several_geographies: bool) -> str:
+    label = breakdown_label(o.breakdown)
+    bound = o.breakdown.get("grans")
+    if bound:
+        label = f"{label} ({BOUND_LABELS.get(bound, bound)})"
+    if several_geographies:
+        return f"{observation_geography(o)}: {label}"
+    return label
+
+
+def indicator_page(indicator: Indicator) -> IndicatorPage:
+    """Its time series per geography and breakdown, the latest period's breakdown as a
+    table, and the national/county figures held for comparison. One query."""
+    observations = list(
+        indicator.observations.select_related("district").order_by(
+            "period_start", "period_end", "geo_level", "geo_code", "breakdown_key"
+        )
+    )
+    geographies = {_geo_key(o) for o in observations}
+    several = len(geographies) > 1
+    by_series: dict[str, Series] = {}
+    for o in observations:
+        key = f"{_geo_key(o)}|{o.breakdown_key}"
+        if key not in by_series:
+            by_series[key] = Series(key=key, label=series_label(o, several), points=[])
+        by_series[key].points.append(o)
+    series = list(by_series.values())
+
+    periods: list[str] = []
+    for o in observations:
+        if o.period_label not in periods:
+            periods.append(o.period_label)
+    table = []
+    for period in periods:
+        cells = []
+        for s in series:
+            cells.append((s.label, next((o for o in s.points if o.period_label == period), None)))
+        table.append((period, cells))
+
+    latest: list[Observation] = []
+    comparison: list[Observation] = []
+    if observations:
+        local_levels = {Observation.GeoLevel.MUNICIPALITY, Observation.GeoLevel.DISTRICT}
+        local = [o for o in observations if o.geo_level in local_levels] or observations
+        last_end = max(o.period_end for o in local)
+        latest = [o for o in local if o.period_end == last_end]
+        comparison = [
+            o
+            for o in observations
+            if o.geo_level in {Observation.GeoLevel.COUNTRY, Observation.GeoLevel.COUNTY}
+            and o.period_end == last_end
+        ]
+    return IndicatorPage(
+        indicator=indicator,
+        series=series,
+        periods=periods,
+        table=table,
+        pivot=_pivot(latest),
+        latest=latest,
+        comparison=comparison,
+    )
+
+
+def _pivot(latest: list[Observation]) -> Pivot | None:
+    """Two dimensions that vary in the latest period (breakdown keys or area) as a grid."""
+    if len(latest) < 2:
+        return None
+
+    def dims(o: Observation) -> dict[str, str]:
+        values = {k: v for k, v in o.breakdown.items()}
+        values["__geo"] = _geo_key(o)
+        return values
+
+    keys = sorted({k for o in latest for k in dims(o)})
+    varying = [k for k in keys if len({dims(o).get(k, "") for o in latest}) > 1]
+    if len(varying) != 2:
+        return None
+    # Sex in the columns reads as "girls | boys" side by side.
+    row_key, column_key = sorted(varying, key=lambda k: (k == BREAKDOWN_SEX, k))
+
+    def label(o: Observation, key: str) -> str:
+        if key == "__geo":
+            return observation_geography(o)
+        value = o.breakdown.get(key, "")
+        return breakdown_value_label(key, value, o.breakdown) if value else _("Totalt")
+
+    def title(key: str) -> str:
+        return _("Område") if key == "__geo" else breakdown_key_label(key)
+
+    columns: list[str] = []
+    rows: dict[str, dict[str, Observation]] = {}
+    for o in latest:
+        c, r = label(o, column_key), label(o, row_key)
+        if c not in columns:
+            columns.append(c)
+        rows.setdefault(r, {})[c] = o
+    return Pivot(
+        period=latest[0].period_label,
+        row_title=title(row_key),
+        column_title=title(column_key),
+        columns=columns,
+        rows=[(r, [(c, cells.get(c)) for c in columns]) for r, cells in rows.items()],
+    )
+
+
+# --- Focus areas ---------------------------------------------------------------------------
+
+
+@dataclass
+class Figure:
+    """One value as shown on a focus-area page; a quoted range is one figure."""
+
+    indicator: Indicator
+    label: str
+    text: str
+    period: str
+    geography: str
+    n: int | None
+    ci: str
+    note: str
+
+
+@dataclass
+class FocusIndicator:
+    indicator: Indicator
+    figures: list[Figure]
+
+
+@dataclass
+class FocusAreaPage:
+    code: str
+    title: str
+    indicators: list[FocusIndicator]
+    findings: list[dict]
+
+
+def latest_figures(indicator: Indicator, observations: list[Observation]) -> list[Figure]:
+    """The latest period's values per geography and breakdown, a low/high pair as one range."""
+    if not observations:
+        return []
+    last_end = max(o.period_end for o in observations)
+    latest = [o for o in observations if o.period_end == last_end]
+    grouped: dict[tuple, list[Observation]] = defaultdict(list)
+    for o in latest:
+        rest = {k: v for k, v in o.breakdown.items() if k != "grans"}
+        grouped[(o.geo_level, o.geo_code, tuple(sorted(rest.items())))].append(o)
+    figures = []
+    for (_level, _code, rest), group in grouped.items():
+        group.sort(key=lambda o: o.value)
+        first = group[0]
+        if len(group) > 1 and all("grans" in o.breakdown for o in group):
+            text = (
+                f"{format_value(group[0].value, indicator.unit)}–"
+                f"{format_value(group[-1].value, indicator.unit)}"
+            )
+        else:
+            text = format_value(first.value, indicator.unit)
+            # The plan's own wording when it qualifies the number ("drygt 60 %", "ca 99 %").
+            quoted = QUOTED_IN_NOTE.match(first.note)
+            if quoted and quoted[1] != text and quoted[1].endswith(f" {text}"):
+                text = quoted[1]
+        ci = ""
+        if first.ci_low is not None and first.ci_high is not None:
+            ci = f"{format_value(first.ci_low)}–{format_value(first.ci_high)}"
+        figures.append(
+            Figure(
+                indicator=indicator,
+                label=breakdown_label(dict(rest)),
+                text=text,
+                period=first.period_label,
+                geography=observation_geography(first),
+                n=first.n,
+                ci=ci,
+                note=first.note,
+            )
+        )
+    return figures
+
+
+def focus_area_page(user: User, code: str) -> FocusAreaPage:
+    """A focus area's indicators with their latest values and sources, and the plan's own
+    statements about it. Two queries."""
+    if code not in Indicator.FocusArea.values:
+        raise Http404
+    indicators = list(indicator_list_for_user(user).filter(focus_area=code, active=True))
+    by_indicator: dict[int, list[Observation]] = defaultdict(list)
+    for o in (
+        Observation.objects.filter(indicator__in=indicators)
+        .select_related("district")
+        .order_by("geo_level", "geo_code", "breakdown_key")
+    ):
+        by_indicator[o.indicator_id].append(o)
+    names = {i.code: i for i in indicators}
+    findings = [
+        {**f, "indicator_obj": names.get(f.get("indicator"))}
+        for f in seed_figures()["findings"]
+        if f["section"] == code
+    ]
+    return FocusAreaPage(
+        code=code,
+        title=focus_area_title(code),
+        indicators=[
+            FocusIndicator(indicator=i, figures=latest_figures(i, by_indicator[i.pk]))
+            for i in indicators
+        ],
+        findings=findings,
+    )
+
+
+# --- Goals and their indicators ------------------------------------------------------------
+
+
+@dataclass
+class GoalProgress:
+    link: GoalIndicator
+    latest: Observation | None
+
+    @property
+    def share(self) -> int | None:
+        """How far from baseline to target the latest value has come, 0–100 (%)."""
+        if self.latest is None:
+            return None
+        span = self.link.target_value - self.link.baseline_value
+        if span == 0:
+            return 100
+        moved = (self.latest.value - self.link.baseline_value) / span
+        return int(max(Decimal(0), min(Decimal(1), moved)) * 100)
+
+    @property
+    def reached(self) -> bool:
+        if self.latest is None:
+            return False
+        if self.link.target_value >= self.link.baseline_value:
+            return self.latest.value >= self.link.target_value
+        return self.latest.value <= self.link.target_value
+
+    @property
+    def unit(self) -> str:
+        return self.link.indicator.unit
+
+    @property
+    def breakdown_text(self) -> str:
+        """ "grade=ak7;sex=K" → "Flickor, åk 7"; empty for the total."""
+        key = self.link.breakdown_key
+        if not key:
+            return ""
+        return breakdown_label(dict(pair.split("=", 1) for pair in key.split(";")))
+
+
+def goal_progress(goal_ids) -> dict[int, list[GoalProgress]]:
+    """Each goal's indicator links with the latest matching observation. Two queries
+    whatever the number of goals (the plan page calls this once)."""
+    goal_ids = list(goal_ids)
+    links = list(
+        GoalIndicator.objects.filter(goal_id__in=goal_ids)
+        .select_related("indicator__source")
+        .order_by("goal_id", "indicator__name", "pk")
+    )
+    if not links:
+        return {}
+    candidates: dict[tuple, Observation] = {}
+    observations = Observation.objects.filter(
+        indicator_id__in={link.indicator_id for link in links},
+        breakdown_key__in={link.breakdown_key for link in links},
+    ).order_by("period_end", "pk")
+    for o in observations:
+        # Later periods overwrite earlier ones: the last seen is the latest.
+        candidates[(o.indicator_id, o.breakdown_key, o.geo_code)] = o
+        candidates[(o.indicator_id, o.breakdown_key, "")] = o
+    result: dict[int, list[GoalProgress]] = defaultdict(list)
+    for link in links:
+        latest = candidates.get((link.indicator_id, link.breakdown_key, link.geo_code))
+        result[link.goal_id].append(GoalProgress(link=link, latest=latest))
+    return dict(result)
+
+
+# --- Observation filters (API) -------------------------------------------------------------
+
+# Swedish names accepted for the well-known breakdown keys: breakdown=kon:K.
+BREAKDOWN_ALIASES = {
+    "kon": BREAKDOWN_SEX,
+    "arskurs": BREAKDOWN_GRADE,
+    "alder": "age",
+    "aldersgrupp": "age",
+    "boendeform": BREAKDOWN_HOUSING,
+}
+
+
+def _period_bound(raw: str, field: str, *, end: bool) -> dt.date:
+    """ "2019" → 2019-01-01 (from) or 2019-12-31 (to); "2019-06-30" → that day."""
+    raw = raw.strip()
+    try:
+        if len(raw) == 4 and raw.isdigit():
+            return dt.date(int(raw), 12, 31) if end else dt.date(int(raw), 1, 1)
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError(
+            {
+                field: _("”%(value)s” är varken ett år (2019) eller ett datum (2019-06-30).")
+                % {"value": raw}
+            }
+        ) from None
+
+
+def parse_breakdown_filter(raw: str) -> tuple[str, str]:
+    """ "kon:K" or "sex=K" → ("sex", "K")."""
+    separator = ":" if ":" in raw else "="
+    key, found, value = raw.partition(separator)
+    key, value = key.strip().lower(), value.strip()
+    if not found or not re.fullmatch(r"[a-z0-9_]+", key) or not value:
+        raise ValidationError(
+            {
+                "breakdown": _("”%(value)s” är ingen uppdelning; skriv nyckel:värde, t.ex. kon:K.")
+                % {"value": raw}
+            }
+        )
+    key = BREAKDOWN_ALIASES.get(key, key)
+    return key, value.upper() if key == BREAKDOWN_SEX else value
+
+
+def observation_filter(
+    queryset: QuerySet[Observation],
+    *,
+    indicator: str | None = None,
+    period_from: str | None = None,
+    period_to: str | None = None,
+    geo_level: str | None = None,
+    geo_code: str | None = None,
+    district: str | None = None,
+    breakdown: list[str] | None = None,
+) -> QuerySet[Observation]:
+    """The API's observation filters. A period filter keeps observations that overlap it.
+    Each `breakdown` pair must hold; "kon:T" (totalt) is an observation without a sex."""
+    if indicator:
+        queryset = queryset.filter(indicator__code=indicator)
+    if period_from:
+        queryset = queryset.filter(
+            period_end__gte=_period_bound(period_from, "period_from", end=False)
+        )
+    if period_to:
+        queryset = queryset.filter(
+            period_start__lte=_period_bound(period_to, "period_to", end=True)
+        )
+    if geo_level:
+        if geo_level not in Observation.GeoLevel.values:
+            raise ValidationError(
+                {
+                    "geo_level": _("Okänd geografisk nivå ”%(value)s”; välj bland %(choices)s.")
+                    % {"value": geo_level, "choices": ", ".join(Observation.GeoLevel.values)}
+                }
+            )
+        queryset = queryset.filter(geo_level=geo_level)
+    if geo_code:
+        queryset = queryset.filter(geo_code=geo_code)
+    if district:
+        lookup = (
+            {"district_id": int(district)} if district.isdigit() else {"district__slug": district}
+        )
+        queryset = queryset.filter(**lookup)
+    for raw in breakdown or []:
+        key, value = parse_breakdown_filter(raw)
+        pair = f"{key}={value}"
+        if key == BREAKDOWN_SEX and value == "T":
+            queryset = queryset.exclude(
+                Q(breakdown_key__startswith=f"{key}=") | Q(breakdown_key__contains=f";{key}=")
+            )
+            continue
+        # On the canonical key string ("grade=ak7;sex=K"): the same SQL on SQLite and PostgreSQL.
+        queryset = queryset.filter(
+            Q(breakdown_key=pair)
+            | Q(breakdown_key__startswith=f"{pair};")
+            | Q(breakdown_key__endswith=f";{pair}")
+            | Q(breakdown_key__contains=f";{pair};")
+        )
+    return queryset
