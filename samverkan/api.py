@@ -12,6 +12,11 @@ from ninja.errors import ValidationError as RequestInvalid
 
 from samverkan.core.auth import api_auth
 from samverkan.core.validation import swedish_message
+from samverkan.incidents.api import router as incidents_router
+from samverkan.incidents.est_api import router as est_router
+from samverkan.indicators.api import router as indicators_router
+from samverkan.lagesbild.api import router as lagesbild_router
+from samverkan.places.api import router as places_router
 from samverkan.plans.api import router as plans_router
 
 api = NinjaAPI(
@@ -23,6 +28,11 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", plans_router)
+api.add_router("/", incidents_router)
+api.add_router("/", est_router)
+api.add_router("/", places_router)
+api.add_router("/", lagesbild_router)
+api.add_router("/", indicators_router)
 
 
 @api.exception_handler(PermissionDenied)

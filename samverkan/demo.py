@@ -10,7 +10,8 @@ from importlib import resources
 from django.db import transaction
 
 from samverkan.core.models import Role, User
-from samverkan.incidents.demo import load_incidents
+from samverkan.incidents.demo import load_incidents, load_year
+from samverkan.indicators.demo import load_seed_figures
 from samverkan.organisations.models import Group, Membership, Organisation
 from samverkan.places.demo import load_places
 from samverkan.plans.models import Agreement, FollowUp, Plan
@@ -170,8 +171,11 @@ def _plan_text(name: str) -> str:
 
 
 @transaction.atomic
-def load_demo() -> list[tuple[str, str]]:
-    """Create or reuse the demo data. Returns the demo logins as (username, description)."""
+def load_demo(reports: bool = True) -> list[tuple[str, str]]:
+    """Create or reuse the demo data. Returns the demo logins as (username, description).
+
+    `reports=False` leaves out the year of synthetic EST reports (the thirty quick ones
+    stay); the test suite's `demo` fixture does so to stay fast."""
     orgs: dict[str, Organisation] = {}
     for slug, name, kind, parent in ORGANISATIONS:
         orgs[slug], _ = Organisation.objects.update_or_create(
@@ -236,6 +240,9 @@ def load_demo() -> list[tuple[str, str]]:
             _demo_follow_ups(plan)
     load_places()
     load_incidents()
+    if reports:
+        load_year()
+    load_seed_figures()
     return logins
 
 

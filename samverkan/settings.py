@@ -104,6 +104,8 @@ INSTALLED_APPS = [
     "samverkan.places",
     "samverkan.imports",
     "samverkan.incidents",
+    "samverkan.lagesbild",
+    "samverkan.indicators",
 ]
 
 MIDDLEWARE = [
@@ -224,6 +226,39 @@ SAMVERKAN_FOLLOW_UP_PERIOD = env_choice(
 )
 # A commitment due within this many days is highlighted on the plan page.
 SAMVERKAN_DUE_SOON_DAYS = env_int("SAMVERKAN_DUE_SOON_DAYS", 30)
+# Indicator importers (docs/indicators.md): base URLs of Kolada API v3 and SCB PxWebApi 2.0.
+SAMVERKAN_KOLADA_URL = env_str("SAMVERKAN_KOLADA_URL", "https://api.kolada.se/v3").rstrip("/")
+SAMVERKAN_SCB_URL = env_str("SAMVERKAN_SCB_URL", "https://statistikdatabasen.scb.se/api/v2").rstrip(
+    "/"
+)
+# Polisen's open events API (docs/polisen.md): the scheduled fetch is off unless switched on
+# (a machine without network would only collect failed runs); the address must be HTTPS; the
+# User-Agent names Samverkan and the installation, as Polisen asks of API users; the police
+# organisation the events are filed under (empty: the only one party to an agreement).
+SAMVERKAN_POLISEN_FETCH = env_bool("SAMVERKAN_POLISEN_FETCH", False)
+SAMVERKAN_POLISEN_URL = env_str("SAMVERKAN_POLISEN_URL") or "https://polisen.se/api/events"
+SAMVERKAN_POLISEN_USER_AGENT = (
+    env_str("SAMVERKAN_POLISEN_USER_AGENT")
+    or f"Samverkan/1.0 (brottsforebyggande samverkan; +{SAMVERKAN_BASE_URL})"
+)
+SAMVERKAN_POLISEN_ORGANISATION = env_str("SAMVERKAN_POLISEN_ORGANISATION")
+# EST (docs/est.md): weeks of the weekly picture's baseline; the area prioritisation's period
+# (kvartal or tertial), its ordinal scale (lowest first) and how many priority areas a period has.
+SAMVERKAN_EST_BASELINE_WEEKS = env_int("SAMVERKAN_EST_BASELINE_WEEKS", 8)
+SAMVERKAN_PRIORITY_PERIOD = env_choice(
+    "SAMVERKAN_PRIORITY_PERIOD", "tertial", {"kvartal", "tertial"}
+)
+SAMVERKAN_PRIORITY_SCALE = env_list("SAMVERKAN_PRIORITY_SCALE", ["grön", "gul", "röd"])
+SAMVERKAN_PRIORITY_MAX = env_int("SAMVERKAN_PRIORITY_MAX", 3)
+# Base map tiles of the incident map: a Leaflet URL template; empty = no base map (only the
+# district outlines and the data). The attribution is shown on the map.
+SAMVERKAN_MAP_TILES = env_str(
+    "SAMVERKAN_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+SAMVERKAN_MAP_ATTRIBUTION = env_str(
+    "SAMVERKAN_MAP_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+)
 
 LOGGING = {
     "version": 1,
