@@ -21,6 +21,7 @@ SCHEDULE: list[tuple[str, str]] = [
     # Polisen's events; the task does nothing unless SAMVERKAN_POLISEN_FETCH is on.
     ("*/15 * * * *", "samverkan.incidents.tasks.fetch_polisen"),
     ("15 3 * * *", "samverkan.indicators.tasks.refresh_indicators"),
+    ("45 2 * * *", "samverkan.core.tasks.optimize_database"),
 ]
 
 

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from samverkan.core.tasks import database_optimize
 from samverkan.demo import DEMO_PASSWORD, load_demo
 
 
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         logins = load_demo()
+        database_optimize()  # fresh planner statistics after loading a year of reports
         url = f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}/"
         self.stdout.write("\n" + _("Samverkan körs på %(url)s") % {"url": url} + "\n")
         self.stdout.write(
