@@ -33,6 +33,33 @@ PAGE_SIZE = 50
 POSITION_FIELDS = {"lat": "place", "lon": "place", "municipality": "place"}
 
 
+def _district_features(districts) -> dict:
+    """The districts' outlines as a GeoJSON FeatureCollection for a Leaflet map."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": district.boundary,
+                "properties": {"name": district.name, "approximate": district.approximate},
+            }
+            for district in districts
+        ],
+    }
+
+
+def _report_map_config(user, form) -> dict:
+    """What the report form's tap-to-place map needs (incidents/report_map.js)."""
+    return {
+        "tiles": settings.SAMVERKAN_MAP_TILES,
+        "attribution": settings.SAMVERKAN_MAP_ATTRIBUTION,
+        "districts": _district_features(district_list_for_user(user)),
+        "latId": form["lat"].id_for_label,
+        "lonId": form["lon"].id_for_label,
+        "chosen": _("Vald position"),
+    }
+
+
 def _recent(user):
     now = timezone.now()
     return [
@@ -58,6 +85,7 @@ def incident_create(request):
         "form": form,
         "heading": _("Rapportera en händelse"),
         "recent": _recent(request.user),
+        "map_config": _report_map_config(request.user, form),
     }
     return render(
         request, "incidents/report_form.html", context, status=400 if form.errors else 200
@@ -84,7 +112,12 @@ def incident_edit(request, pk):
         else:
             messages.success(request, _("Rapporten är ändrad."))
             return redirect("incident_create")
-    context = {"form": form, "heading": _("Ändra rapport"), "recent": _recent(request.user)}
+    context = {
+        "form": form,
+        "heading": _("Ändra rapport"),
+        "recent": _recent(request.user),
+        "map_config": _report_map_config(request.user, form),
+    }
     return render(
         request, "incidents/report_form.html", context, status=400 if form.errors else 200
     )
@@ -212,17 +245,6 @@ def incident_detail(request, pk):
 def incident_map(request):
     incidents, chosen, errors = _filtered(request)
     context = _filter_context(request, chosen, errors)
-    districts = [
-        {
-            "type": "Feature",
-            "geometry": district.boundary,
-            "properties": {
-                "name": district.name,
-                "approximate": district.approximate,
-            },
-        }
-        for district in context["districts"]
-    ]
     context.update(
         {
             "map_config": {
@@ -230,7 +252,7 @@ def incident_map(request):
                 "query": context["query"],
                 "tiles": settings.SAMVERKAN_MAP_TILES,
                 "attribution": settings.SAMVERKAN_MAP_ATTRIBUTION,
-                "districts": {"type": "FeatureCollection", "features": districts},
+                "districts": _district_features(context["districts"]),
                 "pointZoom": map_data_module.POINT_ZOOM,
                 "labels": {
                     "reports": _("rapporter"),
