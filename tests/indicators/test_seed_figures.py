@@ -16,8 +16,8 @@ from samverkan.indicators.demo import (
 from samverkan.indicators.models import Indicator, Observation, Source
 
 ROOT = Path(samverkan.__file__).resolve().parent.parent
-# The seed is kept beside the clone (shared/), here and on CI.
-SEED = ROOT.parent / "shared" / "seed" / "000_300170bc32a0a0c7.txt"
+# The plan document itself, kept in the repository (tests/fixtures/seed/README.md).
+SEED = ROOT / "tests" / "fixtures" / "seed" / "verksamhetsplan-2020-2021.txt"
 
 
 def plain(text: str) -> str:
