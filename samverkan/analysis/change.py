@@ -41,20 +41,21 @@ NEW = "new"
 
 
 def benjamini_hochberg(p_values: Sequence[float] | np.ndarray) -> np.ndarray:
-    """Benjamini–Hochberg adjusted p-values (q-values), in the order given.
+    """Benjamini–Hochberg adjusted p-values (q-values), in the order and shape given.
 
     q_(i) = min over j ≥ i of m · p_(j) / j for p sorted ascending, capped at 1.
     """
     p = np.asarray(p_values, dtype=float)
-    m = len(p)
+    flat = p.ravel()
+    m = flat.size
     if m == 0:
         return p.copy()
-    order = np.argsort(p, kind="mergesort")
-    ranked = p[order] * m / np.arange(1, m + 1)
+    order = np.argsort(flat, kind="mergesort")
+    ranked = flat[order] * m / np.arange(1, m + 1)
     q_sorted = np.minimum.accumulate(ranked[::-1])[::-1]
     q = np.empty(m)
     q[order] = np.minimum(q_sorted, 1.0)
-    return q
+    return q.reshape(p.shape)
 
 
 @dataclass(frozen=True)

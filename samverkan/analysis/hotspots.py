@@ -23,6 +23,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy import ndimage, signal, stats
 
+from samverkan.analysis.change import benjamini_hochberg
 from samverkan.analysis.geo import to_sweref
 
 DEFAULT_CELL = 250.0
@@ -232,21 +233,6 @@ def _cells_in_window(size: int, k: int) -> NDArray:
     # How many of the 2k + 1 positions around each position along one axis lie in the grid.
     i = np.arange(size)
     return np.minimum(i + k, size - 1) - np.maximum(i - k, 0) + 1
-
-
-def benjamini_hochberg(p: ArrayLike) -> NDArray:
-    """Benjamini–Hochberg adjusted p-values (the q-values), same shape as p."""
-    p = np.asarray(p, dtype=float)
-    flat = p.ravel()
-    m = flat.size
-    if m == 0:
-        return p.copy()
-    order = np.argsort(flat, kind="stable")
-    scaled = flat[order] * m / np.arange(1, m + 1)
-    adjusted = np.minimum.accumulate(scaled[::-1])[::-1]
-    result = np.empty(m)
-    result[order] = np.minimum(adjusted, 1.0)
-    return result.reshape(p.shape)
 
 
 def getis_ord_gi_star(

@@ -151,7 +151,12 @@ def window_share(frame: pd.DataFrame, window: TimeWindow) -> WindowShare:
     """How many of the events fall in ``window`` (local wall clock). Needs: occurred_at."""
     local = local_time(frame)
     inside = window.mask().ravel()[_weekday_hour_codes(local).astype(np.int64)]
-    count, total = int(inside.sum()), len(local)
+    return window_share_from_counts(window, int(inside.sum()), len(local))
+
+
+def window_share_from_counts(window: TimeWindow, count: int, total: int) -> WindowShare:
+    """The share, its interval, test and wording from counts already taken (so that a caller
+    who counts many groups in one pass over the rows gets the same result as `window_share`)."""
     expected = window.hours * len(window.days) / 168
     if total == 0:
         return WindowShare(window, 0, 0, None, None, None, expected, None, NO_EVENTS)

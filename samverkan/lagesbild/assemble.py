@@ -33,7 +33,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from django.utils.translation import gettext as _
-from scipy import stats
 
 from samverkan.analysis.change import period_change
 from samverkan.analysis.concentration import concentration, repeat_places
@@ -49,12 +48,11 @@ from samverkan.analysis.hotspots import (
 )
 from samverkan.analysis.timepatterns import (
     WEEKDAYS_SV,
-    WindowShare,
     helgnatter,
     seasonality,
     weekday_hour,
-    wilson_interval,
     window_share,
+    window_share_from_counts,
 )
 from samverkan.analysis.trends import yearly_trend
 
@@ -302,26 +300,6 @@ def _share_dict(share, name: str) -> dict[str, Any]:
     }
 
 
-def _window_share_of(window, count: int, total: int) -> WindowShare:
-    """``timepatterns.window_share`` from counts already taken (the same interval, test and
-    wording), so the share per category needs one pass over the rows, not one per category."""
-    expected = window.hours * len(window.days) / 168
-    low, high = wilson_interval(count, total)
-    share = count / total
-    p_value = float(stats.binomtest(count, total, expected).pvalue) if 0 < expected < 1 else None
-    explanation = (
-        f"{format_decimal(100 * share, 1)} % av händelserna ({count} av {total}) inträffade under "
-        f"{window.label()}; 95 % konfidensintervall {format_decimal(100 * low, 1)}–"
-        f"{format_decimal(100 * high, 1)} % (Wilson)."
-    )
-    if p_value is not None:
-        explanation += (
-            f" Vid jämn fördelning över veckan vore andelen {format_decimal(100 * expected, 1)} %"
-            f" ({format_stat('p', p_value)}, binomialtest)."
-        )
-    return WindowShare(window, count, total, share, low, high, expected, p_value, explanation)
-
-
 def _weekend_section(current: pd.DataFrame) -> dict[str, Any]:
     window = helgnatter()
     overall = _share_dict(window_share(current, window), _("händelserna"))
@@ -336,7 +314,7 @@ def _weekend_section(current: pd.DataFrame) -> dict[str, Any]:
         counts_in = np.bincount(category[inside], minlength=len(levels))
         for k, name in enumerate(levels):
             if totals[k]:
-                share = _window_share_of(window, int(counts_in[k]), int(totals[k]))
+                share = window_share_from_counts(window, int(counts_in[k]), int(totals[k]))
                 per_category.append(
                     _share_dict(share, _("händelserna i %s") % name) | {"category": name}
                 )
