@@ -93,6 +93,22 @@ def find_personal_data(text: str) -> list[Finding]:
     )
 
 
+MASK = "[…]"
+
+
+def redact(text: str, findings: list[Finding]) -> str:
+    """`text` with every finding replaced by […], for what must be kept about a refused text
+    (an import run's problem): the run must not keep a copy of the personal data."""
+    for finding in sorted(findings, key=lambda finding: finding.start, reverse=True):
+        text = text[: finding.start] + MASK + text[finding.end :]
+    return text
+
+
+def redacted_messages(findings: list[Finding]) -> list[str]:
+    """The findings' messages with the found text itself masked."""
+    return [finding.message.replace(finding.text, MASK) for finding in findings]
+
+
 def _find(
     text: str,
     *,

@@ -435,3 +435,14 @@ def test_the_fast_path_still_finds_each_kind_at_its_fewest_digits():
     assert [f.kind for f in find_personal_data("Ring 08-123 456 i dag.")] == ["telefonnummer"]
     assert [f.kind for f in find_personal_data("Skriv till a@b.se.")] == ["e-post"]
     assert [f.kind for f in find_personal_data("Nummer 8507099805.")] == ["personnummer"]
+
+
+def test_redact_masks_every_finding_and_keeps_the_rest():
+    from samverkan.core.privacy import redact, redacted_messages
+
+    text = "Ring 070-123 45 67 eller skriv till a.b@example.org om 19121212-1212."
+    findings = find_personal_data(text)
+    assert len(findings) == 3
+    assert redact(text, findings) == "Ring […] eller skriv till […] om […]."
+    for message, finding in zip(redacted_messages(findings), findings, strict=True):
+        assert finding.text not in message and "[…]" in message

@@ -25,7 +25,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.core.models import User
-from samverkan.core.privacy import find_personal_data
 from samverkan.imports.models import ImportProblem, ImportRun
 from samverkan.incidents import services
 from samverkan.incidents.importers import tabular
@@ -36,7 +35,6 @@ from samverkan.places.models import District, Place
 
 KIND = "incidents"
 SOURCE = Incident.Source.FILE.value
-MASK = "[…]"
 
 
 def lookups_for(organisation: Organisation) -> tuple[tabular.Lookups, dict, dict]:
@@ -141,24 +139,8 @@ def import_incident_file(
         all_or_nothing=all_or_nothing,
         batch_size=batch_size,
     )
-    _redact(run, {row["row"]: row.get("description", "") for row in rows})
     _name_columns(run, mapping, after=parsed_up_to)
     return run
-
-
-def _redact(run: ImportRun, descriptions: dict[int, str]) -> None:
-    """The privacy guard's problems quote what it found; the run must not keep a copy of the
-    personal data the guard refused, so it is masked in the value and in the message."""
-    for problem in ImportProblem.objects.filter(run=run, field="description"):
-        findings = find_personal_data(descriptions.get(problem.row) or problem.value)
-        if not findings:
-            continue
-        value, message = descriptions.get(problem.row) or problem.value, problem.message
-        for finding in findings:
-            value = value.replace(finding.text, MASK)
-            message = message.replace(finding.text, MASK)
-        problem.value, problem.message = value[:500], message
-        problem.save(update_fields=["value", "message"])
 
 
 def _name_columns(run: ImportRun, mapping: dict[str, str], *, after: int) -> None:

@@ -23,7 +23,12 @@ Each row is a dict:
 The rules are those of ``services.incident_create``, through the shared rule functions in
 ``incidents.services``; what a row needs (categories, the organisation's municipalities with
 their prepared boundaries, districts) is read once per run, and positions are checked
-vectorised per batch, so a row costs microseconds.
+vectorised per batch, so a row costs microseconds. Writes bypass the ORM but store what it
+would (the model's defaults, ``created_at``/``updated_at``, Django's datetime and decimal
+adaptation; tests/incidents/test_load.py compares a loaded row with one filed by
+``incident_create``): existing ids are read with one query per batch on the unique index,
+new rows go in with ``COPY`` (PostgreSQL) or one ``executemany`` INSERT (SQLite), changed
+ones with one ``executemany`` UPDATE. See docs/polisen.md for the performance notes.
 
 Upsert by (source, external_id): a new id is created; a known id whose fields differ is
 updated (``run.updated``); an identical one is ``unchanged``. Only the fields a row gives (and
@@ -61,6 +66,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.analysis.geo import district_for_points, in_sweden
 from samverkan.core.models import Classification, User
+from samverkan.core.privacy import find_personal_data, redact, redacted_messages
 from samverkan.imports.models import ImportProblem, ImportRun
 from samverkan.incidents import services
 from samverkan.incidents.models import Category, Incident
@@ -345,8 +351,12 @@ def _check(raw: dict, ctx: _Context, source: str) -> _Row:
         values["lat"] = values["lon"] = None
 
     description = (raw.get("description") or "").strip()
-    for message in services.description_errors(description):
-        row.problem("description", description, message)
+    findings = find_personal_data(description)
+    if findings:
+        # The run keeps the problem, never the personal data the guard refused.
+        masked = redact(description, findings)
+        for message in redacted_messages(findings):
+            row.problem("description", masked, message)
     values["description"] = description
     return row
 
