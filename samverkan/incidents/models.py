@@ -81,6 +81,7 @@ class Incident(models.Model):
         on_delete=models.PROTECT,
         related_name="incidents",
         verbose_name=_("kommun"),
+        db_index=False,  # incident_muni_time_idx starts with it; a second index only slows writes
     )
     district = models.ForeignKey(
         "places.District",
@@ -177,8 +178,6 @@ class Incident(models.Model):
         ]
         indexes = [
             models.Index(fields=["municipality", "occurred_from"], name="incident_muni_time_idx"),
-            models.Index(fields=["category"], name="incident_category_idx"),
-            models.Index(fields=["district"], name="incident_district_idx"),
             models.Index(fields=["occurred_from"], name="incident_time_idx"),
             # Covers the weekly EST picture's grouped counts (incidents.weekly): every column
             # it filters or groups on, so the count never reads the table itself.
