@@ -5,24 +5,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('incidents', '0005_est_week'),
-        ('places', '0001_initial'),
+        ("incidents", "0005_est_week"),
+        ("places", "0001_initial"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='incident',
-            name='incident_category_idx',
+            model_name="incident",
+            name="incident_category_idx",
         ),
         migrations.RemoveIndex(
-            model_name='incident',
-            name='incident_district_idx',
+            model_name="incident",
+            name="incident_district_idx",
         ),
         migrations.AlterField(
-            model_name='incident',
-            name='municipality',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='incidents', to='places.municipality', verbose_name='kommun'),
+            model_name="incident",
+            name="municipality",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="incidents",
+                to="places.municipality",
+                verbose_name="kommun",
+            ),
         ),
     ]
