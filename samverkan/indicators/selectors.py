@@ -689,3 +689,116 @@ def observation_filter(
             | Q(breakdown_key__contains=f";{pair};")
         )
     return queryset
+
+
+# --- Population for rates per 100 000 (read by the lägesbild) -------------------------------
+
+# Which breakdown of the population to sum, best first: a held total, then SCB's sex × age
+# cells, then age or sex alone. Only one shape is summed, so nothing is counted twice.
+POPULATION_SHAPES = (frozenset(), frozenset({"sex", "age"}), frozenset({"age"}), frozenset({"sex"}))
+
+
+@dataclass
+class PopulationFigures:
+    """Inhabitants per (geography code, year) of the indicator ``folkmangd``, the districts'
+    ids where an observation is linked to one, and the source's name."""
+
+    totals: dict[tuple[str, int], int]
+    district_ids: dict[str, int]
+    source: str
+
+
+def population_figures(geo_level: str, geo_codes=None) -> PopulationFigures:
+    """The held population of each geography (``kommun`` codes, or ``omrade`` codes such as
+    ``2580:centrum``; None: every one of that level) and calendar year, summed over one
+    breakdown shape. One query.
+
+    Population is public statistics (see the module docstring), so no user is needed."""
+    from samverkan.indicators.importers.scb import POPULATION_CODE
+
+    sums: dict[tuple[str, int], dict[frozenset, Decimal]] = defaultdict(dict)
+    district_ids: dict[str, int] = {}
+    source = ""
+    observations = Observation.objects.filter(indicator__code=POPULATION_CODE, geo_level=geo_level)
+    if geo_codes is not None:
+        observations = observations.filter(geo_code__in=list(geo_codes))
+    rows = observations.order_by().values_list(
+        "geo_code", "period_label", "breakdown", "value", "district_id", "indicator__source__name"
+    )
+    for code, label, breakdown, value, district_id, source_name in rows:
+        label = str(label).strip()
+        if not label.isdigit():
+            continue  # only yearly figures (31 December)
+        shape = frozenset(breakdown or {})
+        cell = sums[(code, int(label))]
+        cell[shape] = cell.get(shape, Decimal(0)) + value
+        if district_id:
+            district_ids[code] = district_id
+        source = source or source_name
+    totals = {}
+    for key, by_shape in sums.items():
+        shape = next((s for s in POPULATION_SHAPES if s in by_shape), None)
+        if shape is not None:
+            totals[key] = int(by_shape[shape].to_integral_value())
+    return PopulationFigures(totals=totals, district_ids=district_ids, source=source)
+
+
+# --- Indicators beside the lägesbild's yearly counts -------------------------------------------
+
+
+@dataclass
+class YearRow:
+    """One geography and breakdown of an indicator: its value per calendar year."""
+
+    label: str
+    geography: str
+    values: dict[int, str]
+    cells: list[tuple[int, str]] = field(default_factory=list)  # (year, text or "–")
+
+
+@dataclass
+class YearlyIndicator:
+    indicator: Indicator
+    rows: list[YearRow]
+    latest: list[Figure]
+
+
+def yearly_indicator_values(user: User, focus_area: str, years: list[int]) -> list[YearlyIndicator]:
+    """The focus area's active indicators with their value per calendar year (observations
+    covering exactly 1 January–31 December) for ``years``, one row per geography and
+    breakdown, plus the latest figures (for indicators without values in those years, e.g.
+    the plan's own figures). Two queries."""
+    indicators = list(indicator_list_for_user(user).filter(focus_area=focus_area, active=True))
+    by_indicator: dict[int, list[Observation]] = defaultdict(list)
+    for o in (
+        Observation.objects.filter(indicator__in=indicators)
+        .select_related("district")
+        .order_by("geo_level", "geo_code", "breakdown_key")
+    ):
+        by_indicator[o.indicator_id].append(o)
+    wanted = set(years)
+    out = []
+    for indicator in indicators:
+        observations = by_indicator[indicator.pk]
+        rows: dict[tuple[str, str], YearRow] = {}
+        for year in years:
+            in_year = [
+                o
+                for o in observations
+                if o.period_start == dt.date(year, 1, 1) and o.period_end == dt.date(year, 12, 31)
+            ]
+            for f in latest_figures(indicator, in_year) if year in wanted else []:
+                row = rows.setdefault(
+                    (f.geography, f.label), YearRow(label=f.label, geography=f.geography, values={})
+                )
+                row.values[year] = f.text
+        for row in rows.values():
+            row.cells = [(year, row.values.get(year, "–")) for year in years]
+        out.append(
+            YearlyIndicator(
+                indicator=indicator,
+                rows=list(rows.values()),
+                latest=latest_figures(indicator, observations),
+            )
+        )
+    return out

@@ -110,6 +110,7 @@ class Lagesbild:
     hotspots: dict[str, Any]
     concentration: dict[str, Any]
     districts: list[dict[str, Any]] = field(default_factory=list)
+    rates: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict, repr=False)
 
@@ -247,7 +248,7 @@ def _counts_section(current: pd.DataFrame, previous: pd.DataFrame | None, opts, 
     for item in district_rows:
         population = (populations or {}).get(item["name"])
         item["population"] = population
-        item["per_100k"] = _num(item["count"] * 100_000 / population, 2) if population else None
+        item["per_100k"] = _per_100k(item["count"], population)
     return {
         "total": by_month.total,
         "missing_time": by_month.missing_time,
@@ -257,6 +258,64 @@ def _counts_section(current: pd.DataFrame, previous: pd.DataFrame | None, opts, 
         "by_category": rows(by_category, "category", before_cat),
         "by_district": district_rows,
     }
+
+
+def _per_100k(count: int, population: float | None) -> float | None:
+    """Per 100 000 inhabitants, one decimal (as shown: no second rounding on the page)."""
+    return _num(count * 100_000 / population, 1) if population else None
+
+
+def _rates_section(count_section: dict[str, Any], population: Mapping[str, Any] | None):
+    """Events per 100 000 inhabitants during the period: in total and per category over the
+    population of ``population`` (plain data read by the Django layer: ``population``,
+    ``year``, ``source``, ``geography``, ``note``, ``district_year``), and per district
+    where the district's population is held (``count_section["by_district"]``)."""
+    info = dict(population or {})
+    inhabitants = info.get("population") or None
+    source = info.get("source") or ""
+    districts = [
+        {k: d[k] for k in ("name", "count", "population", "per_100k")}
+        for d in count_section["by_district"]
+        if d.get("population")
+    ]
+    out: dict[str, Any] = {
+        "available": bool(inhabitants),
+        "population": inhabitants,
+        "year": info.get("year"),
+        "source": source,
+        "geography": info.get("geography") or "",
+        "label": "",
+        "total": count_section["total"],
+        "per_100k": None,
+        "by_category": [],
+        "by_district": districts,
+        "district_year": info.get("district_year"),
+        "district_label": "",
+        "note": "",
+        "definition": _(
+            "Antal händelser under perioden per 100 000 invånare (händelser × 100 000 / "
+            "folkmängd); perioden räknas inte om till helår."
+        ),
+    }
+    if districts and info.get("district_year"):
+        out["district_label"] = _("Folkmängd %(year)s, %(source)s") % {
+            "year": info["district_year"], "source": source,
+        }  # fmt: skip
+    if not inhabitants:
+        out["note"] = info.get("note") or _(
+            "Ingen folkmängd är angiven; antal per 100 000 invånare kan inte räknas."
+        )
+        return out
+    out["label"] = _("Folkmängd %(year)s, %(source)s") % {
+        "year": info.get("year"),
+        "source": source,
+    }
+    out["per_100k"] = _per_100k(count_section["total"], inhabitants)
+    out["by_category"] = [
+        {"name": c["name"], "count": c["count"], "per_100k": _per_100k(c["count"], inhabitants)}
+        for c in count_section["by_category"]
+    ]
+    return out
 
 
 def _weekday_hour_section(current: pd.DataFrame) -> dict[str, Any]:
@@ -737,6 +796,7 @@ def analyse(
     data_start: dt.date | None = None,
     data_end: dt.date | None = None,
     populations: Mapping[str, float] | None = None,
+    population: Mapping[str, Any] | None = None,
     districts: list[dict[str, Any]] | None = None,
     parameters: dict[str, Any] | None = None,
     scope: dict[str, Any] | None = None,
@@ -747,7 +807,8 @@ def analyse(
     ``data_start``/``data_end``: the first and last day with recorded incidents (default: the
     frame's); used so that missing years are not read as zero and the holiday test does not
     count days after the last report. ``populations``: district name → inhabitants, for
-    rates per 100 000.
+    rates per 100 000; ``population``: the whole area's population with its year, source
+    and geography (see ``_rates_section``), for the total and per-category rates.
     """
     opts = options or Options()
     timings: dict[str, float] = {}
@@ -797,6 +858,7 @@ def analyse(
     tick("split")
 
     count_section = _counts_section(current, previous, opts, populations)
+    rates = _rates_section(count_section, population)
     tick("counts")
     wh = _weekday_hour_section(current)
     tick("weekday_hour")
@@ -840,6 +902,8 @@ def analyse(
         "holiday_rate_ratio": holidays["rate_ratio"],
         "hot_cells_95": hotspots["n_hot"]["95"],
         "per_day": _num(total / ((last - first).days + 1), 3) if first <= last else None,
+        "per_100k": rates["per_100k"],
+        "population_label": rates["label"],
     }
     if total == 0:
         notes.append(_("Inga händelser i perioden: figurer och tester saknas därför."))
@@ -864,6 +928,7 @@ def analyse(
         hotspots=hotspots,
         concentration=conc,
         districts=districts or [],
+        rates=rates,
         notes=notes,
     )
     tick("assemble")
@@ -907,6 +972,11 @@ def lagesbild(
     ``districts``: District objects or ids; ``categories``: Category objects or slugs (a
     parent includes its children). ``user=None`` reads the shared scope (öppen and intern
     reports only). Every read goes through ``incidents.selectors.incident_list_for_user``.
+
+    Population: unless ``populations`` (district name → inhabitants) is given, the
+    population held as the indicator ``folkmangd`` (SCB) is read for the agreement's
+    municipalities and districts (``selectors.agreement_population``), for the year of
+    ``date_to`` or the latest before it; without one the result says so in ``rates.note``.
     """
     from samverkan.lagesbild import selectors
 
@@ -943,6 +1013,11 @@ def lagesbild(
         "categories": category_slugs or [],
         "user": getattr(user, "username", None),
     }
+    if populations is None:
+        population = selectors.agreement_population(agreement, date_to.year, district_ids)
+        populations = population["districts"]
+    else:
+        population = None
     result = analyse(
         frame.drop(columns=["classification", "organisation_id", "position_is_centre"]),
         date_from=date_from,
@@ -951,6 +1026,7 @@ def lagesbild(
         data_start=data_start,
         data_end=data_end,
         populations=populations,
+        population=population,
         districts=outlines,
         parameters=parameters,
         scope=scope,

@@ -156,3 +156,33 @@ def annual(agreement, user, *, years: int = 6, shared: bool = False) -> dict[str
             }
         )
     return result
+
+
+def indicator_focus_codes(agreement, category_slugs: list[str] | None) -> list[str]:
+    """The indicators' focus areas (``Indicator.FocusArea``: 6.1, 6.2, 6.3) to show beside a
+    lägesbild: those whose incident categories meet the chosen ones, or all without a choice.
+
+    The plan's focus-area sections give the numbers; without such sections the areas are
+    matched by the same title words as ``FOCUS_CATEGORIES`` (6.1 Trygghet …)."""
+    from django.utils import translation
+
+    from samverkan.indicators.models import Indicator
+
+    known = list(Indicator.FocusArea.values)
+    if not category_slugs:
+        return known
+    chosen: set[int] = set()
+    for slug in category_slugs:
+        chosen.update(category_and_children(slug))
+    areas = [a for a in focus_areas(agreement) if a["number"] in known]
+    if not areas:
+        with translation.override("sv"):
+            labels = {code: str(label).lower() for code, label in Indicator.FocusArea.choices}
+        areas = []
+        for code in known:
+            slugs = next((v for k, v in FOCUS_CATEGORIES.items() if k in labels[code]), [])
+            ids: set[int] = set()
+            for slug in slugs:
+                ids.update(category_and_children(slug))
+            areas.append({"number": code, "category_ids": ids})
+    return [a["number"] for a in areas if a["category_ids"] & chosen]

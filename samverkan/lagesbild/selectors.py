@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from django.db.models import Max, Min, Q, QuerySet
+from django.utils.translation import gettext as _
 from shapely.geometry import shape
 
 from samverkan.analysis.geo import geometry_to_sweref
@@ -28,6 +29,7 @@ from samverkan.core.models import Classification, User
 from samverkan.incidents.filters import IncidentFilter, category_and_children, incident_filter
 from samverkan.incidents.models import Category, Incident
 from samverkan.incidents.selectors import incident_list_for_user, organisation_tree_ids
+from samverkan.indicators.selectors import population_figures
 from samverkan.lagesbild.models import Snapshot
 from samverkan.organisations.models import Organisation
 from samverkan.places.models import District, Municipality
@@ -200,6 +202,90 @@ def scope_of(user: User | None, frame: pd.DataFrame, shared: bool) -> dict[str, 
         "organisation_id": None,
         "classification": "begransad",
     }
+
+
+# --- Population for rates per 100 000 -------------------------------------------------------
+
+
+def _pick_year(years, reference: int) -> int | None:
+    """The latest year held up to ``reference``, else the earliest held after it."""
+    years = sorted(years)
+    if not years:
+        return None
+    before = [y for y in years if y <= reference]
+    return before[-1] if before else years[0]
+
+
+def agreement_population(
+    agreement: Agreement, reference_year: int, district_ids: list[int] | None = None
+) -> dict[str, Any]:
+    """The population the lägesbild divides by, read from the indicator ``folkmangd``.
+
+    Returns plain data for ``assemble.analyse``: ``population`` (the agreement's
+    municipalities together, or the chosen districts together when districts are chosen),
+    ``year``, ``source``, ``geography``, ``note`` (why there is no population, or ""), and
+    ``districts`` (district name → inhabitants) with ``district_year``. The year is the
+    latest held up to ``reference_year`` (the period's last year), else the earliest held.
+    """
+    municipalities = list(agreement_municipalities(agreement).order_by("code"))
+    codes = [m.code for m in municipalities]
+    kommun = population_figures("kommun", codes)
+    complete = [
+        y
+        for y in {y for (_c, y) in kommun.totals}
+        if all((code, y) in kommun.totals for code in codes)
+    ]
+    year = _pick_year(complete, reference_year)
+    out: dict[str, Any] = {
+        "population": None,
+        "year": year,
+        "source": kommun.source,
+        "geography": ", ".join(m.name for m in municipalities),
+        "note": "",
+        "districts": {},
+        "district_year": None,
+    }
+    if year is not None and codes:
+        out["population"] = sum(kommun.totals[(code, year)] for code in codes)
+    # Districts: linked by the observation's district, else by "<kommunkod>:<kortnamn>".
+    districts = list(agreement_districts(agreement))
+    by_code = {f"{d.municipality.code}:{d.slug}": d for d in districts}
+    by_id = {d.pk: d for d in districts}
+    omrade = population_figures("omrade")
+    per_district: dict[int, dict[int, int]] = {}
+    for (code, y), total in omrade.totals.items():
+        district = by_id.get(omrade.district_ids.get(code)) or by_code.get(code)
+        if district is not None:
+            per_district.setdefault(district.pk, {})[y] = total
+    district_year = _pick_year(
+        {y for years in per_district.values() for y in years}, reference_year
+    )
+    if district_year is not None:
+        out["district_year"] = district_year
+        out["districts"] = {
+            by_id[pk].name: years[district_year]
+            for pk, years in per_district.items()
+            if district_year in years
+        }
+        out["source"] = out["source"] or omrade.source
+    if district_ids:
+        chosen = [by_id[pk] for pk in district_ids if pk in by_id]
+        held = [out["districts"].get(d.name) for d in chosen]
+        out["geography"] = ", ".join(d.name for d in chosen)
+        if chosen and all(held):
+            out["population"], out["year"] = sum(held), district_year
+        else:
+            out["population"] = None
+            out["note"] = _(
+                "Folkmängd saknas för de valda områdena; antal per 100 000 invånare kan inte "
+                "räknas för urvalet."
+            )
+    elif out["population"] is None:
+        out["note"] = _(
+            "Ingen folkmängd finns bland indikatorerna för %(where)s; antal per 100 000 "
+            "invånare kan inte räknas (hämta Folkmängd från SCB i datakatalogen)."
+        ) % {"where": out["geography"] or _("överenskommelsens kommuner")}
+    return out
 
 
 # --- Snapshots --------------------------------------------------------------------------------

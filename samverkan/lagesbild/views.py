@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samverkan.core.models import Role
+from samverkan.indicators.models import Indicator
+from samverkan.indicators.selectors import focus_area_page, yearly_indicator_values
 from samverkan.lagesbild import charts, focus, services
 from samverkan.lagesbild.assemble import lagesbild
 from samverkan.lagesbild.params import parse, quick_periods
@@ -143,8 +145,19 @@ def lagesbild_page(request):
             snapshots=snapshot_list_for_user(request.user)
             .filter(agreement=chosen.agreement)
             .select_related("created_by")[:20],
+            beside=indicators_beside(request.user, chosen.agreement, chosen.categories),
         )
     return render(request, "lagesbild/page.html", context)
+
+
+def indicators_beside(user, agreement, categories) -> dict[str, Any]:
+    """The indicators of the focus areas whose categories are chosen (all without a choice),
+    with their latest values and sources: public statistics every logged-in user sees."""
+    codes = focus.indicator_focus_codes(agreement, list(categories or []))
+    return {
+        "pages": [focus_area_page(user, code) for code in codes],
+        "selected": bool(categories),
+    }
 
 
 @login_required
@@ -254,9 +267,19 @@ def annual_page(request):
             for a in annual["areas"]
             for c in a["counts"]
         ]
+        known = set(Indicator.FocusArea.values)
+        indicator_areas = [
+            {
+                "area": a,
+                "indicators": yearly_indicator_values(request.user, a["number"], annual["years"]),
+            }
+            for a in annual["areas"]
+            if a["number"] in known
+        ]
         context.update(
             agreement=agreement,
             annual=annual,
+            indicator_areas=indicator_areas,
             chart_script=json_script(charts.year_chart(rows), "spec-ar"),
             today=dt.date.today(),
         )
