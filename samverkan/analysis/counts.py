@@ -53,11 +53,17 @@ class Counts:
     explanation: str
 
 
+# Optional column: ``occurred_at`` already converted by `with_local_time`, so that several
+# analyses of the same rows convert the times once, not once each.
+LOCAL_COLUMN = "occurred_local"
+
+
 def local_time(frame: pd.DataFrame) -> pd.Series:
     """``occurred_at`` as naive Europe/Stockholm wall-clock time, without NaT rows.
 
     Raises ValueError when ``occurred_at`` is missing or not tz-aware: a naive time is
     ambiguous (UTC from an API or local from a form?) and guessing would shift counts.
+    Uses the ``occurred_local`` column when `with_local_time` has added it.
     """
     if "occurred_at" not in frame.columns:
         raise ValueError("frame needs an occurred_at column")
@@ -66,7 +72,25 @@ def local_time(frame: pd.DataFrame) -> pd.Series:
         return pd.Series([], dtype="datetime64[ns]", index=times.index, name="occurred_at")
     if not isinstance(times.dtype, pd.DatetimeTZDtype):
         raise ValueError("occurred_at must be a tz-aware datetime column")
+    if LOCAL_COLUMN in frame.columns:
+        return frame[LOCAL_COLUMN].dropna().rename("occurred_at")
     return times.dropna().dt.tz_convert(TIME_ZONE).dt.tz_localize(None)
+
+
+def with_local_time(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the ``occurred_local`` column that `local_time` then reuses (a copy;
+    the input is not changed). Call it once before running many analyses on the same rows."""
+    if "occurred_at" not in frame.columns or LOCAL_COLUMN in frame.columns:
+        return frame
+    times = frame["occurred_at"]
+    if len(times) and not isinstance(times.dtype, pd.DatetimeTZDtype):
+        raise ValueError("occurred_at must be a tz-aware datetime column")
+    local = (
+        times.dt.tz_convert(TIME_ZONE).dt.tz_localize(None)
+        if len(times)
+        else pd.Series([], dtype="datetime64[ns]", index=times.index)
+    )
+    return frame.assign(**{LOCAL_COLUMN: local})
 
 
 def _days_since_epoch(local: pd.Series) -> np.ndarray:

@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.analysis.change import period_change
 from samverkan.analysis.concentration import concentration, repeat_places
-from samverkan.analysis.counts import TIME_ZONE, counts, local_time
+from samverkan.analysis.counts import TIME_ZONE, counts, local_time, with_local_time
 from samverkan.analysis.formatting import format_decimal, format_stat
 from samverkan.analysis.geo import to_sweref
 from samverkan.analysis.holidays_se import holiday_effect
@@ -827,12 +827,13 @@ def analyse(
     times = frame["occurred_at"]
     if len(frame) and not isinstance(times.dtype, pd.DatetimeTZDtype):
         raise ValueError("occurred_at must be a tz-aware datetime column")
-    local_dates = None
+    # Every analysis below reads local wall-clock time: convert the times once, here.
+    frame = with_local_time(frame)
     if data_start is None or data_end is None:
-        if times.notna().any():
-            local_dates = times.dropna().dt.tz_convert(TIME_ZONE)
-            data_start = data_start or local_dates.min().date()
-            data_end = data_end or local_dates.max().date()
+        local = local_time(frame)
+        if len(local):
+            data_start = data_start or local.min().date()
+            data_end = data_end or local.max().date()
     current = _subset(frame, _between(times, date_from, date_to)) if len(frame) else frame
     missing_time = int(times.isna().sum()) if len(frame) else 0
     if missing_time:

@@ -243,3 +243,22 @@ def test_permuting_rows_gives_the_same_counts(seconds, seed, period):
     first = counts(frame, ["category", "district"], period, complete=True).table
     second = counts(shuffled, ["category", "district"], period, complete=True).table
     pd.testing.assert_frame_equal(first, second)
+
+
+@given(
+    seconds=st.lists(
+        st.one_of(st.none(), st.integers(1_600_000_000, 1_800_000_000)), min_size=0, max_size=60
+    )
+)
+def test_local_time_computed_once_equals_computed_each_time(seconds):
+    from samverkan.analysis.counts import local_time, with_local_time
+
+    frame = pd.DataFrame(
+        {"occurred_at": pd.to_datetime(pd.Series(seconds, dtype="float64"), unit="s", utc=True)}
+    )
+    cached = with_local_time(frame)
+    assert "occurred_local" not in frame.columns  # the input is left as it was
+    pd.testing.assert_series_equal(local_time(cached), local_time(frame))
+    # A subset keeps the cached column and still agrees.
+    half = cached.iloc[::2]
+    pd.testing.assert_series_equal(local_time(half), local_time(frame.iloc[::2]))
