@@ -11,6 +11,7 @@ from django.db import transaction
 
 from samverkan.core.models import Role, User
 from samverkan.incidents.demo import load_incidents, load_year
+from samverkan.incidents.demo_est import load_est_week
 from samverkan.indicators.demo import load_seed_figures
 from samverkan.organisations.models import Group, Membership, Organisation
 from samverkan.places.demo import load_places
@@ -242,6 +243,7 @@ def load_demo(reports: bool = True) -> list[tuple[str, str]]:
     load_incidents()
     if reports:
         load_year()
+        load_est_week()
     load_seed_figures()
     return logins
 
