@@ -5,6 +5,7 @@ the browser tests are skipped on a workstation but fail in CI, so CI never passe
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,51 @@ def browser_demo(transactional_db, settings) -> None:
     so needs committed data (transactional_db), not the test's open transaction."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     load_demo()
+
+
+VIEWPORTS = {
+    "desktop": {"viewport": {"width": 1280, "height": 900}},
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+}
+
+
+@pytest.fixture
+def page(request, chromium, live_server, browser_demo, settings):
+    """A Swedish page on the viewport named by the test's parameter ("desktop" or "phone"),
+    recording JavaScript errors in `page.errors` and aborting every request that would leave
+    the test server (recorded in `page.outside`). Map tiles are off, so nothing needs one."""
+    settings.SAMVERKAN_MAP_TILES = ""
+    context = chromium.new_context(**VIEWPORTS[request.param], locale="sv-SE")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.device = request.param
+    page.errors = []
+    page.outside = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+    base = live_server.url
+
+    def note(route):
+        if not route.request.url.startswith(base):
+            page.outside.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/*", note)
+    yield page
+    context.close()
+
+
+def log_in(page, base_url: str, username: str) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(base_url + "/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "samverkan")
+    page.click("form button[type=submit] >> nth=-1")
+    expect(page).not_to_have_url(re.compile(r"/login/"))
+
+
+def fits_the_screen(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")

@@ -7,51 +7,11 @@ district outlines and the server's cells are drawn.
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from samverkan.incidents.models import Incident
 
-VIEWPORTS = {
-    "desktop": {"viewport": {"width": 1280, "height": 900}},
-    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
-}
-
-
-@pytest.fixture
-def page(request, chromium, live_server, browser_demo, settings):
-    settings.SAMVERKAN_MAP_TILES = ""
-    context = chromium.new_context(**VIEWPORTS[request.param], locale="sv-SE")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.device = request.param
-    page.errors = []
-    page.outside = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
-    base = live_server.url
-
-    def note(route):
-        if not route.request.url.startswith(base):
-            page.outside.append(route.request.url)
-            route.abort()
-        else:
-            route.continue_()
-
-    page.route("**/*", note)
-    yield page
-    context.close()
-
-
-def log_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(base_url + "/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "samverkan")
-    page.click("form button[type=submit] >> nth=-1")
-    expect(page).not_to_have_url(re.compile(r"/login/"))
-
-
-def fits_the_screen(page: Page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+from .conftest import VIEWPORTS, fits_the_screen, log_in
 
 
 @pytest.mark.parametrize("page", list(VIEWPORTS), indirect=True)
