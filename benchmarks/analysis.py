@@ -14,13 +14,12 @@ Needs the test extras plus duckdb and pyarrow (`pip install duckdb pyarrow`).
 """
 
 import argparse
-import statistics
-import time
 
 import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+from common import median_ms
 from esda.getisord import G_Local
 from libpysal.weights import lat2W
 
@@ -54,16 +53,6 @@ DISTRICTS = [
     "Sörbyarna",
     "Örnäset",
 ]
-
-
-def median_ms(fn, repeat: int) -> float:
-    fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def synthetic(n: int, rng: np.random.Generator) -> pd.DataFrame:

@@ -23,7 +23,6 @@ is measured twice: on the freshly filled database, and after ANALYZE.
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -38,14 +37,13 @@ import django  # noqa: E402
 
 django.setup()
 
-import datetime as dt  # noqa: E402
 
 import duckdb  # noqa: E402
 import numpy as np  # noqa: E402
 import pyarrow as pa  # noqa: E402
+from common import insert_incidents, median_ms  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from django.db import connection  # noqa: E402
 from pyproj import Transformer  # noqa: E402
 
 from samverkan.core.models import User  # noqa: E402
@@ -73,16 +71,6 @@ ANCHORS = [
 ]
 
 
-def median_ms(fn, repeat: int) -> float:
-    fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
-
-
 def fill(n: int) -> None:
     """n synthetic reports straight into the table with executemany, in batches."""
     Incident.objects.all().delete()
@@ -102,50 +90,20 @@ def fill(n: int) -> None:
         District.objects.filter(municipality__code="2580").values_list("pk", flat=True)
     )
     municipality = District.objects.get(pk=districts[0]).municipality_id
-    template = Incident(
-        category_id=categories[0],
-        occurred_from=timezone.now(),
-        occurred_to=timezone.now(),
-        municipality_id=municipality,
-        organisation_id=organisations[0],
-        description="[Syntetisk] Benchmark.",
-        created_at=timezone.now(),
-        updated_at=timezone.now(),
+    insert_incidents(
+        n,
+        municipality=municipality,
+        occurred_seconds=rng.integers(0, 365 * 86400, n),
+        columns={
+            "category_id": rng.choice(categories, n),
+            "organisation_id": rng.choice(organisations, n),
+            "district_id": rng.choice(districts, n),
+            "lat": lat,
+            "lon": lon,
+            "classification": rng.choice(["oppen", "intern", "begransad"], n, p=[0.3, 0.6, 0.1]),
+            "position_is_centre": rng.random(n) < 0.03,
+        },
     )
-    fields = [f for f in Incident._meta.concrete_fields if not f.primary_key]
-    base = [f.get_db_prep_save(getattr(template, f.attname), connection) for f in fields]
-    index = {f.attname: i for i, f in enumerate(fields)}
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(Incident._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
-    start = timezone.now() - dt.timedelta(days=365)
-    seconds = rng.integers(0, 365 * 86400, n)
-    category = rng.choice(categories, n)
-    organisation = rng.choice(organisations, n)
-    district = rng.choice(districts, n)
-    classification = rng.choice(["oppen", "intern", "begransad"], n, p=[0.3, 0.6, 0.1])
-    centre = rng.random(n) < 0.03
-    batch = 50_000
-    for first in range(0, n, batch):
-        rows = []
-        for i in range(first, min(n, first + batch)):
-            row = list(base)
-            when = start + dt.timedelta(seconds=int(seconds[i]))
-            stamp = connection.ops.adapt_datetimefield_value(when)
-            row[index["occurred_from"]] = row[index["occurred_to"]] = stamp
-            row[index["category_id"]] = int(category[i])
-            row[index["organisation_id"]] = int(organisation[i])
-            row[index["district_id"]] = int(district[i])
-            row[index["lat"]] = float(lat[i])
-            row[index["lon"]] = float(lon[i])
-            row[index["classification"]] = str(classification[i])
-            row[index["position_is_centre"]] = bool(centre[i])
-            rows.append(row)
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.executemany(sql, rows)
 
 
 def scoped(user):

@@ -19,7 +19,6 @@ BENCH_DATABASE_URL is set (its tables are created by migrate and its reports emp
 
 import argparse
 import os
-import statistics
 import tempfile
 import time
 
@@ -36,11 +35,11 @@ django.setup()
 import datetime as dt  # noqa: E402
 
 import numpy as np  # noqa: E402
+from common import count_queries, insert_incidents, median_ms  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
 from samverkan.core.models import User  # noqa: E402
 from samverkan.incidents.models import Category, Incident  # noqa: E402
@@ -58,29 +57,6 @@ from samverkan.plans.models import Agreement  # noqa: E402
 BASELINE_WEEKS = 8
 
 
-def median_ms(fn, repeat: int) -> float:
-    fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
-
-
-def count_queries(fn) -> int:
-    count = 0
-
-    def counter(execute, sql, params, many, context):
-        nonlocal count
-        count += 1
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(counter):
-        fn()
-    return count
-
-
 def fill(n: int) -> None:
     """n synthetic reports straight into the table with executemany, in batches."""
     Incident.objects.all().delete()
@@ -90,59 +66,25 @@ def fill(n: int) -> None:
     districts = list(District.objects.filter(municipality__code="2580"))
     municipality = districts[0].municipality_id
     points = [d.geometry().representative_point() for d in districts]
-    template = Incident(
-        category_id=categories[0],
-        occurred_from=timezone.now(),
-        occurred_to=timezone.now(),
-        municipality_id=municipality,
-        organisation_id=organisations[0],
-        description="[Syntetisk] Benchmark.",
-        created_at=timezone.now(),
-        updated_at=timezone.now(),
-    )
-    fields = [f for f in Incident._meta.concrete_fields if not f.primary_key]
-    base = [f.get_db_prep_save(getattr(template, f.attname), connection) for f in fields]
-    index = {f.attname: i for i, f in enumerate(fields)}
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(Incident._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
-    start = timezone.now() - dt.timedelta(days=365)
-    seconds = rng.integers(0, 365 * 86400, n)
-    category = rng.choice(categories, n)
-    organisation = rng.choice(organisations, n)
     district = rng.integers(0, len(districts), n)
     jitter = rng.normal(0, 0.002, (n, 2))
-    classification = rng.choice(["oppen", "intern", "begransad"], n, p=[0.3, 0.6, 0.1])
-    centre = rng.random(n) < 0.03
-    severity = rng.choice([1, 2, 3], n, p=[0.7, 0.25, 0.05])
-    insecurity = rng.random(n) < 0.1
-    batch = 50_000
-    for first in range(0, n, batch):
-        rows = []
-        for i in range(first, min(n, first + batch)):
-            row = list(base)
-            when = start + dt.timedelta(seconds=int(seconds[i]))
-            stamp = connection.ops.adapt_datetimefield_value(when)
-            row[index["occurred_from"]] = row[index["occurred_to"]] = stamp
-            row[index["category_id"]] = int(category[i])
-            row[index["organisation_id"]] = int(organisation[i])
-            d = int(district[i])
-            row[index["district_id"]] = districts[d].pk
-            row[index["lat"]] = float(points[d].y + jitter[i, 0])
-            row[index["lon"]] = float(points[d].x + jitter[i, 1])
-            row[index["classification"]] = str(classification[i])
-            row[index["position_is_centre"]] = bool(centre[i])
-            row[index["severity"]] = int(severity[i])
-            row[index["creates_insecurity"]] = bool(insecurity[i])
-            rows.append(row)
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.executemany(sql, rows)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {quote(Incident._meta.db_table)}")
+    insert_incidents(
+        n,
+        municipality=municipality,
+        occurred_seconds=rng.integers(0, 365 * 86400, n),
+        columns={
+            "category_id": rng.choice(categories, n),
+            "organisation_id": rng.choice(organisations, n),
+            "district_id": [districts[d].pk for d in district],
+            "lat": [points[d].y + jitter[i, 0] for i, d in enumerate(district)],
+            "lon": [points[d].x + jitter[i, 1] for i, d in enumerate(district)],
+            "classification": rng.choice(["oppen", "intern", "begransad"], n, p=[0.3, 0.6, 0.1]),
+            "position_is_centre": rng.random(n) < 0.03,
+            "severity": rng.choice([1, 2, 3], n, p=[0.7, 0.25, 0.05]),
+            "creates_insecurity": rng.random(n) < 0.1,
+        },
+        analyze=True,
+    )
 
 
 def raw_grouped_count(year: int, week: int, municipality: int) -> list:

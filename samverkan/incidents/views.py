@@ -60,6 +60,19 @@ def _report_map_config(user, form) -> dict:
     }
 
 
+def _report_form(request, form: IncidentForm, heading: str):
+    """The report form page (filing or correcting), 400 while the form has errors."""
+    context = {
+        "form": form,
+        "heading": heading,
+        "recent": _recent(request.user),
+        "map_config": _report_map_config(request.user, form),
+    }
+    return render(
+        request, "incidents/report_form.html", context, status=400 if form.errors else 200
+    )
+
+
 def _recent(user):
     now = timezone.now()
     return [
@@ -81,15 +94,7 @@ def incident_create(request):
         else:
             messages.success(request, _("Tack! Rapporten är sparad."))
             return redirect("incident_create")
-    context = {
-        "form": form,
-        "heading": _("Rapportera en händelse"),
-        "recent": _recent(request.user),
-        "map_config": _report_map_config(request.user, form),
-    }
-    return render(
-        request, "incidents/report_form.html", context, status=400 if form.errors else 200
-    )
+    return _report_form(request, form, _("Rapportera en händelse"))
 
 
 @login_required
@@ -112,15 +117,7 @@ def incident_edit(request, pk):
         else:
             messages.success(request, _("Rapporten är ändrad."))
             return redirect("incident_create")
-    context = {
-        "form": form,
-        "heading": _("Ändra rapport"),
-        "recent": _recent(request.user),
-        "map_config": _report_map_config(request.user, form),
-    }
-    return render(
-        request, "incidents/report_form.html", context, status=400 if form.errors else 200
-    )
+    return _report_form(request, form, _("Ändra rapport"))
 
 
 # --- List, map and export: one filter (filters.py), one scoping (selectors.py) -------------
