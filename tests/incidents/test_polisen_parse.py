@@ -1,6 +1,5 @@
 """The pure parse step of Polisen's open events API format (DOMAIN.md §5.1)."""
 
-import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -178,7 +177,7 @@ def test_it_returns_both_versions_of_a_duplicate_id_with_different_hashes(sample
 )
 def test_it_hashes_summary_name_and_type_only(sample, change, same):
     (row,) = _rows(sample, "601001")
-    assert (event_hash(dataclasses.replace(row, **change)) == event_hash(row)) is same
+    assert (event_hash(row._replace(**change)) == event_hash(row)) is same
 
 
 @pytest.mark.parametrize(
@@ -367,7 +366,7 @@ def test_it_accepts_str_and_bytes_alike():
 
 
 def test_it_returns_frozen_events(sample):
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):
         sample.rows[0].summary = "ändrad"  # type: ignore[misc]
 
 

@@ -24,7 +24,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 POLISEN_BASE_URL = "https://polisen.se"
 
@@ -38,8 +38,9 @@ class PolisenPayloadError(ValueError):
     """The payload as a whole cannot be read (not JSON, not a list)."""
 
 
-@dataclass(frozen=True)
-class PolisenEvent:
+class PolisenEvent(NamedTuple):
+    """One kept event. A named tuple: immutable, and a payload of a million builds fast."""
+
     external_id: str
     occurred_at: dt.datetime
     name: str
@@ -98,6 +99,25 @@ def parse_datetime(value: Any) -> dt.datetime:
 
     Raises ValueError with a Swedish message.
     """
+    # Polisen's own layout goes straight to fromisoformat (four times faster than the regex
+    # below); anything else, or a value it refuses, takes the general path, which words the
+    # message.
+    if type(value) is str and len(value) in (25, 26) and value.count(" ") == 2:
+        day, clock, zone = value.split(" ")
+        if len(clock) == 7:
+            clock = "0" + clock
+        if (
+            len(day) == 10
+            and len(clock) == 8
+            and len(zone) == 6
+            and day[4] == day[7] == "-"
+            and clock[2] == clock[5] == zone[3] == ":"
+            and zone[0] in "+-"
+        ):
+            try:
+                return dt.datetime.fromisoformat(f"{day}T{clock}{zone}")
+            except ValueError:
+                pass
     m = _DATETIME.match(value) if isinstance(value, str) else None
     if not m:
         if not isinstance(value, str) or not value.strip():
@@ -211,6 +231,10 @@ def parse(raw: bytes | str, *, municipalities: dict[str, str]) -> ParseResult:
     # A payload repeats a few dozen place names: each is normalised once.
     code_of: dict[str, str | None] = {}
     county: dict[str, bool] = {}
+    # …and a few positions (the centroids) and types: each parsed once (bounded, in case a
+    # payload has a new position per event).
+    points: dict[str, tuple[float, float] | str] = {}
+    types: dict[str, str] = {}
     index = 0
 
     def problem(message: str, event_id: str | None = None) -> None:
@@ -258,12 +282,21 @@ def parse(raw: bytes | str, *, municipalities: dict[str, str]) -> ParseResult:
             occurred_at = parse_datetime(item.get("datetime"))
         except ValueError as e:
             messages.append(str(e))
-        try:
-            lat, lon = parse_gps(location.get("gps"))
-        except ValueError as e:
-            messages.append(str(e))
+        gps = location.get("gps")
+        point = points.get(gps) if type(gps) is str else None
+        if point is None:
+            try:
+                point = parse_gps(gps)
+            except ValueError as e:
+                point = str(e)
+            if type(gps) is str and len(points) < 10_000:
+                points[gps] = point
+        if type(point) is str:
+            messages.append(point)
         type_raw = _text(item.get("type"))
-        type_ = type_raw.strip()
+        type_ = types.get(type_raw)
+        if type_ is None:
+            type_ = types[type_raw] = type_raw.strip()
         if not type_:
             messages.append("saknar händelsetyp (type)")
         if messages:
@@ -271,22 +304,23 @@ def parse(raw: bytes | str, *, municipalities: dict[str, str]) -> ParseResult:
                 problem(f"Händelse {index} (id {event_id}): {message}.", event_id)
             continue
 
+        lat, lon = point
         rows.append(
             PolisenEvent(
-                external_id=event_id,
-                occurred_at=occurred_at,
-                name=name,
-                summary=_text(item.get("summary")).strip(),
-                url=absolute_url(item.get("url")),
-                type=type_,
-                type_raw=type_raw,
-                municipality_code=code,
-                location_name=location_name,
-                lat=lat,
-                lon=lon,
-                position_is_centre=True,
-                county_only=county_only,
-                is_summary=type_.startswith("Sammanfattning"),
+                event_id,
+                occurred_at,
+                name,
+                _text(item.get("summary")).strip(),
+                absolute_url(item.get("url")),
+                type_,
+                type_raw,
+                code,
+                location_name,
+                lat,
+                lon,
+                True,
+                county_only,
+                type_.startswith("Sammanfattning"),
             )
         )
     return result

@@ -30,6 +30,8 @@ from samverkan.organisations.models import Organisation
 from samverkan.places.models import Municipality
 
 SOURCE = Incident.Source.POLISEN.value
+APPROXIMATE = Incident.TimePrecision.APPROXIMATE.value
+OPEN = Classification.OPEN.value
 FALLBACK_CATEGORY = "ovrigt"
 
 
@@ -107,12 +109,12 @@ def _rows(events, *, municipalities: dict[str, Municipality], mapping, fallback)
             "external_id": event.external_id,
             "category": mapping.get(event.type, fallback),
             "occurred_from": event.occurred_at,
-            "time_precision": Incident.TimePrecision.APPROXIMATE.value,
+            "time_precision": APPROXIMATE,
             "municipality": municipality,
             "lat": lat,
             "lon": lon,
             "description": event.summary or event.name,
-            "classification": Classification.OPEN.value,
+            "classification": OPEN,
             "source_type": event.type,
             "source_url": event.url,
             "is_summary": event.is_summary,
