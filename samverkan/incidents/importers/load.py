@@ -200,7 +200,7 @@ def _check(raw: dict, ctx: _Context, source: str) -> _Row:
     external_id = raw.get("external_id")
     external_id = str(external_id).strip() if external_id not in (None, "") else ""
     get = raw.get
-    given = tuple(key for key in OPTIONAL if get(key) is not None)
+    given = tuple([key for key in OPTIONAL if get(key) is not None])
     row = _Row(number=number, external_id=external_id, given=given, values={})
     values = row.values
     if not external_id:
@@ -214,8 +214,9 @@ def _check(raw: dict, ctx: _Context, source: str) -> _Row:
 
     # Category: an object or a slug.
     category = raw.get("category")
+    # Models' ids are read as .id: .pk costs a lookup through _meta, per row and model.
     if isinstance(category, Category):
-        category = ctx.categories.get(category.pk)  # as stored now, not as the caller held it
+        category = ctx.categories.get(category.id)  # as stored now, not as the caller held it
         if category is None:
             row.problem("category", raw.get("category"), _("Kategorin finns inte."))
     elif category not in (None, ""):
@@ -227,10 +228,10 @@ def _check(raw: dict, ctx: _Context, source: str) -> _Row:
         category = None
         row.problem("category", "", services.category_error(None))
     if category is not None:
-        message = ctx.category_errors[category.pk]
+        message = ctx.category_errors[category.id]
         if message:
             row.problem("category", category, message)
-        values["category_id"] = category.pk
+        values["category_id"] = category.id
 
     # When.
     occurred_from, occurred_to = raw.get("occurred_from"), raw.get("occurred_to")
@@ -245,7 +246,11 @@ def _check(raw: dict, ctx: _Context, source: str) -> _Row:
             occurred_to = occurred_from
         occurred_to = _aware(occurred_to)
         # The rule of services.period_errors, asked only when it can find something.
-        if occurred_from > ctx.latest or occurred_to > ctx.latest or occurred_to < occurred_from:
+        # (Aware datetimes of different zones compare slowly: a moment is compared once.)
+        if occurred_from > ctx.latest or (
+            occurred_to is not occurred_from
+            and (occurred_to > ctx.latest or occurred_to < occurred_from)
+        ):
             errors = services.period_errors(occurred_from, occurred_to, now=ctx.now)
             for key, message in errors.items():
                 row.problem(key, occurred_from if key == "occurred_from" else occurred_to, message)
@@ -316,24 +321,24 @@ def _check(raw: dict, ctx: _Context, source: str) -> _Row:
     if municipality is None:
         row.problem("place", "", _("Ange var det hände: en plats, ett område eller en position."))
         return row
-    if municipality.pk not in ctx.municipalities:
+    stored = ctx.municipalities.get(municipality.id)
+    if stored is None:
         row.problem(
             "municipality",
             municipality,
             services.municipality_not_in_agreement_message(municipality),
         )
         return row
-    municipality = ctx.municipalities[municipality.pk]
-    row.municipality = municipality
-    values["municipality_id"] = municipality.pk
-    if place is not None and place.municipality_id != municipality.pk:
+    municipality = row.municipality = stored
+    values["municipality_id"] = municipality.id
+    if place is not None and place.municipality_id != municipality.id:
         row.problem("place", place, services.place_not_in_municipality_message(municipality))
-    if district is not None and district.municipality_id != municipality.pk:
+    if district is not None and district.municipality_id != municipality.id:
         row.problem(
             "district", district, services.district_not_in_municipality_message(municipality)
         )
-    values["place_id"] = place.pk if place is not None else None
-    values["district_id"] = district.pk if district is not None else None
+    values["place_id"] = place.id if place is not None else None
+    values["district_id"] = district.id if district is not None else None
     if has_point:
         if centre:
             if not in_sweden(lon, lat):
@@ -686,8 +691,9 @@ class _Loader:
             params = []
             for row in rows:
                 record = list(record_of({**DEFAULTS, **row.values}))
-                record[i_from] = adapt_datetime(record[i_from])
-                record[i_to] = adapt_datetime(record[i_to])
+                when, until = record[i_from], record[i_to]
+                record[i_from] = adapted = adapt_datetime(when)
+                record[i_to] = adapted if until is when else adapt_datetime(until)
                 if record[i_cost] is not None:
                     record[i_cost] = adapt_decimal(record[i_cost])
                 record.extend(tail)
