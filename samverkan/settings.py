@@ -231,6 +231,8 @@ SAMVERKAN_KOLADA_URL = env_str("SAMVERKAN_KOLADA_URL", "https://api.kolada.se/v3
 SAMVERKAN_SCB_URL = env_str("SAMVERKAN_SCB_URL", "https://statistikdatabasen.scb.se/api/v2").rstrip(
     "/"
 )
+# An import run still "pågår" this long after it started is marked failed (its process died).
+SAMVERKAN_IMPORT_ABANDONED_AFTER_MINUTES = env_int("SAMVERKAN_IMPORT_ABANDONED_AFTER_MINUTES", 120)
 # Polisen's open events API (docs/polisen.md): the scheduled fetch is off unless switched on
 # (a machine without network would only collect failed runs); the address must be HTTPS; the
 # User-Agent names Samverkan and the installation, as Polisen asks of API users; the police

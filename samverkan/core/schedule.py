@@ -22,6 +22,7 @@ SCHEDULE: list[tuple[str, str]] = [
     ("*/15 * * * *", "samverkan.incidents.tasks.fetch_polisen"),
     ("15 3 * * *", "samverkan.indicators.tasks.refresh_indicators"),
     ("45 2 * * *", "samverkan.core.tasks.optimize_database"),
+    ("5 * * * *", "samverkan.imports.tasks.close_abandoned_import_runs"),
 ]
 
 

@@ -7,12 +7,18 @@ until the user has chosen the mapping: nothing is kept in a process's memory, so
 process may serve the next step. The token is random; the user id in the path means one
 user can never reach another's upload. Uploads are deleted after the import, and any left
 behind (an abandoned mapping step) after a day.
+
+A run whose process died (killed, out of memory, the machine restarted) would say "pågår"
+for ever: ``close_abandoned_runs`` marks such runs failed once they are older than
+SAMVERKAN_IMPORT_ABANDONED_AFTER_MINUTES (hourly, from the worker, and before each fetch
+from Polisen).
 """
 
 import datetime as dt
 import re
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -20,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.core.models import Role, User
-from samverkan.imports.models import ColumnMapping
+from samverkan.imports.models import ColumnMapping, ImportRun
 from samverkan.incidents.importers.tabular import TARGET_FIELDS
 
 IMPORTERS = {Role.ADMIN, Role.COORDINATOR}
@@ -111,3 +117,24 @@ def upload_cleanup(*, by: User, now: dt.datetime | None = None) -> int:
             default_storage.delete(path)
             removed += 1
     return removed
+
+
+def close_abandoned_runs(*, now: dt.datetime | None = None) -> int:
+    """Mark runs still "pågår" long after they started as failed; returns how many.
+
+    The batches a run wrote before its process died are kept (each was its own
+    transaction); running the same import again adds what is missing and leaves the rest
+    unchanged, since every import is idempotent.
+    """
+    now = now or timezone.now()
+    limit = now - dt.timedelta(minutes=settings.SAMVERKAN_IMPORT_ABANDONED_AFTER_MINUTES)
+    abandoned = ImportRun.objects.filter(status=ImportRun.Status.RUNNING, started_at__lt=limit)
+    return abandoned.update(
+        status=ImportRun.Status.FAILED,
+        finished_at=now,
+        message=_(
+            "Avbruten: körningen blev aldrig klar (processen avslutades innan importen var "
+            "färdig). Omgångar som hann sparas finns kvar; kör samma import igen för resten – "
+            "redan sparade rader lämnas oförändrade."
+        ),
+    )

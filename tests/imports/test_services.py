@@ -7,9 +7,12 @@ import time
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
+from samverkan.core.schedule import SCHEDULE
 from samverkan.imports import services
-from samverkan.imports.models import ColumnMapping
+from samverkan.imports.models import ColumnMapping, ImportRun
+from samverkan.imports.tasks import close_abandoned_import_runs
 
 
 @pytest.mark.parametrize(
@@ -85,3 +88,35 @@ def test_uploads_older_than_a_day_are_removed(coordinator):
     assert services.upload_cleanup(by=coordinator) == 1
     assert not default_storage.exists(f"imports/uploads/{coordinator.pk}/{old}")
     assert services.upload_read(by=coordinator, token=new) == b"new"
+
+
+def _run_started(minutes_ago: int, status=ImportRun.Status.RUNNING) -> ImportRun:
+    run = ImportRun.objects.create(kind="incidents", source="csv", status=status)
+    ImportRun.objects.filter(pk=run.pk).update(
+        started_at=timezone.now() - dt.timedelta(minutes=minutes_ago)
+    )
+    return run
+
+
+def test_a_run_whose_process_died_is_marked_failed_after_the_limit(db, settings):
+    settings.SAMVERKAN_IMPORT_ABANDONED_AFTER_MINUTES = 120
+    dead = _run_started(121)
+    busy = _run_started(119)
+    done = _run_started(500, status=ImportRun.Status.OK)
+    assert services.close_abandoned_runs() == 1
+    dead.refresh_from_db()
+    assert dead.status == ImportRun.Status.FAILED and dead.finished_at is not None
+    assert "blev aldrig klar" in dead.message and "kör samma import igen" in dead.message
+    busy.refresh_from_db()
+    done.refresh_from_db()
+    assert busy.status == ImportRun.Status.RUNNING and busy.finished_at is None
+    assert done.status == ImportRun.Status.OK and done.message == ""
+    assert services.close_abandoned_runs() == 0
+
+
+def test_the_worker_closes_abandoned_runs_every_hour(db):
+    dead = _run_started(24 * 60)
+    assert ("5 * * * *", "samverkan.imports.tasks.close_abandoned_import_runs") in SCHEDULE
+    assert close_abandoned_import_runs.call() == "1 avbrutna körningar markerade"
+    dead.refresh_from_db()
+    assert dead.status == ImportRun.Status.FAILED

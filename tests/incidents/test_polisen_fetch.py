@@ -111,6 +111,17 @@ def test_a_fetch_loads_the_events_and_sends_who_is_asking(demo, transport, setti
     assert Incident.objects.filter(source="polisen").count() == 8
 
 
+def test_a_fetch_closes_an_earlier_fetch_whose_process_died(demo, transport, settings):
+    transport.queue(ok([]), ok([]))
+    fetch()
+    ImportRun.objects.filter(source="polisen-api").update(status=ImportRun.Status.RUNNING)
+    age_calls(settings.SAMVERKAN_IMPORT_ABANDONED_AFTER_MINUTES * 60 + 1)
+    [died] = ImportRun.objects.filter(source="polisen-api")
+    assert fetch().run.status == ImportRun.Status.OK
+    died.refresh_from_db()
+    assert died.status == ImportRun.Status.FAILED and "blev aldrig klar" in died.message
+
+
 def test_a_second_call_within_ten_seconds_is_refused(demo, transport):
     transport.queue(ok([]), ok([]))
     fetch()

@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.imports.models import ImportRun
+from samverkan.imports.services import close_abandoned_runs
 from samverkan.incidents.importers.polisen import PolisenPayloadError
 from samverkan.incidents.importers.polisen_load import (
     import_polisen,
@@ -222,6 +223,8 @@ def fetch(
     ``wait_for_rules`` seconds for the rate rules first. Returns the last call's run: status
     klar / klar med problem after a load, misslyckad with the reason otherwise.
     """
+    # A fetch whose process died must not stay "pågår" on the runs page.
+    close_abandoned_runs()
     stopped = stopped_run()
     if stopped is not None:
         raise FetchRefused(
