@@ -7,6 +7,7 @@ from ninja import Field, Router, Schema
 from samverkan.places.models import District, Place
 from samverkan.places.selectors import (
     district_list_for_user,
+    get_district_for_user,
     get_place_for_user,
     place_list_for_user,
 )
@@ -95,3 +96,8 @@ def get_place(request, place_id: int):
 def list_districts(request):
     districts = district_list_for_user(request.auth).select_related("municipality")
     return [district_out(d) for d in districts.order_by("municipality__name", "name", "pk")]
+
+
+@router.get("/districts/{district_id}", response=DistrictOut, summary="Ett område med gräns")
+def get_district(request, district_id: int):
+    return district_out(get_district_for_user(request.auth, district_id))

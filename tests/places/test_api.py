@@ -85,6 +85,18 @@ def test_a_real_boundary_is_not_flagged(client, reader):
     assert by_id[district.pk]["approximate"] is False
 
 
-@pytest.mark.parametrize("url", ["/api/places", "/api/districts"])
+def test_one_district_is_the_same_as_in_the_list_and_out_of_scope_is_404(
+    client, reader, boden_user
+):
+    lulea = District.objects.filter(municipality__code="2580").order_by("pk").first()
+    listed = {d["id"]: d for d in client.get("/api/districts", headers=bearer(reader)).json()}
+    response = client.get(f"/api/districts/{lulea.pk}", headers=bearer(reader))
+    assert response.status_code == 200 and response.json() == listed[lulea.pk]
+    assert shape(response.json()["geometry"]).is_valid
+    assert client.get(f"/api/districts/{lulea.pk}", headers=bearer(boden_user)).status_code == 404
+    assert client.get("/api/districts/999999", headers=bearer(reader)).status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/api/places", "/api/districts", "/api/districts/1"])
 def test_it_answers_401_without_a_token(client, demo, url):
     assert client.get(url).status_code == 401
