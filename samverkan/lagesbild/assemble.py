@@ -58,7 +58,6 @@ from samverkan.analysis.trends import yearly_trend
 
 NO_DISTRICT = "(utan område)"
 NO_CATEGORY = "(utan kategori)"
-WINDOW_LABEL = "fredag–söndag natt 23–03"
 CHANGE_THRESHOLD = 0.05
 
 
@@ -343,7 +342,7 @@ def _share_dict(share, name: str) -> dict[str, Any]:
             "low": format_decimal(100 * share.ci_low, 0),
             "high": format_decimal(100 * share.ci_high, 0),
             "what": name,
-            "w": WINDOW_LABEL,
+            "w": _("fredag–söndag natt 23–03"),
         }
     return {
         "name": name,
@@ -378,7 +377,7 @@ def _weekend_section(current: pd.DataFrame) -> dict[str, Any]:
                     _share_dict(share, _("händelserna i %s") % name) | {"category": name}
                 )
     return {
-        "window": WINDOW_LABEL,
+        "window": _("fredag–söndag natt 23–03"),
         "definition": _(
             "Fredag 23.00 till lördag 03.00 och lördag 23.00 till söndag 03.00 (svensk tid)."
         ),

@@ -30,6 +30,7 @@ def as_text(result: dict[str, Any]) -> str:
     lines += [f"  {r['name']}: {r['count']}" for r in result["counts"]["by_category"]]
     lines += ["", _("Per område")]
     lines += [f"  {r['name']}: {r['count']}" for r in result["counts"]["by_district"]]
+    lines += _rates_lines(result["rates"])
     lines += ["", _("Per månad")]
     lines += [f"  {r['period']}: {r['count']}" for r in result["counts"]["by_month"]]
     lines += ["", _("Helgnätter per kategori")]
@@ -84,3 +85,23 @@ def as_text(result: dict[str, Any]) -> str:
     if result["notes"]:
         lines += ["", _("Att tänka på")] + [f"  {n}" for n in result["notes"]]
     return "\n".join(lines) + "\n"
+
+
+def _rates_lines(rates: dict[str, Any]) -> list[str]:
+    """Events per 100 000 inhabitants, as the page shows them, or why there are none."""
+    lines = ["", _("Per 100 000 invånare")]
+    if rates["available"]:
+        lines.append(f"  {rates['label']}")
+        lines.append(_("  Alla händelser: %s") % format_decimal(rates["per_100k"], 1))
+        lines += [
+            f"  {c['name']}: {format_decimal(c['per_100k'], 1)}" for c in rates["by_category"]
+        ]
+    else:
+        lines.append(f"  {rates['note']}")
+    if rates["by_district"]:
+        lines.append(f"  {rates['district_label']}")
+        lines += [
+            f"  {_('Område')} {d['name']}: {format_decimal(d['per_100k'], 1)}"
+            for d in rates["by_district"]
+        ]
+    return lines

@@ -126,6 +126,33 @@ def test_rates_from_the_indicators_population(population, agreement):
     assert rates["district_year"] == 2024
 
 
+def test_the_text_format_prints_the_rates(population, agreement):
+    first, second = population
+    out = io.StringIO()
+    call_command("lagesbild", "--agreement", str(agreement.pk), "--from", FROM.isoformat(),
+                 "--to", TO.isoformat(), "--format", "text", stdout=out)  # fmt: skip
+    text = out.getvalue()
+    block = text.split("Per 100 000 invånare\n", 1)[1].split("\n\n", 1)[0]
+    assert block.splitlines() == [
+        "  Folkmängd 2024, SCB Statistikdatabasen",
+        "  Alla händelser: 736,2",
+        "  Skadegörelse: 552,1",
+        "  Klotter: 184,0",
+        "  Folkmängd 2024, SCB Statistikdatabasen",
+        f"  Område {first.name}: 900,0",
+        f"  Område {second.name}: 476,2",
+    ]
+
+
+def test_the_text_format_says_why_there_are_no_rates(handset, agreement):
+    out = io.StringIO()
+    call_command("lagesbild", "--agreement", str(agreement.pk), "--from", FROM.isoformat(),
+                 "--to", TO.isoformat(), "--format", "text", stdout=out)  # fmt: skip
+    block = out.getvalue().split("Per 100 000 invånare\n", 1)[1].split("\n\n", 1)[0]
+    assert block.startswith("  Ingen folkmängd finns bland indikatorerna för Luleå kommun;")
+    assert block.endswith("(hämta Folkmängd från SCB i datakatalogen).")
+
+
 def test_the_period_year_picks_the_population_year(population, agreement):
     result = lagesbild(
         agreement=agreement, date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 12, 31)
