@@ -3,12 +3,35 @@ table with synthetic reports as fast as the database takes them. Importing it ne
 Django set-up; calling the database helpers does."""
 
 import datetime as dt
+import os
 import statistics
+import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 
 from django.db import connection, transaction
 from django.utils import timezone
+
+
+def setup_django(url: str | None) -> str:
+    """Django on a fresh temporary data directory (SQLite there) or on the PostgreSQL
+    database `url` (which must be empty), migrated; returns the data directory."""
+    data_dir = tempfile.mkdtemp(prefix="samverkan-bench-")
+    os.environ["SAMVERKAN_DATA_DIR"] = data_dir
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samverkan.settings")
+    os.environ.setdefault("SECRET_KEY", "benchmark-only")
+    os.environ["DEBUG"] = "false"
+    if url:
+        os.environ["DATABASE_URL"] = url
+    else:
+        os.environ.pop("DATABASE_URL", None)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return data_dir
 
 
 def median_ms(fn: Callable[[], object], repeat: int) -> float:

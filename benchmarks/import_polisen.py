@@ -35,8 +35,9 @@ import resource
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(__file__))
 
 OTHER = ["Kiruna", "Piteå", "Gällivare", "Umeå", "Stockholm", "Malmö", "Kalix", "Älvsbyn"]
 TYPES = [
@@ -94,24 +95,10 @@ def maxrss_mb() -> float:
 
 
 def child(backend: str, rows: int, url: str | None) -> None:
-    data_dir = tempfile.mkdtemp(prefix="samverkan-bench-")
-    os.environ["SAMVERKAN_DATA_DIR"] = data_dir
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samverkan.settings")
-    os.environ.setdefault("SECRET_KEY", "benchmark-only")
-    os.environ["DEBUG"] = "false"
-    if url:
-        os.environ["DATABASE_URL"] = url
-    else:
-        os.environ.pop("DATABASE_URL", None)
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    data_dir = _setup(url)
     from django.db import connection, transaction
 
     from samverkan.core.privacy import find_personal_data
-    from samverkan.demo import load_demo
     from samverkan.incidents.importers import polisen
     from samverkan.incidents.importers.load import COLUMNS, SQLITE_IMPORT_CACHE_KIB
     from samverkan.incidents.importers.polisen_load import (
@@ -122,8 +109,6 @@ def child(backend: str, rows: int, url: str | None) -> None:
     )
     from samverkan.incidents.models import Incident
 
-    call_command("migrate", verbosity=0)
-    load_demo()
     police = police_organisation()
     names = {n: m.code for m in municipalities_for(police) for n in polisen_names(m)}
 
@@ -313,23 +298,12 @@ def index_costs(backend: str, rows: int, url: str | None) -> None:
 
 
 def _setup(url: str | None) -> str:
-    data_dir = tempfile.mkdtemp(prefix="samverkan-bench-")
-    os.environ["SAMVERKAN_DATA_DIR"] = data_dir
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samverkan.settings")
-    os.environ.setdefault("SECRET_KEY", "benchmark-only")
-    os.environ["DEBUG"] = "false"
-    if url:
-        os.environ["DATABASE_URL"] = url
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    import django
+    """Django on its own database, migrated, with the demo's organisations and places."""
+    from common import setup_django
 
-    django.setup()
-    from django.core.management import call_command
-
+    data_dir = setup_django(url)
     from samverkan.demo import load_demo
 
-    call_command("migrate", verbosity=0)
     load_demo()
     return data_dir
 

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from samverkan.imports.models import ImportRun
+from samverkan.incidents.importers import load, tabular
 from samverkan.incidents.importers.file_import import import_incident_file
 from samverkan.incidents.models import Incident, SourceTypeMapping
 from samverkan.organisations.models import Organisation
@@ -213,6 +214,51 @@ def test_all_or_nothing_writes_nothing_when_a_row_is_bad(coordinator):
     assert "Inget sparades" in run.message
     assert Incident.objects.count() == 0
     assert run_import(csv_bytes(good_row()), coordinator, all_or_nothing=True).created == 1
+
+
+def test_all_or_nothing_keeps_the_problems_of_the_rows_it_could_not_read(coordinator):
+    data = csv_bytes(good_row(), f"igår;Klotter;x;{LAT};{LON}", good_row("Annat"))
+    run = run_import(data, coordinator, all_or_nothing=True)
+    assert (run.status, run.rows_total, run.created, run.failed) == (
+        ImportRun.Status.FAILED,
+        3,
+        0,
+        1,
+    )
+    [(row, field, value, message)] = problems(run)
+    assert (row, field, value) == (3, "Datum", "igår")
+    assert message.startswith("kan inte läsas som datum")
+    assert Incident.objects.count() == 0
+
+
+def test_the_rows_stream_to_the_loader_a_batch_at_a_time(coordinator, monkeypatch):
+    """The file is never held as row dicts all at once: when the loader takes its first batch,
+    only that batch and the parse's current chunk have been read."""
+    monkeypatch.setattr(tabular, "CHUNK", 3)
+    read, seen_at_batches = [], []
+    original = tabular.iter_rows
+
+    def counting(*args, **kwargs):
+        for row in original(*args, **kwargs):
+            read.append(row["row"])
+            yield row
+
+    monkeypatch.setattr(tabular, "iter_rows", counting)
+    batch = load._Loader.batch
+
+    def spying(self, raws):
+        seen_at_batches.append(len(read))
+        return batch(self, raws)
+
+    monkeypatch.setattr(load._Loader, "batch", spying)
+    rows = [good_row(f"Klotter {n}") for n in range(20)]
+    rows[7] = f"igår;Klotter;x;{LAT};{LON}"
+    run = run_import(csv_bytes(*rows), coordinator, batch_size=4)
+    assert (run.rows_total, run.created, run.failed) == (20, 19, 1)
+    assert seen_at_batches[0] <= 6 < 20  # 4 for the batch, the rest of a chunk of 3
+    assert seen_at_batches == sorted(seen_at_batches) and len(seen_at_batches) == 5
+    [(row, field, _value, _message)] = problems(run)
+    assert (row, field) == (9, "Datum")
 
 
 @pytest.mark.parametrize(

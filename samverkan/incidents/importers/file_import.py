@@ -9,10 +9,12 @@
    looked up among the categories and the municipalities the organisation works in. A file
    that cannot be read at all (not CSV/XLSX, empty, no header, a mapped column missing)
    fails the run with one Swedish message and writes nothing.
-3. Rows that cannot be read are kept as problems on the run; the rest go to
-   `load_incidents`, which applies the rules of `services.incident_create` (privacy guard,
-   time not in the future, position inside the municipality …) and upserts by external id,
-   atomically per batch (or all or nothing).
+3. The rows stream from `tabular.iter_rows` to `load_incidents` a batch at a time (a large
+   file is never held as row dicts all at once). A row that cannot be read passes as a
+   failed row with its problems; the rest get the rules of `services.incident_create`
+   (privacy guard, time not in the future, position inside the municipality …) and are
+   upserted by external id, atomically per batch (or all or nothing). Problems name the
+   file's column headers.
 
 External ids are namespaced by the organisation (``<organisation slug>:<id>``): two partners
 whose files both number their rows 1, 2, 3 do not overwrite each other.
@@ -25,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.core.models import User
-from samverkan.imports.models import ImportProblem, ImportRun
+from samverkan.imports.models import ImportRun
 from samverkan.incidents import services
 from samverkan.incidents.importers import tabular
 from samverkan.incidents.importers.load import load_incidents
@@ -98,7 +100,7 @@ def import_incident_file(
         if not table.rows:
             raise tabular.FileError(_("Filen har en rubrikrad men inga rader med data."))
         lookups, districts, places = lookups_for(organisation)
-        parsed = tabular.parse_rows(table, mapping, options=parsed_options, lookups=lookups)
+        parsed = tabular.iter_rows(table, mapping, options=parsed_options, lookups=lookups)
     except tabular.FileError as error:
         return _fail(run, str(error))
 
@@ -108,30 +110,25 @@ def import_incident_file(
         delimiter=table.delimiter,
         sheet=table.sheet,
     )
-    ImportProblem.objects.bulk_create(
-        [
-            ImportProblem(
-                run=run, row=p.row, field=p.field[:100], value=p.value[:500], message=p.message
-            )
-            for p in parsed.problems
-        ],
-        batch_size=1000,
-    )
-    run.rows_total = run.failed = len(parsed.failed_rows)
     run.save()
 
     prefix = f"{organisation.slug}:"
-    rows = []
-    for row in parsed.rows:
-        row["external_id"] = prefix + row["external_id"]
-        if "district" in row:
-            row["district"] = districts[row["district"]]
-        if "place" in row:
-            row["place"] = places[row["place"]]
-        rows.append(row)
-    parsed_up_to = run.problems.aggregate(last=Max("pk"))["last"] or 0
+
+    def rows():
+        # Streamed: the loader takes a batch at a time, so a large file never exists as row
+        # dicts all at once; rows that could not be read pass as failed rows.
+        for row in parsed:
+            if "problems" not in row:
+                row["external_id"] = prefix + row["external_id"]
+                if "district" in row:
+                    row["district"] = districts[row["district"]]
+                if "place" in row:
+                    row["place"] = places[row["place"]]
+            yield row
+
+    before = run.problems.aggregate(last=Max("pk"))["last"] or 0
     run = load_incidents(
-        rows,
+        rows(),
         run=run,
         source=SOURCE,
         organisation=organisation,
@@ -139,7 +136,7 @@ def import_incident_file(
         all_or_nothing=all_or_nothing,
         batch_size=batch_size,
     )
-    _name_columns(run, mapping, after=parsed_up_to)
+    _name_columns(run, mapping, after=before)
     return run
 
 
@@ -155,7 +152,7 @@ def _name_columns(run: ImportRun, mapping: dict[str, str], *, after: int) -> Non
     if "occurred_from" in mapping:
         names["occurred_to"] = mapping["occurred_from"]
     names.update(mapping)
-    loaded = run.problems.filter(pk__gt=after)  # the parse step's problems name columns already
+    loaded = run.problems.filter(pk__gt=after)
     fields = set(loaded.values_list("field", flat=True).distinct())
     for target in fields & set(names):
         loaded.filter(field=target).update(field=names[target][:100])

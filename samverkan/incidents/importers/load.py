@@ -6,6 +6,9 @@
 Each row is a dict:
 
 - ``row``: 1-based row number in the source (for problems);
+- or, for a row the source could not read, only ``row`` and ``problems``: a list of
+  (field, value, message); it is counted and recorded as a failed row (so a source can stream
+  its rows through the loader, problems and all);
 - ``external_id``: str, required, unique per ``source``;
 - ``category``: a Category or its slug;
 - ``occurred_from``: aware datetime (a naive one is read as Europe/Stockholm); optional
@@ -197,6 +200,10 @@ def _aware(value: dt.datetime) -> dt.datetime:
 def _check(raw: dict, ctx: _Context, source: str) -> _Row:
     """The row's values by the rules, or its problems; positions are checked per batch."""
     number = raw.get("row")
+    unreadable = raw.get("problems")
+    if unreadable:
+        # The source could not read the row: its problems, as found, make it a failed row.
+        return _Row(number=number, external_id="", given=(), values={}, problems=unreadable)
     external_id = raw.get("external_id")
     external_id = str(external_id).strip() if external_id not in (None, "") else ""
     get = raw.get

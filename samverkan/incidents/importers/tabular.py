@@ -30,7 +30,7 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -331,7 +331,7 @@ def _table(records: list[list[Any]], **meta) -> Table:
     for number, record in enumerate(records[1:], start=2):
         if all(_is_empty(value) for value in record):
             continue
-        rows.append((number, list(record)))
+        rows.append((number, record))
     return Table(headers=headers, rows=rows, **meta)
 
 
@@ -675,30 +675,69 @@ def parse_rows(
     lookups: Lookups | None = None,
     now: dt.datetime | None = None,
 ) -> ParseResult:
-    """Row dicts for `load_incidents` and the problems of the rows that cannot be read.
+    """Row dicts for `load_incidents` and the problems of the rows that cannot be read, all
+    at once (`iter_rows` is the same, row by row).
 
     `category` is a slug, `district` and `place` the keys of `lookups`; a FileError is raised
     when the mapping does not fit the file (nothing can be read then).
     """
-    options = options or Options()
-    lookups = lookups or Lookups()
-    now = now or dt.datetime.now(dt.UTC)
-    index = check_mapping(table.headers, mapping)
-    headers = {target: table.headers[i] for target, i in index.items()}
+    headers = {
+        target: table.headers[i] for target, i in check_mapping(table.headers, mapping).items()
+    }
     result = ParseResult()
-    seen_ids: dict[str, int] = {}
-
-    for number, record in table.rows:
+    for row in iter_rows(table, mapping, options=options, lookups=lookups, now=now):
         result.total += 1
-        cells = {target: (record[i] if i < len(record) else None) for target, i in index.items()}
-        problems: list[RowProblem] = []
+        unreadable = row.get("problems")
+        if unreadable is None:
+            result.rows.append(row)
+            continue
+        result.failed_rows.add(row["row"])
+        result.problems += [
+            RowProblem(row["row"], headers.get(target, ""), value, message)
+            for target, value, message in unreadable
+        ]
+    return result
 
-        def problem(
-            target: str, message: str, number=number, cells=cells, problems=problems
-        ) -> None:
-            problems.append(
-                RowProblem(number, headers.get(target, ""), text_of(cells.get(target)), message)
-            )
+
+# Rows whose SWEREF 99 TM positions are converted together (vectorised) while streaming.
+CHUNK = 1000
+
+
+def iter_rows(
+    table: Table,
+    mapping: dict[str, str],
+    *,
+    options: Options | None = None,
+    lookups: Lookups | None = None,
+    now: dt.datetime | None = None,
+) -> Iterator[dict]:
+    """The file's rows one by one, in order, as row dicts for `load_incidents`; a row that
+    cannot be read comes as ``{"row": n, "problems": [(target, value, message), …]}``, which
+    the loader records as a failed row. Only a chunk of rows is held at a time.
+
+    Raises FileError at once (before any row) when the mapping does not fit the file.
+    """
+    index = check_mapping(table.headers, mapping)
+    return _iter_rows(
+        table,
+        index,
+        options=options or Options(),
+        lookups=lookups or Lookups(),
+        now=now or dt.datetime.now(dt.UTC),
+    )
+
+
+def _iter_rows(
+    table: Table, index: dict[str, int], *, options: Options, lookups: Lookups, now: dt.datetime
+) -> Iterator[dict]:
+    seen_ids: dict[str, int] = {}
+    chunk: list[dict] = []
+    for number, record in table.rows:
+        cells = {target: (record[i] if i < len(record) else None) for target, i in index.items()}
+        problems: list[tuple[str, str, str]] = []
+
+        def problem(target: str, message: str, cells=cells, problems=problems) -> None:
+            problems.append((target, text_of(cells.get(target)), message))
 
         row = _parse_row(cells, options, lookups, now, problem)
         if "external_id" in index:
@@ -718,19 +757,26 @@ def parse_rows(
                 )
             problem("external_id", message % {"row": seen_ids[external_id]})
         if problems:
-            result.problems.extend(problems)
-            result.failed_rows.add(number)
-            continue
-        seen_ids[external_id] = number
-        row.update(row=number, external_id=external_id)
-        result.rows.append(row)
+            chunk.append({"row": number, "problems": problems})
+        else:
+            seen_ids[external_id] = number
+            row.update(row=number, external_id=external_id)
+            chunk.append(row)
+        if len(chunk) >= CHUNK:
+            yield from _converted(chunk, options)
+            chunk = []
+    yield from _converted(chunk, options)
+
+
+def _converted(rows: list[dict], options: Options) -> list[dict]:
+    """SWEREF 99 TM positions of a chunk to WGS 84, in one vectorised call."""
     if options.crs == "sweref99tm":
-        placed = [row for row in result.rows if "lat" in row]
+        placed = [row for row in rows if "lat" in row]
         if placed:
             converted = sweref_to_wgs84([r["lat"] for r in placed], [r["lon"] for r in placed])
             for row, (lat, lon) in zip(placed, converted, strict=True):
                 row["lat"], row["lon"] = lat, lon
-    return result
+    return rows
 
 
 def _parse_row(cells: dict, options: Options, lookups: Lookups, now: dt.datetime, problem):
