@@ -95,6 +95,29 @@ def test_excels_sep_line_names_the_delimiter_and_is_not_a_row():
     assert table.rows == [(2, ["2026-08-22", "Klotter;X"])]
 
 
+def test_old_mac_line_ends_are_lines_too():
+    table = read_table(b"Datum;Kategori\r2026-08-22;Klotter\r2026-08-23;Brand\r")
+    assert table.headers == ["Datum", "Kategori"]
+    assert list(table.rows) == [(2, ["2026-08-22", "Klotter"]), (3, ["2026-08-23", "Brand"])]
+
+
+def test_csv_rows_are_read_again_on_each_pass_and_counted_up_front():
+    text = "Datum;Kategori\n" + "".join(f"2026-08-{d:02d};Klotter\n" for d in range(1, 21))
+    rows = read_table(text.encode()).rows
+    assert len(rows) == 20 and bool(rows)
+    assert list(rows) == list(rows)  # a second pass gives the same rows
+    assert rows[0] == (2, ["2026-08-01", "Klotter"]) and rows[-1][0] == 21
+    assert [number for number, _ in rows[3:5]] == [5, 6]
+    with pytest.raises(IndexError):
+        rows[20]
+
+
+def test_a_broken_csv_file_is_refused_before_anything_is_read():
+    data = b"Datum;Kategori\n2026-08-22;" + b"x" * 200_000 + b"\n"
+    with pytest.raises(FileError, match="kan inte läsas som CSV"):
+        read_table(data)
+
+
 def test_a_quoted_field_over_two_lines_is_one_row_and_rows_keep_their_numbers():
     text = 'Datum;Kategori;Beskrivning\n2026-08-22;Klotter;"rad ett\nrad två"\n;;\n2026-08-23;Klotter;x\n'
     table = read_table(text.encode())

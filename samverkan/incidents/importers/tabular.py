@@ -30,9 +30,10 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from itertools import islice
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -158,7 +159,9 @@ class FileError(ValueError):
 @dataclass(frozen=True)
 class Table:
     headers: list[str]
-    rows: list[tuple[int, list[Any]]]  # (row number as the user sees it, cell values)
+    # (row number as the user sees it, cell values) of the rows with data: a list for XLSX,
+    # CsvRows (read again on each pass, never held) for CSV.
+    rows: Sequence[tuple[int, list[Any]]]
     kind: str  # "csv" or "xlsx"
     encoding: str = ""
     delimiter: str = ""
@@ -285,11 +288,62 @@ def _read_csv(data: bytes) -> Table:
         delimiter, text = hint.group(1), rest
     else:
         delimiter = _sniff_delimiter(first_line)
+    if "\r" in text and "\n" not in text:
+        text = text.replace("\r", "\n")  # old Mac line ends
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        header = next(csv.reader(_lines(text), delimiter=delimiter), [])
+        rows = CsvRows(text, delimiter)
     except csv.Error as error:
         raise FileError(_("Filen kan inte läsas som CSV: %(error)s") % {"error": error}) from None
-    return _table(records, kind="csv", encoding=encoding, delimiter=delimiter)
+    return _table([header], kind="csv", encoding=encoding, delimiter=delimiter, rows=rows)
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The text's lines with their line ends, for csv.reader (which joins the lines of a
+    quoted field): no copy of the whole text, unlike io.StringIO (four bytes a character)."""
+    start, size = 0, len(text)
+    while start < size:
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start : end + 1]
+        start = end + 1
+
+
+class CsvRows(Sequence):
+    """The data rows of a CSV text (empty rows skipped, numbered as the user sees them),
+    parsed again on each pass instead of held: a file of 100 000 rows as lists of cells
+    would take several times the file's size. Built with one pass that counts the rows and
+    finds a broken file (csv.Error) before anything is imported."""
+
+    def __init__(self, text: str, delimiter: str):
+        self.text, self.delimiter = text, delimiter
+        self._count = sum(1 for _row in self)
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        reader = csv.reader(_lines(self.text), delimiter=self.delimiter)
+        next(reader, None)  # the header
+        for number, record in enumerate(reader, start=2):
+            if not all(_is_empty(value) for value in record):
+                yield number, record
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return list(islice(self, index.start, index.stop, index.step))
+        if index < 0:
+            index += self._count
+        if not 0 <= index < self._count:
+            raise IndexError(index)
+        return next(islice(self, index, None))
+
+    def __eq__(self, other) -> bool:
+        return list(self) == list(other)
+
+    __hash__ = None
 
 
 def _read_xlsx(data: bytes, *, sheet: str) -> Table:
@@ -321,17 +375,19 @@ def _is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _table(records: list[list[Any]], **meta) -> Table:
+def _table(records: list[list[Any]], rows: Sequence | None = None, **meta) -> Table:
+    """The table of `records` (the header first); `rows` when the data rows come apart."""
     if not records or all(_is_empty(value) for value in records[0]):
         raise FileError(_("Filen saknar rubrikrad: rad 1 ska innehålla kolumnernas namn."))
     headers = [("" if value is None else str(value)).strip() for value in records[0]]
     while headers and not headers[-1]:
         headers.pop()
-    rows = []
-    for number, record in enumerate(records[1:], start=2):
-        if all(_is_empty(value) for value in record):
-            continue
-        rows.append((number, record))
+    if rows is None:
+        rows = [
+            (number, record)
+            for number, record in enumerate(records[1:], start=2)
+            if not all(_is_empty(value) for value in record)
+        ]
     return Table(headers=headers, rows=rows, **meta)
 
 
@@ -907,5 +963,5 @@ def preview(table: Table, rows: int = PREVIEW_ROWS) -> list[tuple[int, list[str]
     width = len(table.headers)
     return [
         (number, [text_of(value) for value in (record + [None] * width)[:width]])
-        for number, record in table.rows[:rows]
+        for number, record in islice(table.rows, rows)
     ]
