@@ -233,6 +233,8 @@ SAMVERKAN_SCB_URL = env_str("SAMVERKAN_SCB_URL", "https://statistikdatabasen.scb
 )
 # An import run still "pågår" this long after it started is marked failed (its process died).
 SAMVERKAN_IMPORT_ABANDONED_AFTER_MINUTES = env_int("SAMVERKAN_IMPORT_ABANDONED_AFTER_MINUTES", 120)
+# Open311 (docs/open311.md): reports an hour one API key may file; 0 means no limit.
+SAMVERKAN_OPEN311_POSTS_PER_HOUR = env_int("SAMVERKAN_OPEN311_POSTS_PER_HOUR", 600)
 # Polisen's open events API (docs/polisen.md): the scheduled fetch is off unless switched on
 # (a machine without network would only collect failed runs); the address must be HTTPS; the
 # User-Agent names Samverkan and the installation, as Polisen asks of API users; the police

@@ -22,10 +22,12 @@ spec's list of ``{code, description}``. See docs/open311.md.
 
 import datetime as dt
 import json
+import math
 import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -82,10 +84,11 @@ ATTRIBUTES = [
 
 
 class Open311Error(Exception):
-    def __init__(self, code: int, descriptions: list[str]):
+    def __init__(self, code: int, descriptions: list[str], *, retry_after: int | None = None):
         super().__init__(descriptions)
         self.code = code
         self.descriptions = descriptions
+        self.retry_after = retry_after
 
 
 # --- Rendering -------------------------------------------------------------------------------
@@ -147,7 +150,10 @@ def render_object(fmt: str, root: str, data: dict) -> HttpResponse:
 
 def render_errors(fmt: str, error: Open311Error) -> HttpResponse:
     rows = [{"code": error.code, "description": text} for text in error.descriptions]
-    return render_list(fmt, "errors", "error", rows, status=error.code)
+    response = render_list(fmt, "errors", "error", rows, status=error.code)
+    if error.retry_after is not None:
+        response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def open311_view(view):
@@ -443,10 +449,41 @@ OPEN311_NAMES = {
 }
 
 
+def _check_rate(user: User) -> None:
+    """At most SAMVERKAN_OPEN311_POSTS_PER_HOUR reports an hour per key's user (0: no limit),
+    counted in the database, so every web process sees the same count; 429 with the seconds
+    until the next one is allowed. A soft limit: two requests at the same instant may both
+    pass the last free place."""
+    limit = settings.SAMVERKAN_OPEN311_POSTS_PER_HOUR
+    if not limit:
+        return
+    now = timezone.now()
+    recent = Incident.objects.filter(
+        source=Incident.Source.OPEN311, reporter=user, created_at__gt=now - dt.timedelta(hours=1)
+    ).order_by("-created_at")
+    times = list(recent.values_list("created_at", flat=True)[:limit])
+    if len(times) < limit:
+        return
+    # A place frees when the oldest of the last `limit` reports turns one hour old.
+    wait = max(1, math.ceil((times[-1] + dt.timedelta(hours=1) - now).total_seconds()))
+    raise Open311Error(
+        429,
+        [
+            _(
+                "För många rapporter: högst %(limit)s i timmen med samma API-nyckel. Försök "
+                "igen om %(seconds)s sekunder."
+            )
+            % {"limit": limit, "seconds": wait}
+        ],
+        retry_after=wait,
+    )
+
+
 def _create_request(request, fmt: str):
     user = key_user(request, required=True)
     if not services.can_report(user):
         raise Open311Error(403, [_("Nyckelns användare får inte rapportera händelser.")])
+    _check_rate(user)
     fields = _request_fields(request, user)
     try:
         incident = services.incident_create(

@@ -319,6 +319,41 @@ def test_a_position_in_sweden_outside_the_users_municipalities_is_400_of_its_own
     ]
 
 
+def test_a_key_over_its_hourly_limit_is_429_with_retry_after(client, demo, settings):
+    settings.SAMVERKAN_OPEN311_POSTS_PER_HOUR = 3
+    api_key = key("rapportor")
+    for n in range(3):
+        assert post(client, **a_request(api_key, description=f"Klotter {n}")).status_code == 200
+    # The oldest of the three turns an hour old in 20 minutes: then a place frees.
+    oldest = Incident.objects.order_by("created_at").first()
+    Incident.objects.filter(pk=oldest.pk).update(
+        created_at=timezone.now() - dt.timedelta(minutes=40)
+    )
+    response = post(client, **a_request(api_key, description="En fjärde"))
+    assert response.status_code == 429
+    wait = int(response["Retry-After"])
+    assert 19 * 60 <= wait <= 20 * 60
+    (error,) = errors(response)
+    assert error["description"].startswith("För många rapporter: högst 3 i timmen")
+    assert f"om {wait} sekunder" in error["description"]
+    assert Incident.objects.count() == 3
+    # Another key's user has its own count; an hour later the first may file again.
+    assert post(client, **a_request(key("samordnare"))).status_code == 200
+    Incident.objects.filter(pk=oldest.pk).update(
+        created_at=timezone.now() - dt.timedelta(minutes=61)
+    )
+    assert post(client, **a_request(api_key, description="En fjärde")).status_code == 200
+
+
+def test_the_hourly_limit_can_be_switched_off(client, demo, settings):
+    settings.SAMVERKAN_OPEN311_POSTS_PER_HOUR = 0
+    api_key = key("rapportor")
+    assert all(
+        post(client, **a_request(api_key, description=f"Klotter {n}")).status_code == 200
+        for n in range(3)
+    )
+
+
 def test_bodens_key_cannot_file_a_report_in_lulea(client, demo):
     response = post(client, **a_request(key("boden")))
     assert response.status_code == 400
