@@ -297,9 +297,12 @@ def _points(queryset: QuerySet[Incident], pks: np.ndarray) -> list[dict]:
 def map_data(queryset: QuerySet[Incident], box: BBox, zoom: int) -> dict:
     """The JSON answer of /handelser/karta/data/ for a scoped, filtered queryset.
 
-    One database pass (`_scan`); the points' details are then read by primary key."""
+    One database pass: at street zoom `_scan` (the points' details are then read by primary
+    key, or, above POINT_CAP, the scanned points are counted into cells by NumPy); below it
+    the database counts the cells (`_db_cells`), or NumPy when the box is too large for the
+    fitted projection."""
     mode, size = "points", None
-    features = None
+    features, coords = None, None
     if zoom >= POINT_ZOOM:
         pks, coords, hidden = _scan(queryset, box)
         shown = len(pks)
@@ -308,9 +311,12 @@ def map_data(queryset: QuerySet[Incident], box: BBox, zoom: int) -> dict:
     if features is None:
         mode = "cells"
         size = cell_size_m(min(zoom, POINT_ZOOM - 1))
-        counted = _db_cells(queryset, box, size) if DATABASE_CELLS else None
+        counted = None
+        if coords is None and DATABASE_CELLS:
+            counted = _db_cells(queryset, box, size)
         if counted is None:
-            pks, coords, hidden = _scan(queryset, box)
+            if coords is None:
+                pks, coords, hidden = _scan(queryset, box)
             cell_x, cell_y, counts = count_cells(coords[:, 0], coords[:, 1], size)
         else:
             cell_x, cell_y, counts, hidden = counted
