@@ -101,6 +101,17 @@ def test_old_mac_line_ends_are_lines_too():
     assert list(table.rows) == [(2, ["2026-08-22", "Klotter"]), (3, ["2026-08-23", "Brand"])]
 
 
+def test_mixed_line_ends_and_a_line_end_inside_quotes():
+    table = read_table(
+        b'Datum;Kategori\r\n2026-08-22;Klotter\r2026-08-23;Brand\n2026-08-24;"a\rb"\n'
+    )
+    assert list(table.rows) == [
+        (2, ["2026-08-22", "Klotter"]),
+        (3, ["2026-08-23", "Brand"]),
+        (4, ["2026-08-24", "a\rb"]),
+    ]
+
+
 def test_csv_rows_are_read_again_on_each_pass_and_counted_up_front():
     text = "Datum;Kategori\n" + "".join(f"2026-08-{d:02d};Klotter\n" for d in range(1, 21))
     rows = read_table(text.encode()).rows

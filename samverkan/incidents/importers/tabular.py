@@ -288,8 +288,6 @@ def _read_csv(data: bytes) -> Table:
         delimiter, text = hint.group(1), rest
     else:
         delimiter = _sniff_delimiter(first_line)
-    if "\r" in text and "\n" not in text:
-        text = text.replace("\r", "\n")  # old Mac line ends
     try:
         header = next(csv.reader(_lines(text), delimiter=delimiter), [])
         rows = CsvRows(text, delimiter)
@@ -298,17 +296,14 @@ def _read_csv(data: bytes) -> Table:
     return _table([header], kind="csv", encoding=encoding, delimiter=delimiter, rows=rows)
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
 def _lines(text: str) -> Iterator[str]:
-    """The text's lines with their line ends, for csv.reader (which joins the lines of a
-    quoted field): no copy of the whole text, unlike io.StringIO (four bytes a character)."""
-    start, size = 0, len(text)
-    while start < size:
-        end = text.find("\n", start)
-        if end < 0:
-            yield text[start:]
-            return
-        yield text[start : end + 1]
-        start = end + 1
+    """The text's lines with their line ends (\\r\\n, \\r or \\n, as with newline="") for
+    csv.reader, which joins the lines of a quoted field: without a copy of the whole text,
+    unlike io.StringIO (four bytes a character)."""
+    return (match.group() for match in _LINE.finditer(text))
 
 
 class CsvRows(Sequence):
