@@ -44,6 +44,11 @@ urlpatterns = [
     path("grupper/<int:pk>/", organisation_views.group_detail, name="group_detail"),
     path("lagesbild/", lagesbild_views.lagesbild_page, name="lagesbild"),
     path("lagesbild/ar/", lagesbild_views.annual_page, name="lagesbild_annual"),
+    path(
+        "lagesbild/ar/diagram.<str:fmt>",
+        lagesbild_views.annual_chart,
+        name="lagesbild_annual_chart",
+    ),
     path("lagesbild/vega.js", lagesbild_views.vega_bundle, name="lagesbild_vega"),
     path(
         "lagesbild/diagram/<slug:key>.<str:fmt>",

@@ -446,14 +446,16 @@ def render_static(spec: dict[str, Any], fmt: str) -> bytes:
     return vlc.vegalite_to_png(spec, scale=2)
 
 
-def year_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
+def year_chart(rows: list[dict[str, Any]]) -> Chart:
+    """Events per year and focus area (the annual page); rows of area, year, count."""
     chart = _base(rows).mark_line(point=True).encode(
         x=alt.X("year:O", title=_("År")),
         y=alt.Y("count:Q", title=_("Antal händelser")),
         color=alt.Color("area:N", title=_("Fokusområde"), legend=alt.Legend(orient="bottom", columns=1)),
         tooltip=["area:N", "year:O", "count:Q"],
     )  # fmt: skip
-    return _spec(chart)
+    columns = [("area", _("Fokusområde")), ("year", _("År")), ("count", _("Antal händelser"))]
+    return Chart("ar", _("Händelser per år och fokusområde"), _spec(chart), columns, rows)
 
 
 def frame_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:

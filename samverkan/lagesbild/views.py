@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import json_script
 from django.utils.translation import gettext as _
@@ -253,6 +254,14 @@ def snapshot_compare(request, pk: int):
     )
 
 
+def _annual_rows(annual: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {"area": f"{a['number']} {a['title']}", "year": c["year"], "count": c["count"]}
+        for a in annual["areas"]
+        for c in a["counts"]
+    ]
+
+
 @login_required
 def annual_page(request):
     agreements = list(agreement_list_for_user(request.user))
@@ -262,11 +271,6 @@ def annual_page(request):
     if wanted:
         agreement = get_agreement_for_user(request.user, wanted)
         annual = focus.annual(agreement, request.user)
-        rows = [
-            {"area": f"{a['number']} {a['title']}", "year": c["year"], "count": c["count"]}
-            for a in annual["areas"]
-            for c in a["counts"]
-        ]
         known = set(Indicator.FocusArea.values)
         indicator_areas = [
             {
@@ -276,14 +280,28 @@ def annual_page(request):
             for a in annual["areas"]
             if a["number"] in known
         ]
+        query = urlencode({"overenskommelse": agreement.pk})
         context.update(
             agreement=agreement,
             annual=annual,
             indicator_areas=indicator_areas,
-            chart_script=json_script(charts.year_chart(rows), "spec-ar"),
+            chart_script=json_script(charts.year_chart(_annual_rows(annual)).spec, "spec-ar"),
+            downloads={
+                fmt: f"{reverse('lagesbild_annual_chart', args=[fmt])}?{query}"
+                for fmt in ("csv", "svg", "png")
+            },
             today=dt.date.today(),
         )
     return render(request, "lagesbild/annual.html", context)
+
+
+@login_required
+def annual_chart(request, fmt: str):
+    """The annual chart as CSV, SVG or PNG, for the steering group's documents."""
+    agreement = get_agreement_for_user(request.user, request.GET.get("overenskommelse", ""))
+    annual = focus.annual(agreement, request.user)
+    name = f"lagesbild-ar-{agreement.slug or agreement.pk}-{timezone.localdate()}"
+    return _download(charts.year_chart(_annual_rows(annual)), fmt, name)
 
 
 def dumps(value) -> str:

@@ -208,6 +208,34 @@ def test_reader_may_view_but_not_save(client, handset, reader):
     assert Snapshot.objects.count() == 0
 
 
+def test_annual_chart_downloads_carry_the_same_counts(client, handset, agreement, coordinator):
+    from samverkan.lagesbild.focus import annual
+
+    client.force_login(coordinator)
+    page = client.get("/lagesbild/ar/").content.decode()
+    query = {"overenskommelse": agreement.pk}
+    assert f"/lagesbild/ar/diagram.csv?overenskommelse={agreement.pk}" in page
+    response = client.get("/lagesbild/ar/diagram.csv", query)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="lagesbild-ar-')
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "Fokusområde;År;Antal händelser"
+    expected = {
+        (f"{a['number']} {a['title']}", str(c["year"]), str(c["count"]))
+        for a in annual(agreement, coordinator)["areas"]
+        for c in a["counts"]
+    }
+    assert {tuple(line.split(";")) for line in lines[1:]} == expected
+    trygghet_2024 = next(a for a in expected if a[0].startswith("6.1") and a[1] == "2024")
+    assert trygghet_2024[2] == "25"  # the hand-computed count below
+    svg = client.get("/lagesbild/ar/diagram.svg", query)
+    assert svg.status_code == 200 and svg.content.lstrip().startswith(b"<svg")
+    png = client.get("/lagesbild/ar/diagram.png", query)
+    assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+    assert client.get("/lagesbild/ar/diagram.pdf", query).status_code == 404
+    assert client.get("/lagesbild/ar/diagram.csv", {"overenskommelse": 999999}).status_code == 404
+
+
 def test_annual_counts_per_focus_area(handset, agreement, coordinator):
     from samverkan.lagesbild.focus import annual
 
