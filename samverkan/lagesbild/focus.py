@@ -1,11 +1,12 @@
 """The annual samlad lägesbild: incidents per year and focus area of the plan (section 6).
 
-The plan's focus areas (sections of kind ``fokusomrade``) are mapped to incident categories
-by ``FOCUS_CATEGORIES``, keyed by a word of the section title (lower case). The default
-follows the seed: 6.1 Trygghet (violence in public places, vandalism, disorder, unsafe
-places), 6.2 Ungdomar (gatherings, reckless driving, rumours on social media), 6.3 ANDT(S)
-(drugs). Edit the mapping here, or pass another to ``focus_areas``; a category may belong to
-more than one area. Sub-categories count with their parent (klotter with skadegörelse).
+The plan's focus areas (sections of kind ``fokusomrade``) count the incident categories the
+plan names for them (``incident_categories`` in the plan file, docs/plan-format.md). A focus
+area without them is mapped by ``FOCUS_CATEGORIES``, keyed by a word of the section title
+(lower case), which follows the seed: 6.1 Trygghet (violence in public places, vandalism,
+disorder, unsafe places), 6.2 Ungdomar (gatherings, reckless driving, rumours on social
+media), 6.3 ANDT(S) (drugs). A category may belong to more than one area. Sub-categories
+count with their parent (klotter with skadegörelse).
 """
 
 from __future__ import annotations
@@ -50,7 +51,9 @@ def focus_areas(agreement, mapping: dict[str, list[str]] | None = None) -> list[
     areas = []
     for section in sections:
         title = section.title.lower()
-        slugs = next((v for k, v in mapping.items() if k in title), [])
+        slugs = list(section.incident_categories) or next(
+            (v for k, v in mapping.items() if k in title), []
+        )
         ids: set[int] = set()
         for slug in slugs:
             ids.update(category_and_children(slug))

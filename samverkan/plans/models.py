@@ -159,6 +159,9 @@ class Section(models.Model):
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     description = models.TextField(_("beskrivning"), blank=True)
     problem_description = models.TextField(_("problembild"), blank=True)
+    # A focus area's incident categories (slugs) for the annual lägesbild; empty: the default
+    # by the title (lagesbild.focus.FOCUS_CATEGORIES).
+    incident_categories = models.JSONField(_("händelsekategorier"), default=list, blank=True)
     history = HistoricalRecords()
 
     class Meta:

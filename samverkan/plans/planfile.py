@@ -97,8 +97,18 @@ class SectionIn(_Strict):
     kind: SectionKind = "ovrigt"
     description: Text = ""
     problem_description: Text = ""
+    incident_categories: list[str] = []
     goals: list[GoalIn] = []
     commitments: list[CommitmentIn] = []
+
+    @model_validator(mode="after")
+    def _categories_for_focus_areas(self):
+        if self.incident_categories and self.kind != "fokusomrade":
+            raise ValueError(
+                "incident_categories gäller bara fokusområden (kind: fokusomrade), "
+                f"inte {self.kind}"
+            )
+        return self
 
 
 class PlanFile(_Strict):
@@ -304,6 +314,8 @@ def plan_to_data(plan) -> dict:
             entry["description"] = _multiline(section.description)
         if section.problem_description:
             entry["problem_description"] = _multiline(section.problem_description)
+        if section.incident_categories:
+            entry["incident_categories"] = list(section.incident_categories)
         goals = [g for g in section.goals.all() if g.parent_id is None]
         if goals:
             entry["goals"] = []

@@ -68,7 +68,20 @@ def plan_create_from_file(*, plan_file: PlanFile, lines: dict, replace: bool = F
         ("groups", groups, _("okänd grupp i överenskommelsen %(name)r")),
         ("persons", persons, _("okänd användare %(name)r")),
     ]
+    from samverkan.incidents.models import Category  # incidents builds on plans, not back
+
+    categories = set(Category.objects.values_list("slug", flat=True))
     for s, section in enumerate(plan_file.sections):
+        for i, slug in enumerate(section.incident_categories):
+            if slug not in categories:
+                path = ("sections", s, "incident_categories", i)
+                problems.append(
+                    PlanFileProblem(
+                        line_for(lines, path),
+                        ".".join(map(str, path)),
+                        _("okänd händelsekategori %(name)r") % {"name": slug},
+                    )
+                )
         for c, commitment in enumerate(section.commitments):
             for key, known, message in lookups:
                 for i, name in enumerate(getattr(commitment.responsible, key)):
@@ -125,6 +138,7 @@ def plan_create_from_file(*, plan_file: PlanFile, lines: dict, replace: bool = F
                 kind=section_in.kind,
                 description=section_in.description,
                 problem_description=section_in.problem_description,
+                incident_categories=section_in.incident_categories,
             )
             by_number[section.number] = section
             # Goals and their sub-goals share one order within the section.
@@ -437,6 +451,7 @@ def plan_revise(*, plan: Plan, by: User) -> Plan:
                 kind=section.kind,
                 description=section.description,
                 problem_description=section.problem_description,
+                incident_categories=section.incident_categories,
             )
         new_goals: dict[int, Goal] = {}
         for goal in goals:  # top-level goals (parent NULL) first

@@ -249,6 +249,22 @@ def test_annual_counts_per_focus_area(handset, agreement, coordinator):
     assert "2025 mot 2024" in areas["6.1"]["comparison"]
 
 
+def test_a_focus_area_counts_the_categories_its_plan_names(handset, agreement, coordinator):
+    from samverkan.lagesbild.focus import annual
+    from samverkan.plans.models import Section
+    from samverkan.plans.selectors import current_plan
+
+    sections = Section.objects.filter(plan=current_plan(agreement))
+    sections.filter(number="6.1").update(incident_categories=["klotter"])
+    sections.filter(number="6.3").update(incident_categories=["skadegorelse"])
+    areas = {a["number"]: a for a in annual(agreement, coordinator)["areas"]}
+    # Hand-computed as above: klotter alone is 6 in 2024; skadegörelse with its
+    # sub-category klotter is 19 + 6 = 25.
+    assert {c["year"]: c["count"] for c in areas["6.1"]["counts"]}[2024] == 6
+    assert {c["year"]: c["count"] for c in areas["6.3"]["counts"]}[2024] == 25
+    assert areas["6.1"]["categories"] != areas["6.3"]["categories"]
+
+
 def test_annual_compares_this_year_so_far_with_the_same_dates_last_year(
     handset, agreement, coordinator
 ):

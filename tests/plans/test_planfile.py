@@ -216,6 +216,29 @@ def test_it_reads_an_unquoted_section_number_as_written(demo):
     assert list(plan.sections.values_list("number", flat=True)) == ["1", "2", "2.1", "2.10"]
 
 
+def test_a_focus_areas_incident_categories_are_kept_and_exported(demo):
+    text = edit(
+        SMALL_PLAN,
+        "    kind: fokusomrade\n",
+        "    kind: fokusomrade\n    incident_categories: [narkotika, tillhall]\n",
+    )
+    plan = import_plan_text(text)
+    assert plan.sections.get(number="2.1").incident_categories == ["narkotika", "tillhall"]
+    again = parse_plan_file(dump_plan_file(plan_to_data(plan)))[0]
+    assert again.sections[2].incident_categories == ["narkotika", "tillhall"]
+    assert again == parse_plan_file(text)[0]
+
+
+def test_a_new_year_version_keeps_the_focus_areas_incident_categories(lulea_plan):
+    from samverkan.core.models import User
+    from samverkan.plans.services import plan_revise
+
+    Section.objects.filter(plan=lulea_plan, number="6.3").update(incident_categories=["narkotika"])
+    draft = plan_revise(plan=lulea_plan, by=User.objects.get(username="samordnare"))
+    assert draft.sections.get(number="6.3").incident_categories == ["narkotika"]
+    assert draft.sections.get(number="6.1").incident_categories == []
+
+
 # --- Bad files ----------------------------------------------------------------------------
 
 
@@ -278,6 +301,16 @@ BAD_FILES = [
         "        continuous: true\n", "        continuous: true\n        due: 2022-12-31\n",
         "- text: Ta fram en lägesbild.", 1, "sections.2.commitments.0", "löpande",
         id="continuous-with-due",
+    ),
+    pytest.param(
+        "    kind: fokusomrade\n", "    kind: fokusomrade\n    incident_categories: [vald, snöboll]\n",
+        "incident_categories:", 1, "sections.2.incident_categories.1", "okänd händelsekategori",
+        id="unknown-incident-category",
+    ),
+    pytest.param(
+        "    kind: organisation\n", "    kind: organisation\n    incident_categories: [vald]\n",
+        '- number: "1"', 1, "sections.0", "bara fokusområden",
+        id="incident-categories-outside-a-focus-area",
     ),
     pytest.param(
         "    title: Fokusområden", "    tittle: Fokusområden", "tittle:", 1,
