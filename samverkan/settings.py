@@ -231,6 +231,8 @@ SAMVERKAN_KOLADA_URL = env_str("SAMVERKAN_KOLADA_URL", "https://api.kolada.se/v3
 SAMVERKAN_SCB_URL = env_str("SAMVERKAN_SCB_URL", "https://statistikdatabasen.scb.se/api/v2").rstrip(
     "/"
 )
+# An uploaded file with more rows than this is imported by the worker (docs/imports.md).
+SAMVERKAN_IMPORT_BACKGROUND_ROWS = env_int("SAMVERKAN_IMPORT_BACKGROUND_ROWS", 5000)
 # An import run still "pågår" this long after it started is marked failed (its process died).
 SAMVERKAN_IMPORT_ABANDONED_AFTER_MINUTES = env_int("SAMVERKAN_IMPORT_ABANDONED_AFTER_MINUTES", 120)
 # Open311 (docs/open311.md): reports an hour one API key may file; 0 means no limit.

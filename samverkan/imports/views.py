@@ -6,6 +6,7 @@ the user maps the columns, chooses the options, may save the mapping, and import
 second step carries only the file's token in a hidden field.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from samverkan.core.forms import add_service_errors
-from samverkan.imports import services
+from samverkan.imports import services, tasks
 from samverkan.imports.forms import FIELD_PREFIX, MappingForm, UploadForm
 from samverkan.imports.selectors import (
     column_mapping_list_for_user,
@@ -23,7 +24,7 @@ from samverkan.imports.selectors import (
     import_run_list_for_user,
 )
 from samverkan.incidents.importers import tabular
-from samverkan.incidents.importers.file_import import KIND, import_incident_file
+from samverkan.incidents.importers.file_import import KIND, import_incident_file, new_run
 
 RUNS_PER_PAGE = 50
 PROBLEMS_PER_PAGE = 100
@@ -160,6 +161,22 @@ def _import(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            all_or_nothing = form.cleaned_data["all_or_nothing"]
+            if len(table.rows) > settings.SAMVERKAN_IMPORT_BACKGROUND_ROWS:
+                # A large file loads in the worker: no request waits (and times out) on it,
+                # and the run's page shows how far it has come.
+                run = new_run(
+                    filename=form.cleaned_data["filename"],
+                    organisation=request.user.organisation,
+                    user=request.user,
+                    mapping=mapping,
+                    options=options,
+                    all_or_nothing=all_or_nothing,
+                )
+                tasks.import_uploaded_file.enqueue(
+                    run.pk, request.user.pk, token, mapping, options, all_or_nothing
+                )
+                return redirect("import_run_detail", pk=run.pk)
             run = import_incident_file(
                 data=data,
                 filename=form.cleaned_data["filename"],
@@ -167,7 +184,7 @@ def _import(request):
                 user=request.user,
                 mapping=mapping,
                 options=options,
-                all_or_nothing=form.cleaned_data["all_or_nothing"],
+                all_or_nothing=all_or_nothing,
             )
             services.upload_delete(by=request.user, token=token)
             return redirect("import_run_detail", pk=run.pk)

@@ -1,10 +1,13 @@
 """The import pages: who sees which runs, a run's problems, and the upload flow."""
 
+from types import SimpleNamespace
+
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from samverkan.imports import tasks
 from samverkan.imports.models import ColumnMapping, ImportProblem, ImportRun
 from samverkan.incidents.models import Incident
 from samverkan.organisations.models import Organisation
@@ -137,6 +140,57 @@ def test_the_upload_flow_end_to_end(client, coordinator):
     )
     assert not default_storage.exists(f"imports/uploads/{coordinator.pk}/{token}")
     assert "Klar" in client.get(done.url).content.decode()
+
+
+def test_a_large_file_is_imported_by_the_worker_and_its_page_follows_it(
+    client, coordinator, settings, monkeypatch
+):
+    settings.SAMVERKAN_IMPORT_BACKGROUND_ROWS = 2
+    queued = []
+    task = tasks.import_uploaded_file
+    fake = SimpleNamespace(enqueue=lambda *args: queued.append(args))
+    monkeypatch.setattr(tasks, "import_uploaded_file", fake)
+    client.force_login(coordinator)
+    first = upload(client, est_csv("Klotter på elskåpet", "Krossad ruta", "Tänd papperskorg"))
+    token = first.context["form"].initial["token"]
+    done = map_and_import(client, first)
+    run = ImportRun.objects.get()
+    assert done.url == reverse("import_run_detail", args=[run.pk])
+    [args] = queued
+    assert args[:3] == (run.pk, coordinator.pk, token)
+    assert run.status == ImportRun.Status.RUNNING and Incident.objects.count() == 0
+    waiting = client.get(done.url).content.decode()
+    assert '<meta http-equiv="refresh" content="3">' in waiting
+    assert "Importen pågår i bakgrunden: 0 rader hittills" in waiting
+
+    assert task.call(*args).startswith(f"Import {run.pk}: Klar")
+    run.refresh_from_db()
+    assert (run.status, run.created, run.details["mapping"]["category"]) == (
+        ImportRun.Status.OK,
+        3,
+        "Typ",
+    )
+    assert not default_storage.exists(f"imports/uploads/{coordinator.pk}/{token}")
+    finished = client.get(done.url).content.decode()
+    assert 'http-equiv="refresh"' not in finished and "pågår i bakgrunden" not in finished
+
+
+def test_a_small_file_is_imported_while_the_user_waits(client, coordinator, settings, monkeypatch):
+    settings.SAMVERKAN_IMPORT_BACKGROUND_ROWS = 3
+    monkeypatch.setattr(tasks, "import_uploaded_file", None)  # not for 3 rows
+    client.force_login(coordinator)
+    map_and_import(client, upload(client, est_csv("Ett", "Två", "Tre")))
+    assert ImportRun.objects.get().created == 3
+
+
+def test_a_queued_import_whose_upload_is_gone_fails_with_a_message(coordinator):
+    run = run_of("kommunstaben")
+    result = tasks.import_uploaded_file.call(
+        run.pk, coordinator.pk, "0" * 32 + ".csv", {}, {}, False
+    )
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.FAILED and run.finished_at is not None
+    assert result == run.message == "Den uppladdade filen hittas inte; ladda upp den igen."
 
 
 def test_rows_with_problems_are_shown_on_the_run(client, coordinator):

@@ -261,6 +261,21 @@ def test_the_rows_stream_to_the_loader_a_batch_at_a_time(coordinator, monkeypatc
     assert (row, field) == (9, "Datum")
 
 
+def test_the_stored_run_shows_the_counts_so_far_after_each_batch(coordinator, monkeypatch):
+    stored_at_batches = []
+    batch = load._Loader.batch
+
+    def spying(self, raws):
+        stored_at_batches.append(ImportRun.objects.get(pk=self.run.pk).rows_total)
+        return batch(self, raws)
+
+    monkeypatch.setattr(load._Loader, "batch", spying)
+    rows = [good_row(f"Klotter {n}") for n in range(10)]
+    run = run_import(csv_bytes(*rows), coordinator, batch_size=4)
+    assert stored_at_batches == [0, 4, 8]
+    assert (run.rows_total, run.created) == (10, 10)
+
+
 @pytest.mark.parametrize(
     ("data", "mapping", "message"),
     [

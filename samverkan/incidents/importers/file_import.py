@@ -61,6 +61,30 @@ def lookups_for(organisation: Organisation) -> tuple[tabular.Lookups, dict, dict
     return lookups, districts, places
 
 
+def new_run(
+    *,
+    filename: str,
+    organisation: Organisation,
+    user: User | None,
+    mapping: dict[str, str],
+    options: dict | None,
+    all_or_nothing: bool,
+) -> ImportRun:
+    """The run of a file import, "pågår" from now (the page shows it while the rows load)."""
+    return ImportRun.objects.create(
+        kind=KIND,
+        source=SOURCE,
+        filename=filename[:500],
+        organisation=organisation,
+        user=user,
+        details={
+            "mapping": {target: header for target, header in mapping.items() if header},
+            "options": options or {},
+            "all_or_nothing": all_or_nothing,
+        },
+    )
+
+
 def _fail(run: ImportRun, message: str) -> ImportRun:
     run.status = ImportRun.Status.FAILED
     run.message = message
@@ -79,20 +103,18 @@ def import_incident_file(
     user: User | None = None,
     all_or_nothing: bool = False,
     batch_size: int = 5000,
+    run: ImportRun | None = None,
 ) -> ImportRun:
-    """Import the file's rows as reports of `organisation`; returns the finished run."""
+    """Import the file's rows as reports of `organisation`; returns the finished run (`run`
+    when one was made beforehand, see `new_run`)."""
     mapping = {target: header for target, header in (mapping or {}).items() if header}
-    run = ImportRun.objects.create(
-        kind=KIND,
-        source=SOURCE,
-        filename=filename[:500],
+    run = run or new_run(
+        filename=filename,
         organisation=organisation,
         user=user,
-        details={
-            "mapping": mapping,
-            "options": options or {},
-            "all_or_nothing": all_or_nothing,
-        },
+        mapping=mapping,
+        options=options,
+        all_or_nothing=all_or_nothing,
     )
     try:
         parsed_options = tabular.Options.from_dict(options)

@@ -738,6 +738,13 @@ class _Loader:
             cursor.executemany(sql, params)
         self.counts["updated"] += len(items)
 
+    def report_progress(self) -> None:
+        """The counts so far on the stored run, so its page shows how far a long import has
+        come (one UPDATE per batch; the run object itself is saved at the end)."""
+        ImportRun.objects.filter(pk=self.run.pk).update(
+            **{key: getattr(self.run, key) + value for key, value in self.counts.items()}
+        )
+
     def flush_problems(self) -> None:
         if self.problems:
             ImportProblem.objects.bulk_create(self.problems, batch_size=1000)
@@ -780,6 +787,7 @@ def load_incidents(
                 for raws in _batches(rows, batch_size):
                     loader.batch(raws)
                     loader.flush_problems()
+                    loader.report_progress()
     except Exception as exc:  # noqa: BLE001 - recorded on the run, then re-raised
         error = exc
         logger.exception("Import %s avbröts", run.pk)
