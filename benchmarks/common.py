@@ -34,6 +34,27 @@ def setup_django(url: str | None) -> str:
     return data_dir
 
 
+def child_results(script: str, argv: list[str], postgres: str | None):
+    """Run `script argv --child <backend>` once per database (SQLite, and PostgreSQL when
+    `postgres` is given), each in a process of its own; yield (backend, the dict its last
+    "RESULT {json}" line printed), or (backend, None) after printing why it failed."""
+    import json
+    import subprocess
+    import sys
+
+    for backend, url in [("sqlite", None)] + ([("postgresql", postgres)] if postgres else []):
+        command = [sys.executable, script, *argv, "--child", backend]
+        if url:
+            command += ["--postgres", url]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        lines = [x for x in done.stdout.splitlines() if x.startswith("RESULT ")]
+        if done.returncode or not lines:
+            print(f"{backend}: failed\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+            yield backend, None
+            continue
+        yield backend, json.loads(lines[-1].removeprefix("RESULT "))
+
+
 def median_ms(fn: Callable[[], object], repeat: int) -> float:
     """The median wall time of `repeat` calls, after one warm-up call, in milliseconds."""
     fn()

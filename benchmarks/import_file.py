@@ -20,7 +20,6 @@ import json
 import os
 import random
 import resource
-import subprocess
 import sys
 import time
 
@@ -120,17 +119,11 @@ def main() -> None:
         f"{'database':<11} {'file MB':>8} {'created':>9} {'import s':>9} {'rows/s':>9} "
         f"{'again s':>8} {'RSS before':>11} {'peak RSS':>9} {'import held':>12}"
     )
-    backends = [("sqlite", None)] + ([("postgresql", args.postgres)] if args.postgres else [])
-    for backend, url in backends:
-        command = [sys.executable, __file__, "--rows", str(args.rows), "--child", backend]
-        if url:
-            command += ["--postgres", url]
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-        lines = [x for x in done.stdout.splitlines() if x.startswith("RESULT ")]
-        if done.returncode or not lines:
-            print(f"{backend}: failed\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+    from common import child_results
+
+    for backend, r in child_results(__file__, ["--rows", str(args.rows)], args.postgres):
+        if r is None:
             continue
-        r = json.loads(lines[-1].removeprefix("RESULT "))
         print(
             f"{backend:<11} {r['file_mb']:>8.1f} {r['created']:>9,} {r['import_s']:>9.1f} "
             f"{r['rows'] / r['import_s']:>9,.0f} {r['again_s']:>8.1f} "

@@ -331,7 +331,6 @@ def main() -> None:
         child(args.child, args.rows, args.postgres if args.child == "postgresql" else None)
         return
 
-    backends = [("sqlite", None)] + ([("postgresql", args.postgres)] if args.postgres else [])
     print(f"{args.rows:,} events in Polisen's format (45 % Luleå, 20 % Boden, 35 % elsewhere)")
     header = (
         f"{'database':<11} {'stored':>9} {'parse s':>8} {'load s':>8} {'import s':>9} "
@@ -339,16 +338,11 @@ def main() -> None:
         f"{'peak MB':>8}  raw is"
     )
     print(header)
-    for backend, url in backends:
-        command = [sys.executable, __file__, "--rows", str(args.rows), "--child", backend]
-        if url:
-            command += ["--postgres", url]
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-        lines = [x for x in done.stdout.splitlines() if x.startswith("RESULT ")]
-        if done.returncode or not lines:
-            print(f"{backend}: failed\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+    from common import child_results
+
+    for backend, r in child_results(__file__, ["--rows", str(args.rows)], args.postgres):
+        if r is None:
             continue
-        r = json.loads(lines[-1].removeprefix("RESULT "))
         load_s = r["import_s"] - r["parse_s"]
         print(
             f"{backend:<11} {r['stored']:>9,} {r['parse_s']:>8.1f} {load_s:>8.1f} "

@@ -24,7 +24,7 @@ from samverkan.imports.selectors import (
     import_run_list_for_user,
 )
 from samverkan.incidents.importers import tabular
-from samverkan.incidents.importers.file_import import KIND, import_incident_file, new_run
+from samverkan.incidents.importers.file_import import KIND, new_run
 
 RUNS_PER_PAGE = 50
 PROBLEMS_PER_PAGE = 100
@@ -162,23 +162,7 @@ def _import(request):
             add_service_errors(form, error)
         else:
             all_or_nothing = form.cleaned_data["all_or_nothing"]
-            if len(table.rows) > settings.SAMVERKAN_IMPORT_BACKGROUND_ROWS:
-                # A large file loads in the worker: no request waits (and times out) on it,
-                # and the run's page shows how far it has come.
-                run = new_run(
-                    filename=form.cleaned_data["filename"],
-                    organisation=request.user.organisation,
-                    user=request.user,
-                    mapping=mapping,
-                    options=options,
-                    all_or_nothing=all_or_nothing,
-                )
-                tasks.import_uploaded_file.enqueue(
-                    run.pk, request.user.pk, token, mapping, options, all_or_nothing
-                )
-                return redirect("import_run_detail", pk=run.pk)
-            run = import_incident_file(
-                data=data,
+            run = new_run(
                 filename=form.cleaned_data["filename"],
                 organisation=request.user.organisation,
                 user=request.user,
@@ -186,6 +170,12 @@ def _import(request):
                 options=options,
                 all_or_nothing=all_or_nothing,
             )
-            services.upload_delete(by=request.user, token=token)
+            job = (run.pk, request.user.pk, token, mapping, options, all_or_nothing)
+            if len(table.rows) > settings.SAMVERKAN_IMPORT_BACKGROUND_ROWS:
+                # A large file loads in the worker: no request waits (and times out) on it,
+                # and the run's page shows how far it has come.
+                tasks.import_uploaded_file.enqueue(*job)
+            else:
+                tasks.import_uploaded_file.call(*job)  # now, while the user waits
             return redirect("import_run_detail", pk=run.pk)
     return render(request, "imports/mapping.html", _mapping_context(form, table), status=400)

@@ -177,7 +177,9 @@ def test_a_large_file_is_imported_by_the_worker_and_its_page_follows_it(
 
 def test_a_small_file_is_imported_while_the_user_waits(client, coordinator, settings, monkeypatch):
     settings.SAMVERKAN_IMPORT_BACKGROUND_ROWS = 3
-    monkeypatch.setattr(tasks, "import_uploaded_file", None)  # not for 3 rows
+    real = tasks.import_uploaded_file
+    fake = SimpleNamespace(enqueue=lambda *args: pytest.fail("not for 3 rows"), call=real.call)
+    monkeypatch.setattr(tasks, "import_uploaded_file", fake)
     client.force_login(coordinator)
     map_and_import(client, upload(client, est_csv("Ett", "Två", "Tre")))
     assert ImportRun.objects.get().created == 3
