@@ -22,7 +22,8 @@ def close_abandoned_import_runs() -> str:
 def import_uploaded_file(
     run_id: int, user_id: int, token: str, mapping: dict, options: dict, all_or_nothing: bool
 ) -> str:
-    """A large uploaded file, imported by the worker into the run the page already shows."""
+    """An uploaded file, imported into the run its page already shows: by the worker for a
+    large file, at once (`.call`) for a small one. The upload is deleted afterwards."""
     run = ImportRun.objects.select_related("organisation").get(pk=run_id)
     user = User.objects.get(pk=user_id)
     try:
