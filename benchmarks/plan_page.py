@@ -12,10 +12,8 @@ Runs on a throwaway SQLite database in a temporary data directory (or on DATABAS
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
-import time
 
 os.environ.setdefault("SAMVERKAN_DATA_DIR", tempfile.mkdtemp(prefix="samverkan-bench-"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samverkan.settings")
@@ -25,6 +23,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from common import count_queries, median_ms  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -37,29 +36,6 @@ SELECT c.id, c.text, c.due_date, s.number,
 FROM plans_commitment c JOIN plans_section s ON s.id = c.section_id
 WHERE s.plan_id = %s ORDER BY s.position, c.position
 """
-
-
-def count_queries(fn) -> int:
-    count = 0
-
-    def counter(execute, sql, params, many, context):
-        nonlocal count
-        count += 1
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(counter):
-        fn()
-    return count
-
-
-def median_ms(fn, repeat: int) -> float:
-    fn()  # warm up
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def grow(plan, extra: int) -> None:
