@@ -42,14 +42,14 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from samverkan.core.models import User  # noqa: E402
-from samverkan.incidents.models import Category, Incident  # noqa: E402
-from samverkan.incidents.weekly import (  # noqa: E402
+from samverkan.est.weekly import (  # noqa: E402
     current_week,
     shift_week,
     week_bounds,
     week_start,
     weekly_picture,
 )
+from samverkan.incidents.models import Category, Incident  # noqa: E402
 from samverkan.organisations.models import Organisation  # noqa: E402
 from samverkan.places.models import District  # noqa: E402
 from samverkan.plans.models import Agreement  # noqa: E402

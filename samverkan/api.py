@@ -12,8 +12,8 @@ from ninja.errors import ValidationError as RequestInvalid
 
 from samverkan.core.auth import api_auth
 from samverkan.core.validation import swedish_message
+from samverkan.est.api import router as est_router
 from samverkan.incidents.api import router as incidents_router
-from samverkan.incidents.est_api import router as est_router
 from samverkan.indicators.api import router as indicators_router
 from samverkan.lagesbild.api import router as lagesbild_router
 from samverkan.places.api import router as places_router

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "samverkan.places",
     "samverkan.imports",
     "samverkan.incidents",
+    "samverkan.est",
     "samverkan.lagesbild",
     "samverkan.indicators",
 ]

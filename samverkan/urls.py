@@ -5,7 +5,7 @@ from django.views.i18n import set_language
 
 from samverkan.api import api
 from samverkan.imports import views as import_views
-from samverkan.incidents import est_views, open311, polisen_views
+from samverkan.incidents import polisen_views
 from samverkan.incidents import views as incident_views
 from samverkan.indicators import views as indicator_views
 from samverkan.lagesbild import views as lagesbild_views
@@ -87,29 +87,7 @@ urlpatterns = [
     path("handelser/export.csv", incident_views.incident_export_csv, name="incident_export_csv"),
     path("handelser/export.xlsx", incident_views.incident_export_xlsx, name="incident_export_xlsx"),
     path("handelser/<int:pk>/andra/", incident_views.incident_edit, name="incident_edit"),
-    path("est/", est_views.est_index, name="est_index"),
-    path("est/<int:agreement_pk>/<int:year>/v<int:week>/", est_views.est_week, name="est_week"),
-    path(
-        "est/<int:agreement_pk>/<int:year>/v<int:week>/noteringar/",
-        est_views.est_week_note,
-        name="est_week_note",
-    ),
-    path(
-        "est/<int:agreement_pk>/<int:year>/v<int:week>/mote/",
-        est_views.est_meeting,
-        name="est_meeting",
-    ),
-    path(
-        "est/<int:agreement_pk>/<int:year>/v<int:week>/stang/",
-        est_views.est_meeting_close,
-        name="est_meeting_close",
-    ),
-    path("est/<int:agreement_pk>/atgarder/", est_views.est_actions, name="est_actions"),
-    path("est/atgarder/<int:pk>/andra/", est_views.est_action_edit, name="est_action_edit"),
-    path(
-        "est/<int:agreement_pk>/evenemang/ny/", est_views.est_event_create, name="est_event_create"
-    ),
-    path("est/<int:agreement_pk>/prioritering/", est_views.est_priorities, name="est_priorities"),
+    path("est/", include("samverkan.est.urls")),
     path("indikatorer/", indicator_views.catalogue, name="indicator_catalogue"),
     path("indikatorer/ladda-upp/", indicator_views.indicator_upload, name="indicator_upload"),
     path("indikatorer/<slug:code>/", indicator_views.indicator_detail, name="indicator_detail"),
@@ -123,6 +101,6 @@ urlpatterns = [
     ),
     path("sprak/", set_language, name="set_language"),
     path("api/", api.urls),
-    path("open311/v2/", include(open311.urlpatterns)),
+    path("open311/v2/", include("samverkan.open311.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,7 +1,7 @@
 """The demo's EST routine, so that the EST pages show something on the first visit: last
 week's meeting with each party's notes, its decisions and actions, closed (its snapshot
 stored); an action that is overdue; a planned event next week; this period's area ratings
-with three priority areas. Everything goes through the services in `incidents.est`, with the
+with three priority areas. Everything goes through the services in `est.services`, with the
 same checks as the pages. Loaded once (a closed demo week means it is there).
 """
 
@@ -10,8 +10,8 @@ import datetime as dt
 from django.utils import timezone
 
 from samverkan.core.models import User
-from samverkan.incidents import est
-from samverkan.incidents.models import Action, WeekMeeting
+from samverkan.est import selectors, services
+from samverkan.est.models import Action, WeekMeeting
 from samverkan.places.models import District, Place
 from samverkan.plans.models import Agreement
 
@@ -34,19 +34,19 @@ def load_est_week(today: dt.date | None = None) -> bool:
     place = Place.objects.filter(name="Stadsparken").first()
 
     common = {"agreement": agreement, "iso_year": year, "iso_week": week}
-    est.week_note_save(
+    services.week_note_save(
         by=coordinator,
         text="[Syntetisk] Klotter längs gång- och cykelvägen i Hertsön anmält av Lulebo; "
         "saneringen är beställd. Skolavslutningen i Stadsparken planeras.",
         **common,
     )
-    est.week_note_save(
+    services.week_note_save(
         by=police,
         text="[Syntetisk] Fler ordningsstörningar kring Smedjegatan fredag och lördag natt, "
         "23–03. Kommunpolisen planerar närvaro nästa helg.",
         **common,
     )
-    est.meeting_update(
+    services.meeting_update(
         by=coordinator,
         notes="[Syntetisk] Genomgång av veckans lägesbild. Ökningen av skadegörelse i Hertsön "
         "diskuterades; Centrum är fortsatt i fokus helgnätter.",
@@ -55,7 +55,7 @@ def load_est_week(today: dt.date | None = None) -> bool:
         **common,
     )
     owner = {"samordnare": coordinator.organisation, "kommunpolis": police.organisation}
-    est.action_create(
+    services.action_create(
         by=coordinator,
         what="[Syntetisk] Närvaro i Centrum fredag och lördag natt 23–03",
         owner_organisation=owner["kommunpolis"],
@@ -66,7 +66,7 @@ def load_est_week(today: dt.date | None = None) -> bool:
         status=Action.Status.IN_PROGRESS,
         **common,
     )
-    est.action_create(
+    services.action_create(
         by=coordinator,
         what="[Syntetisk] Se över belysningen i gångtunneln vid Hertsö centrum",
         owner_organisation=owner["samordnare"],
@@ -76,7 +76,7 @@ def load_est_week(today: dt.date | None = None) -> bool:
         status=Action.Status.PLANNED,
         **common,
     )
-    est.action_create(
+    services.action_create(
         by=coordinator,
         what="[Syntetisk] Sanera klotter längs gång- och cykelvägen i Hertsön",
         owner_organisation=owner["samordnare"],
@@ -89,7 +89,7 @@ def load_est_week(today: dt.date | None = None) -> bool:
     starts = timezone.make_aware(
         dt.datetime.combine(today + dt.timedelta(days=7 - today.weekday() + 4), dt.time(18))
     )
-    est.planned_event_create(
+    services.planned_event_create(
         by=coordinator,
         agreement=agreement,
         title="[Syntetisk] Konsert i Stadsparken",
@@ -98,14 +98,14 @@ def load_est_week(today: dt.date | None = None) -> bool:
         district=districts.get("Centrum"),
         place=place,
     )
-    est.meeting_close(by=coordinator, **common)
+    services.meeting_close(by=coordinator, **common)
 
-    period = est.Period.containing(today)
-    figures = est.period_figures(agreement, period)
-    scale = est.priority_scale()
+    period = selectors.Period.containing(today)
+    figures = selectors.period_figures(agreement, period)
+    scale = selectors.priority_scale()
     for name, level in PRIORITISED.items():
         if name in districts and level in scale:
-            est.area_rating_save(
+            services.area_rating_save(
                 by=coordinator,
                 agreement=agreement,
                 period=period,

@@ -81,3 +81,8 @@ def recent_incidents_of(user: User, limit: int = 10) -> list[Incident]:
         .select_related("category", "district", "place")
         .order_by("-created_at", "-pk")[:limit]
     )
+
+
+def open_incident_list() -> QuerySet[Incident]:
+    """The reports classified öppen: what may be shown to a caller who is not logged in."""
+    return Incident.objects.filter(classification=Classification.OPEN)

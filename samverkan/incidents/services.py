@@ -12,6 +12,7 @@ A failed check raises ValidationError (Swedish, keyed by field) and nothing is s
 """
 
 import datetime as dt
+import math
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -346,3 +347,23 @@ def source_type_map(
             .update(category=category, updated_at=timezone.now())
         )
     return mapping, moved
+
+
+def seconds_until_next_report(
+    user: User, *, source: str, per_hour: int, now: dt.datetime | None = None
+) -> int:
+    """0 when `user` may file another report from `source` now, else the seconds until a
+    place frees: at most `per_hour` reports an hour (0: no limit), counted in the database,
+    so every web process sees the same count. A soft limit: two requests at the same instant
+    may both pass the last free place."""
+    if not per_hour:
+        return 0
+    now = now or timezone.now()
+    recent = Incident.objects.filter(
+        source=source, reporter=user, created_at__gt=now - dt.timedelta(hours=1)
+    ).order_by("-created_at")
+    times = list(recent.values_list("created_at", flat=True)[:per_hour])
+    if len(times) < per_hour:
+        return 0
+    # A place frees when the oldest of the last `per_hour` reports turns one hour old.
+    return max(1, math.ceil((times[-1] + dt.timedelta(hours=1) - now).total_seconds()))

@@ -3,8 +3,8 @@ import datetime as dt
 from django.utils import timezone
 
 from samverkan.demo import load_demo
-from samverkan.incidents.models import Action, AreaRating, PlannedEvent, WeekMeeting, WeekNote
-from samverkan.incidents.weekly import weekly_picture
+from samverkan.est.models import Action, AreaRating, PlannedEvent, WeekMeeting, WeekNote
+from samverkan.est.weekly import weekly_picture
 
 
 def test_the_demo_holds_a_closed_est_week_with_notes_actions_event_and_priorities(db, settings):

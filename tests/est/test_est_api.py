@@ -1,6 +1,6 @@
 """EST in the API: the weekly picture, actions and snapshots, with the pages' scoping."""
 
-# The shared fixtures of tests/incidents/test_weekly.py are imported by name, which ruff
+# The shared fixtures of tests/est/test_weekly.py are imported by name, which ruff
 # reads as redefinitions when tests take them as arguments.
 # ruff: noqa: F811
 
@@ -9,8 +9,8 @@ import json
 import pytest
 
 from samverkan.core.models import APIToken, User
-from samverkan.incidents import est
-from samverkan.incidents.models import Action
+from samverkan.est import services
+from samverkan.est.models import Action
 from samverkan.organisations.models import Organisation
 
 from .test_weekly import agreement, hand_case, local, make_report, two_districts  # noqa: F401
@@ -94,7 +94,7 @@ def test_bad_action_input_is_a_swedish_422(client, agreement, police):
 def test_others_may_not_write_actions(client, agreement, police, coordinator, username, status):
     body = {"agreement": agreement.pk, "what": "x", "owner_organisation": police.pk}
     assert send(client, "post", "/api/actions", body, username).status_code == status
-    action = est.action_create(
+    action = services.action_create(
         by=coordinator,
         agreement=agreement,
         iso_year=2025,
@@ -108,7 +108,7 @@ def test_others_may_not_write_actions(client, agreement, police, coordinator, us
 
 
 def test_actions_are_listed_within_the_users_agreements(client, agreement, police, coordinator):
-    action = est.action_create(
+    action = services.action_create(
         by=coordinator,
         agreement=agreement,
         iso_year=2025,
@@ -125,7 +125,9 @@ def test_actions_are_listed_within_the_users_agreements(client, agreement, polic
 
 def test_snapshots_of_closed_meetings(client, agreement, hand_case, coordinator):
     assert client.get("/api/snapshots", headers=bearer("lasare")).json() == []
-    meeting = est.meeting_close(by=coordinator, agreement=agreement, iso_year=2025, iso_week=10)
+    meeting = services.meeting_close(
+        by=coordinator, agreement=agreement, iso_year=2025, iso_week=10
+    )
     listed = client.get("/api/snapshots", headers=bearer("lasare")).json()
     assert [(s["id"], s["iso_week"]) for s in listed] == [(meeting.pk, 10)]
     one = client.get(f"/api/snapshots/{meeting.pk}", headers=bearer("lasare")).json()

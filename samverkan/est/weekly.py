@@ -11,7 +11,8 @@ meeting's snapshot is well defined (docs/est.md):
 
 Every user who may open an agreement's picture sees the agreement's municipalities, so the
 öppen and intern reports of the picture are a subset of what
-``selectors.incident_list_for_user`` gives them (tests/incidents/test_weekly.py checks it);
+``incidents.selectors.incident_list_for_user`` gives them (tests/est/test_weekly.py checks
+it);
 the begränsad reports are only counted, never shown.
 
 Weeks run from Monday 00:00 to the next Monday 00:00, Europe/Stockholm (summer time included:
@@ -33,14 +34,8 @@ from django.utils.translation import gettext as _
 
 from samverkan.analysis.weekly_increase import Q_LEVEL, weekly_increases
 from samverkan.core.models import Classification
-from samverkan.incidents.models import (
-    Action,
-    Category,
-    Incident,
-    PlannedEvent,
-    WeekMeeting,
-    WeekNote,
-)
+from samverkan.est.models import Action, PlannedEvent, WeekMeeting, WeekNote
+from samverkan.incidents.models import Category, Incident
 from samverkan.places.models import District, Municipality
 from samverkan.plans.models import Agreement
 

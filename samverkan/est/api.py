@@ -1,7 +1,7 @@
 """EST in the API: the weekly picture, actions and the closed meetings' snapshots.
 
-Same scoping and roles as the pages (incidents.est): an agreement, action or snapshot of
-another party is 404; only samordnare and administratörer write.
+Same scoping and roles as the pages (est.services, est.selectors): an agreement, action or
+snapshot of another party is 404; only samordnare and administratörer write.
 """
 
 import datetime as dt
@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from samverkan.core.models import User
-from samverkan.incidents import est
-from samverkan.incidents.models import Action
-from samverkan.incidents.weekly import current_week, picture_or_snapshot, valid_week
+from samverkan.est import selectors, services
+from samverkan.est.models import Action
+from samverkan.est.weekly import current_week, picture_or_snapshot, valid_week
 from samverkan.organisations.models import Organisation
 from samverkan.places.models import District, Place
 from samverkan.plans.selectors import get_agreement_for_user
@@ -94,7 +94,7 @@ def _action_out(action: Action) -> dict:
         "due_date": action.due_date,
         "status": action.status,
         "outcome": action.outcome,
-        "overdue": est.action_is_overdue(action),
+        "overdue": services.action_is_overdue(action),
     }
 
 
@@ -132,7 +132,7 @@ def get_week(request, agreement_id: int, year: int, week: int):
 def list_actions(
     request, agreement: int | None = None, status: str | None = None, overdue: bool | None = None
 ):
-    actions = est.action_list_for_user(request.auth).prefetch_related("incidents")
+    actions = selectors.action_list_for_user(request.auth).prefetch_related("incidents")
     if agreement is not None:
         actions = actions.filter(agreement=agreement)
     if status:
@@ -150,7 +150,7 @@ def create_action(request, payload: ActionIn):
     year, week = current_week()
     iso_year = fields.pop("iso_year") or year
     iso_week = fields.pop("iso_week") or week
-    action = est.action_create(
+    action = services.action_create(
         by=request.auth,
         agreement=agreement,
         iso_year=iso_year,
@@ -162,15 +162,15 @@ def create_action(request, payload: ActionIn):
 
 @router.patch("/actions/{action_id}", response=ActionOut, summary="Ändra en EST-åtgärd")
 def update_action(request, action_id: int, payload: ActionPatch):
-    action = est.get_action_for_user(request.auth, action_id)
+    action = selectors.get_action_for_user(request.auth, action_id)
     fields = _resolve(payload.dict(exclude_unset=True))
-    action = est.action_update(action=action, by=request.auth, **fields)
+    action = services.action_update(action=action, by=request.auth, **fields)
     return _action_out(action)
 
 
 @router.get("/snapshots", response=list[SnapshotSummary], summary="Stängda veckomöten")
 def list_snapshots(request, agreement: int | None = None):
-    meetings = est.snapshot_list_for_user(request.auth)
+    meetings = selectors.snapshot_list_for_user(request.auth)
     if agreement is not None:
         meetings = meetings.filter(agreement=agreement)
     return [_snapshot(m) for m in meetings.order_by("-iso_year", "-iso_week")]
@@ -178,7 +178,7 @@ def list_snapshots(request, agreement: int | None = None):
 
 @router.get("/snapshots/{snapshot_id}", response=SnapshotOut, summary="Ett stängt veckomöte")
 def get_snapshot(request, snapshot_id: int):
-    meeting = est.get_snapshot_for_user(request.auth, snapshot_id)
+    meeting = selectors.get_snapshot_for_user(request.auth, snapshot_id)
     return {**_snapshot(meeting), "snapshot": meeting.snapshot}
 
 

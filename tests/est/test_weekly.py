@@ -10,13 +10,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from samverkan.core.models import User
-from samverkan.incidents.models import Category, Incident
-from samverkan.incidents.selectors import incident_list_for_user
-from samverkan.incidents.weekly import (
+from samverkan.est.weekly import (
     shared_scope,
     week_bounds,
     weekly_picture,
 )
+from samverkan.incidents.models import Category, Incident
+from samverkan.incidents.selectors import incident_list_for_user
 from samverkan.organisations.models import Organisation
 from samverkan.places.models import District, Municipality
 from samverkan.plans.models import Agreement

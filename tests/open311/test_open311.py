@@ -566,7 +566,7 @@ def test_the_default_window_is_the_last_90_days(client, demo, reporter, stadspar
 
 
 def test_at_most_1000_requests(client, demo, reporter, stadsparken, klotter, monkeypatch):
-    from samverkan.incidents import open311
+    from samverkan.open311 import views as open311
 
     assert open311.MAX_REQUESTS == 1000
     monkeypatch.setattr(open311, "MAX_REQUESTS", 3)
@@ -609,7 +609,7 @@ def test_docs_name_every_open311_route():
     from pathlib import Path
 
     import samverkan
-    from samverkan.incidents.open311 import urlpatterns
+    from samverkan.open311.urls import urlpatterns
 
     documented = (Path(samverkan.__file__).parent.parent / "docs" / "open311.md").read_text()
     resources = {

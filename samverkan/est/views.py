@@ -1,11 +1,13 @@
 """The EST pages: the weekly picture and meeting, actions, planned events, prioritisation.
 
-Thin: parse, fetch through a chokepoint, call incidents.est or incidents.weekly, render.
+Thin: parse, fetch through a chokepoint, call est.services, est.selectors or est.weekly,
+render.
 """
 
 import datetime as dt
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,16 +18,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samverkan.core.forms import add_service_errors
-from samverkan.incidents import est
-from samverkan.incidents.est_forms import (
+from samverkan.est import selectors, services
+from samverkan.est.forms import (
     ActionForm,
     AreaRatingForm,
     MeetingForm,
     PlannedEventForm,
     WeekNoteForm,
 )
-from samverkan.incidents.models import Action, AreaRating
-from samverkan.incidents.weekly import (
+from samverkan.est.models import Action, AreaRating
+from samverkan.est.weekly import (
+    STOCKHOLM,
     agreement_municipalities,
     current_week,
     picture_or_snapshot,
@@ -53,9 +56,7 @@ def est_index(request):
         (agreement, _week_url(agreement.pk, year, week))
         for agreement in agreement_list_for_user(request.user).order_by("title")
     ]
-    return render(
-        request, "incidents/est/index.html", {"agreements": agreements, "year": year, "week": week}
-    )
+    return render(request, "est/index.html", {"agreements": agreements, "year": year, "week": week})
 
 
 def _sketches(agreement, picture: dict) -> list:
@@ -86,7 +87,7 @@ def _sketches(agreement, picture: dict) -> list:
 def _week_context(request, agreement, year: int, week: int, **forms) -> dict:
     picture, meeting = picture_or_snapshot(agreement, year, week)
     closed = meeting is not None and meeting.is_closed
-    can_manage = est.can_manage_est(request.user)
+    can_manage = services.can_manage_est(request.user)
     own_note = next(
         (n for n in picture["notes"] if n["organisation_id"] == request.user.organisation_id), None
     )
@@ -132,12 +133,12 @@ def _week_context(request, agreement, year: int, week: int, **forms) -> dict:
 def est_week(request, agreement_pk: int, year: int, week: int):
     agreement = get_agreement_for_user(request.user, agreement_pk)
     _check_week(year, week)
-    return render(request, "incidents/est/week.html", _week_context(request, agreement, year, week))
+    return render(request, "est/week.html", _week_context(request, agreement, year, week))
 
 
 def _manager_agreement(request, agreement_pk: int):
     agreement = get_agreement_for_user(request.user, agreement_pk)
-    if not est.can_manage_est(request.user):
+    if not services.can_manage_est(request.user):
         raise PermissionDenied(_("Bara samordnare och administratörer får ändra EST-arbetet."))
     return agreement
 
@@ -154,14 +155,14 @@ def _week_post(request, agreement_pk, year, week, form_class, form_name, save):
         else:
             return redirect(_week_url(agreement.pk, year, week))
     context = _week_context(request, agreement, year, week, **{form_name: form})
-    return render(request, "incidents/est/week.html", context, status=400)
+    return render(request, "est/week.html", context, status=400)
 
 
 @login_required
 @require_POST
 def est_week_note(request, agreement_pk: int, year: int, week: int):
     def save(agreement, data):
-        est.week_note_save(
+        services.week_note_save(
             by=request.user, agreement=agreement, iso_year=year, iso_week=week, text=data["text"]
         )
         messages.success(request, _("Organisationens noteringar är sparade."))
@@ -173,7 +174,7 @@ def est_week_note(request, agreement_pk: int, year: int, week: int):
 @require_POST
 def est_meeting(request, agreement_pk: int, year: int, week: int):
     def save(agreement, data):
-        est.meeting_update(
+        services.meeting_update(
             by=request.user, agreement=agreement, iso_year=year, iso_week=week, **data
         )
         messages.success(request, _("Mötesanteckningarna är sparade."))
@@ -187,7 +188,7 @@ def est_meeting_close(request, agreement_pk: int, year: int, week: int):
     agreement = _manager_agreement(request, agreement_pk)
     _check_week(year, week)
     try:
-        est.meeting_close(by=request.user, agreement=agreement, iso_year=year, iso_week=week)
+        services.meeting_close(by=request.user, agreement=agreement, iso_year=year, iso_week=week)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -203,7 +204,7 @@ def est_meeting_close(request, agreement_pk: int, year: int, week: int):
 def est_actions(request, agreement_pk: int):
     agreement = get_agreement_for_user(request.user, agreement_pk)
     year, week = current_week()
-    can_manage = est.can_manage_est(request.user)
+    can_manage = services.can_manage_est(request.user)
     form = None
     if can_manage:
         initial = {
@@ -213,7 +214,7 @@ def est_actions(request, agreement_pk: int):
         form = ActionForm(request.POST or None, agreement=agreement, initial=initial)
         if request.method == "POST" and form.is_valid():
             try:
-                est.action_create(
+                services.action_create(
                     by=request.user,
                     agreement=agreement,
                     iso_year=year,
@@ -233,7 +234,7 @@ def est_actions(request, agreement_pk: int):
         .prefetch_related("incidents")
         .order_by("status", "due_date", "pk")
     )
-    today = dt.datetime.now(tz=est.STOCKHOLM).date()
+    today = dt.datetime.now(tz=STOCKHOLM).date()
     context = {
         "agreement": agreement,
         "rows": [(action, action.is_overdue(today)) for action in actions],
@@ -243,29 +244,27 @@ def est_actions(request, agreement_pk: int):
         "week": week,
     }
     status = 400 if form is not None and form.errors else 200
-    return render(request, "incidents/est/actions.html", context, status=status)
+    return render(request, "est/actions.html", context, status=status)
 
 
 @login_required
 def est_action_edit(request, pk: int):
-    action = est.get_action_for_user(request.user, pk)
-    if not est.can_manage_est(request.user):
+    action = selectors.get_action_for_user(request.user, pk)
+    if not services.can_manage_est(request.user):
         raise PermissionDenied(_("Bara samordnare och administratörer får ändra EST-arbetet."))
     form = ActionForm(
         request.POST or None, agreement=action.agreement, initial=ActionForm.initial_for(action)
     )
     if request.method == "POST" and form.is_valid():
         try:
-            est.action_update(action=action, by=request.user, **form.service_fields())
+            services.action_update(action=action, by=request.user, **form.service_fields())
         except ValidationError as error:
             add_service_errors(form, error, {"incidents": "incident_ids"})
         else:
             messages.success(request, _("Åtgärden är ändrad."))
             return redirect("est_actions", action.agreement_id)
     context = {"agreement": action.agreement, "action": action, "form": form}
-    return render(
-        request, "incidents/est/action_edit.html", context, status=400 if form.errors else 200
-    )
+    return render(request, "est/action_edit.html", context, status=400 if form.errors else 200)
 
 
 @login_required
@@ -274,18 +273,18 @@ def est_event_create(request, agreement_pk: int):
     form = PlannedEventForm(request.POST or None, agreement=agreement)
     if request.method == "POST" and form.is_valid():
         try:
-            event = est.planned_event_create(
+            event = services.planned_event_create(
                 by=request.user, agreement=agreement, **form.cleaned_data
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Evenemanget är sparat."))
-            year, week, _day = event.starts_at.astimezone(est.STOCKHOLM).isocalendar()
+            year, week, _day = event.starts_at.astimezone(STOCKHOLM).isocalendar()
             return redirect(_week_url(agreement.pk, year, week))
     return render(
         request,
-        "incidents/est/event_form.html",
+        "est/event_form.html",
         {"agreement": agreement, "form": form},
         status=400 if form.errors else 200,
     )
@@ -294,21 +293,21 @@ def est_event_create(request, agreement_pk: int):
 # --- Prioritisation ---------------------------------------------------------------------------
 
 
-def _period_from(request) -> est.Period:
+def _period_from(request) -> selectors.Period:
     raw = request.GET.get("period", "")
     try:
-        day = dt.date.fromisoformat(raw) if raw else dt.datetime.now(tz=est.STOCKHOLM).date()
+        day = dt.date.fromisoformat(raw) if raw else dt.datetime.now(tz=STOCKHOLM).date()
     except ValueError:
         raise Http404 from None
-    return est.Period.containing(day)
+    return selectors.Period.containing(day)
 
 
 @login_required
 def est_priorities(request, agreement_pk: int):
     agreement = get_agreement_for_user(request.user, agreement_pk)
     period = _period_from(request)
-    can_manage = est.can_manage_est(request.user)
-    figures = est.period_figures(agreement, period)
+    can_manage = services.can_manage_est(request.user)
+    figures = selectors.period_figures(agreement, period)
     failed: tuple[int, AreaRatingForm] | None = None
     if request.method == "POST":
         if not can_manage:
@@ -322,7 +321,7 @@ def est_priorities(request, agreement_pk: int):
             if district is None:
                 raise Http404
             try:
-                est.area_rating_save(
+                services.area_rating_save(
                     by=request.user,
                     agreement=agreement,
                     period=period,
@@ -354,7 +353,7 @@ def est_priorities(request, agreement_pk: int):
             form = AreaRatingForm(
                 initial={
                     "district": row.district_id,
-                    "level": rating.level if rating else est.priority_scale()[0],
+                    "level": rating.level if rating else selectors.priority_scale()[0],
                     "rationale": rating.rationale if rating else "",
                     "prioritised": rating.prioritised if rating else False,
                 },
@@ -367,7 +366,7 @@ def est_priorities(request, agreement_pk: int):
         "rows": rows,
         "can_manage": can_manage,
         "prioritised": [r for r in ratings.values() if r.prioritised],
-        "maximum": est.settings.SAMVERKAN_PRIORITY_MAX,
-        "scale": est.priority_scale(),
+        "maximum": settings.SAMVERKAN_PRIORITY_MAX,
+        "scale": selectors.priority_scale(),
     }
-    return render(request, "incidents/est/priorities.html", context, status=400 if failed else 200)
+    return render(request, "est/priorities.html", context, status=400 if failed else 200)

@@ -1,7 +1,7 @@
 """The EST pages: who may open and change what, the snapshot of a closed week, the
 classification decision on the page, and a constant number of queries."""
 
-# The shared fixtures of tests/incidents/test_weekly.py are imported by name, which ruff
+# The shared fixtures of tests/est/test_weekly.py are imported by name, which ruff
 # reads as redefinitions when tests take them as arguments.
 # ruff: noqa: F811
 
@@ -12,8 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from samverkan.core.models import User
-from samverkan.incidents import est
-from samverkan.incidents.models import Action, AreaRating, WeekMeeting, WeekNote
+from samverkan.est import services
+from samverkan.est.models import Action, AreaRating, WeekMeeting, WeekNote
 from samverkan.organisations.models import Organisation
 from samverkan.places.models import District
 
@@ -46,7 +46,7 @@ def test_every_party_user_reads_the_est_pages(client, agreement, username):
 
 
 def test_a_boden_user_sees_nothing_of_lulea(client, agreement, hand_case, coordinator, police_org):
-    action = est.action_create(
+    action = services.action_create(
         by=coordinator,
         agreement=agreement,
         iso_year=2025,
@@ -73,7 +73,7 @@ def police_org(demo) -> Organisation:
 
 @pytest.mark.parametrize("username", READERS)
 def test_readers_may_not_change_anything(client, agreement, police_org, coordinator, username):
-    action = est.action_create(
+    action = services.action_create(
         by=coordinator,
         agreement=agreement,
         iso_year=2025,
@@ -253,7 +253,7 @@ def test_the_week_page_makes_a_constant_number_of_queries(
             make_report("brand", district, local(2025, week), creates_insecurity=True)
     police = Organisation.objects.get(slug="lpo-lulea-boden")
     for _i in range(3):
-        est.action_create(
+        services.action_create(
             by=User.objects.get(username="samordnare"),
             agreement=agreement,
             iso_year=2025,

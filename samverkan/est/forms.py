@@ -1,4 +1,4 @@
-"""Forms of the EST pages. They parse; the rules live in incidents.est."""
+"""Forms of the EST pages. They parse; the rules live in est.services."""
 
 import datetime as dt
 import re
@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.core.models import User
-from samverkan.incidents.est import agreement_organisation_ids, priority_scale
-from samverkan.incidents.models import Action
-from samverkan.incidents.weekly import agreement_municipalities
+from samverkan.est.models import Action
+from samverkan.est.selectors import agreement_organisation_ids, priority_scale
+from samverkan.est.weekly import agreement_municipalities
 from samverkan.organisations.models import Organisation
 from samverkan.places.models import District, Place
 from samverkan.plans.models import Agreement

@@ -21,21 +21,15 @@ spec's list of ``{code, description}``. See docs/open311.md.
 """
 
 import datetime as dt
-import json
-import math
-import re
-import xml.etree.ElementTree as ET
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
-from django.urls import re_path
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -44,116 +38,25 @@ from samverkan.core.models import Classification, User
 from samverkan.core.privacy import find_personal_data
 from samverkan.incidents import services
 from samverkan.incidents.models import Category, Incident
-from samverkan.incidents.selectors import incident_list_for_user
+from samverkan.incidents.selectors import incident_list_for_user, open_incident_list
+from samverkan.open311.formats import (
+    ATTRIBUTES,
+    CLOSED,
+    Open311Error,
+    render_errors,
+    render_list,
+    render_object,
+    request_out,
+    service_out,
+)
 from samverkan.places.geometry import check_position
 from samverkan.places.selectors import place_list_for_user
 
 MAX_REQUESTS = 1000
 DEFAULT_WINDOW = dt.timedelta(days=90)
 MAX_DESCRIPTION = 4000
-CLOSED = {Incident.Status.DONE, Incident.Status.ARCHIVED}
 # Fields a citizen app may send that identify a person: accepted, never stored or logged.
 PERSONAL_FIELDS = ("first_name", "last_name", "email", "phone", "device_id", "account_id")
-
-# The optional attributes of every service (GeoReport v2 service definition): our own
-# assessment fields. Keys are what attribute[code] carries.
-ATTRIBUTES = [
-    {
-        "code": "severity",
-        "description": gettext_noop("Allvarlighet"),
-        "values": [
-            ("1", gettext_noop("1 – låg")),
-            ("2", gettext_noop("2 – medel")),
-            ("3", gettext_noop("3 – hög")),
-        ],
-    },
-    {
-        "code": "creates_insecurity",
-        "description": gettext_noop("Skapar det otrygghet?"),
-        "values": [("ja", gettext_noop("Ja")), ("nej", gettext_noop("Nej"))],
-    },
-    {
-        "code": "place_type",
-        "description": gettext_noop("Typ av plats"),
-        "values": [
-            ("offentlig", gettext_noop("Offentlig plats")),
-            ("halvoffentlig", gettext_noop("Halvoffentlig plats")),
-        ],
-    },
-]
-
-
-class Open311Error(Exception):
-    def __init__(self, code: int, descriptions: list[str], *, retry_after: int | None = None):
-        super().__init__(descriptions)
-        self.code = code
-        self.descriptions = descriptions
-        self.retry_after = retry_after
-
-
-# --- Rendering -------------------------------------------------------------------------------
-
-# A list under one of these keys is written in XML as <key><item>…</item>…</key>.
-XML_ITEMS = {"attributes": "attribute", "values": "value"}
-
-
-# Characters XML 1.0 cannot carry at all (control characters from an old import, say).
-NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return NOT_XML.sub("", str(value))
-
-
-def _xml_fill(parent: ET.Element, data: dict) -> None:
-    for key, value in data.items():
-        child = ET.SubElement(parent, key)
-        if isinstance(value, list):
-            for item in value:
-                _xml_fill(ET.SubElement(child, XML_ITEMS.get(key, "item")), item)
-        elif isinstance(value, dict):
-            _xml_fill(child, value)
-        else:
-            child.text = _text(value)
-
-
-def _xml(root: ET.Element) -> bytes:
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8")
-
-
-def render_list(fmt: str, root: str, item: str, rows: list[dict], status: int = 200):
-    if fmt == "json":
-        return HttpResponse(
-            json.dumps(rows, ensure_ascii=False),
-            content_type="application/json; charset=utf-8",
-            status=status,
-        )
-    element = ET.Element(root)
-    for row in rows:
-        _xml_fill(ET.SubElement(element, item), row)
-    return HttpResponse(_xml(element), content_type="text/xml; charset=utf-8", status=status)
-
-
-def render_object(fmt: str, root: str, data: dict) -> HttpResponse:
-    if fmt == "json":
-        return HttpResponse(
-            json.dumps(data, ensure_ascii=False), content_type="application/json; charset=utf-8"
-        )
-    element = ET.Element(root)
-    _xml_fill(element, data)
-    return HttpResponse(_xml(element), content_type="text/xml; charset=utf-8")
-
-
-def render_errors(fmt: str, error: Open311Error) -> HttpResponse:
-    rows = [{"code": error.code, "description": text} for text in error.descriptions]
-    response = render_list(fmt, "errors", "error", rows, status=error.code)
-    if error.retry_after is not None:
-        response["Retry-After"] = str(error.retry_after)
-    return response
 
 
 def open311_view(view):
@@ -191,24 +94,6 @@ def key_user(request: HttpRequest, *, required: bool) -> User | None:
 # --- Services --------------------------------------------------------------------------------
 
 
-def service_out(category: Category) -> dict:
-    keywords = [category.slug] + ([category.parent.slug] if category.parent_id else [])
-    return {
-        "service_code": category.slug,
-        "service_name": category.name,
-        "description": (
-            _("EST-kategori %(name)s (under %(parent)s).")
-            % {"name": category.name, "parent": category.parent.name}
-            if category.parent_id
-            else _("EST-kategori %(name)s.") % {"name": category.name}
-        ),
-        "metadata": False,  # the attributes are all optional
-        "type": "realtime",
-        "keywords": ",".join(keywords),
-        "group": category.parent.name if category.parent_id else "",
-    }
-
-
 @require_GET
 @open311_view
 def service_list(request, fmt: str):
@@ -242,37 +127,9 @@ def service_definition(request, code: str, fmt: str):
 # --- Requests --------------------------------------------------------------------------------
 
 
-def _w3c(value: dt.datetime | None) -> str | None:
-    if value is None:
-        return None
-    return value.astimezone(timezone.get_current_timezone()).isoformat(timespec="seconds")
-
-
-def request_out(incident: Incident, *, notice: str = "") -> dict:
-    return {
-        "service_request_id": str(incident.pk),
-        "status": "closed" if incident.status in CLOSED else "open",
-        "status_notes": str(Incident.Status(incident.status).label),
-        "service_name": incident.category.name,
-        "service_code": incident.category.slug,
-        "description": incident.description,
-        "agency_responsible": incident.organisation.name,
-        "service_notice": notice,
-        "requested_datetime": _w3c(incident.occurred_from),
-        "updated_datetime": _w3c(incident.updated_at),
-        "expected_datetime": None,
-        "address": incident.place.name if incident.place_id else "",
-        "address_id": str(incident.place_id) if incident.place_id else None,
-        "zipcode": None,
-        "lat": incident.lat,
-        "long": incident.lon,
-        "media_url": None,
-    }
-
-
 def _visible(user: User | None):
     if user is None:
-        queryset = Incident.objects.filter(classification=Classification.OPEN)
+        queryset = open_incident_list()
     else:
         queryset = incident_list_for_user(user)
     return queryset.select_related("category", "organisation", "place")
@@ -450,22 +307,12 @@ OPEN311_NAMES = {
 
 
 def _check_rate(user: User) -> None:
-    """At most SAMVERKAN_OPEN311_POSTS_PER_HOUR reports an hour per key's user (0: no limit),
-    counted in the database, so every web process sees the same count; 429 with the seconds
-    until the next one is allowed. A soft limit: two requests at the same instant may both
-    pass the last free place."""
+    """At most SAMVERKAN_OPEN311_POSTS_PER_HOUR reports an hour per key's user (0: no limit);
+    429 with the seconds until the next one is allowed."""
     limit = settings.SAMVERKAN_OPEN311_POSTS_PER_HOUR
-    if not limit:
+    wait = services.seconds_until_next_report(user, source=Incident.Source.OPEN311, per_hour=limit)
+    if not wait:
         return
-    now = timezone.now()
-    recent = Incident.objects.filter(
-        source=Incident.Source.OPEN311, reporter=user, created_at__gt=now - dt.timedelta(hours=1)
-    ).order_by("-created_at")
-    times = list(recent.values_list("created_at", flat=True)[:limit])
-    if len(times) < limit:
-        return
-    # A place frees when the oldest of the last `limit` reports turns one hour old.
-    wait = max(1, math.ceil((times[-1] + dt.timedelta(hours=1) - now).total_seconds()))
     raise Open311Error(
         429,
         [
@@ -532,13 +379,3 @@ def request_detail(request, request_id: str, fmt: str):
     if incident is None:
         raise Open311Error(404, [_("Okänt ärende %(id)s.") % {"id": request_id}])
     return render_list(fmt, "service_requests", "request", [request_out(incident)])
-
-
-FMT = r"\.(?P<fmt>json|xml)$"
-
-urlpatterns = [
-    re_path(r"^services" + FMT, service_list, name="open311_services"),
-    re_path(r"^services/(?P<code>[-\w]+)" + FMT, service_definition, name="open311_service"),
-    re_path(r"^requests" + FMT, request_list, name="open311_requests"),
-    re_path(r"^requests/(?P<request_id>[^/.]+)" + FMT, request_detail, name="open311_request"),
-]

@@ -1,7 +1,7 @@
 """EST services: actions, the weekly meeting and its immutable snapshot, notes, planned
 events and the area prioritisation, with their role rules."""
 
-# The shared fixtures of tests/incidents/test_weekly.py are imported by name, which ruff
+# The shared fixtures of tests/est/test_weekly.py are imported by name, which ruff
 # reads as redefinitions when tests take them as arguments.
 # ruff: noqa: F811
 
@@ -11,9 +11,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 
-from samverkan.incidents import est
-from samverkan.incidents.models import Action, AreaRating, WeekMeeting
-from samverkan.incidents.weekly import picture_or_snapshot, weekly_picture
+from samverkan.est import selectors, services
+from samverkan.est.models import Action, AreaRating, WeekMeeting
+from samverkan.est.weekly import picture_or_snapshot, weekly_picture
 from samverkan.organisations.models import Organisation
 from samverkan.places.models import District
 
@@ -28,7 +28,7 @@ def police(demo) -> Organisation:
 
 def new_action(by, agreement, owner_organisation, **fields):
     defaults = {"iso_year": 2025, "iso_week": 10, "what": "Sanera klottret vid skolan"}
-    return est.action_create(
+    return services.action_create(
         by=by, agreement=agreement, owner_organisation=owner_organisation, **(defaults | fields)
     )
 
@@ -113,9 +113,9 @@ def test_an_action_is_overdue_after_its_due_date_unless_done_or_cancelled(
     assert action.is_overdue(today)
     assert not action.is_overdue(dt.date(2025, 3, 5))  # the due day itself is not late
     for status in ("klar", "installd"):
-        est.action_update(action=action, by=coordinator, status=status)
+        services.action_update(action=action, by=coordinator, status=status)
         assert not action.is_overdue(today)
-    est.action_update(action=action, by=coordinator, status="pagar")
+    services.action_update(action=action, by=coordinator, status="pagar")
     assert action.is_overdue(today)
 
 
@@ -136,10 +136,10 @@ def test_the_weekly_picture_lists_open_and_overdue_actions(agreement, coordinato
 def test_closing_the_meeting_stores_an_immutable_snapshot(
     agreement, hand_case, coordinator, make_report
 ):
-    est.week_note_save(
+    services.week_note_save(
         by=coordinator, agreement=agreement, iso_year=2025, iso_week=10, text="Klotter ökar"
     )
-    est.meeting_update(
+    services.meeting_update(
         by=coordinator,
         agreement=agreement,
         iso_year=2025,
@@ -147,7 +147,9 @@ def test_closing_the_meeting_stores_an_immutable_snapshot(
         notes="Genomgång",
         decisions="Sanering i Bergnäset",
     )
-    meeting = est.meeting_close(by=coordinator, agreement=agreement, iso_year=2025, iso_week=10)
+    meeting = services.meeting_close(
+        by=coordinator, agreement=agreement, iso_year=2025, iso_week=10
+    )
     assert meeting.is_closed and meeting.snapshot_version == 1
     assert meeting.snapshot["decisions"] == "Sanering i Bergnäset"
     assert meeting.snapshot["picture"]["total"] == 7
@@ -161,11 +163,13 @@ def test_closing_the_meeting_stores_an_immutable_snapshot(
     assert picture["total"] == 7
 
     for attempt in (
-        lambda: est.meeting_close(by=coordinator, agreement=agreement, iso_year=2025, iso_week=10),
-        lambda: est.meeting_update(
+        lambda: services.meeting_close(
+            by=coordinator, agreement=agreement, iso_year=2025, iso_week=10
+        ),
+        lambda: services.meeting_update(
             by=coordinator, agreement=agreement, iso_year=2025, iso_week=10, notes="x", decisions=""
         ),
-        lambda: est.week_note_save(
+        lambda: services.week_note_save(
             by=coordinator, agreement=agreement, iso_year=2025, iso_week=10, text="ändrat"
         ),
     ):
@@ -178,21 +182,27 @@ def test_closing_the_meeting_stores_an_immutable_snapshot(
 def test_only_coordinators_close_the_meeting(agreement, username, django_user_model):
     user = django_user_model.objects.get(username=username)
     with pytest.raises(PermissionDenied):
-        est.meeting_close(by=user, agreement=agreement, iso_year=2025, iso_week=10)
+        services.meeting_close(by=user, agreement=agreement, iso_year=2025, iso_week=10)
     assert not WeekMeeting.objects.filter(status="stangt").exists()
 
 
 def test_each_organisation_keeps_its_own_notes(agreement, coordinator, kommunpolis):
-    est.week_note_save(by=coordinator, agreement=agreement, iso_year=2025, iso_week=10, text="A")
-    est.week_note_save(by=kommunpolis, agreement=agreement, iso_year=2025, iso_week=10, text="B")
-    est.week_note_save(by=coordinator, agreement=agreement, iso_year=2025, iso_week=10, text="C")
+    services.week_note_save(
+        by=coordinator, agreement=agreement, iso_year=2025, iso_week=10, text="A"
+    )
+    services.week_note_save(
+        by=kommunpolis, agreement=agreement, iso_year=2025, iso_week=10, text="B"
+    )
+    services.week_note_save(
+        by=coordinator, agreement=agreement, iso_year=2025, iso_week=10, text="C"
+    )
     notes = {n.organisation: n.text for n in weekly_picture(agreement, 2025, 10).notes}
     assert notes == {"Kommunstaben": "C", "Lokalpolisområde Luleå-Boden": "B"}
 
 
 def test_notes_go_through_the_privacy_guard(agreement, coordinator):
     with pytest.raises(ValidationError) as caught:
-        est.week_note_save(
+        services.week_note_save(
             by=coordinator,
             agreement=agreement,
             iso_year=2025,
@@ -204,14 +214,14 @@ def test_notes_go_through_the_privacy_guard(agreement, coordinator):
 
 def test_a_week_that_does_not_exist_is_refused(agreement, coordinator):
     with pytest.raises(ValidationError):
-        est.meeting_close(by=coordinator, agreement=agreement, iso_year=2025, iso_week=53)
+        services.meeting_close(by=coordinator, agreement=agreement, iso_year=2025, iso_week=53)
 
 
 # --- Planned events ---------------------------------------------------------------------------
 
 
 def test_planned_events_show_in_their_week_and_the_week_before(agreement, coordinator):
-    event = est.planned_event_create(
+    event = services.planned_event_create(
         by=coordinator,
         agreement=agreement,
         title="Kulturnatt",
@@ -228,10 +238,10 @@ def test_planned_events_show_in_their_week_and_the_week_before(agreement, coordi
 
 
 def rate(by, agreement, district, *, prioritised=True, level="röd"):
-    return est.area_rating_save(
+    return services.area_rating_save(
         by=by,
         agreement=agreement,
-        period=est.Period.containing(dt.date(2025, 3, 1), "tertial"),
+        period=selectors.Period.containing(dt.date(2025, 3, 1), "tertial"),
         district=district,
         level=level,
         prioritised=prioritised,
@@ -251,10 +261,10 @@ def test_at_most_three_areas_are_prioritised_per_period(agreement, coordinator):
     rate(coordinator, agreement, districts[3])
     assert AreaRating.objects.filter(prioritised=True).count() == 3
     # Another period has its own three.
-    est.area_rating_save(
+    services.area_rating_save(
         by=coordinator,
         agreement=agreement,
-        period=est.Period.containing(dt.date(2025, 6, 1), "tertial"),
+        period=selectors.Period.containing(dt.date(2025, 6, 1), "tertial"),
         district=districts[4],
         level="röd",
         prioritised=True,
@@ -282,9 +292,9 @@ def test_the_trend_follows_the_periods_figures(agreement, coordinator, two_distr
     for i in range(3):
         make_report("klotter", b, local(2025, 2 + i))
         make_report("klotter", b, local(2024, 40 + i))
-    period = est.Period.containing(dt.date(2025, 2, 1), "tertial")
+    period = selectors.Period.containing(dt.date(2025, 2, 1), "tertial")
     assert (period.label, period.previous.label) == ("2025 T1", "2024 T3")
-    rows = {row.district_id: row for row in est.period_figures(agreement, period)}
+    rows = {row.district_id: row for row in selectors.period_figures(agreement, period)}
     assert (rows[a.pk].count, rows[a.pk].previous, rows[a.pk].trend) == (12, 2, "upp")
     assert (rows[b.pk].count, rows[b.pk].previous, rows[b.pk].trend) == (3, 3, "samma")
     # Two-sided exact Poisson p for 12 against an expected 2: 2·P(X ≥ 12 | μ = 2).

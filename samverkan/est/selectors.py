@@ -1,0 +1,175 @@
+"""Reads of EST's weekly work: the chokepoints through which actions and closed meetings
+are fetched (another agreement's are 404), the parties' organisations, and the figures of
+the area prioritisation. The weekly picture itself is in `est.weekly`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+
+from samverkan.analysis.change import DECREASE, INCREASE, period_change
+from samverkan.core.access import get_or_404
+from samverkan.core.models import Classification, User
+from samverkan.est.models import Action, AreaRating, WeekMeeting
+from samverkan.est.weekly import STOCKHOLM, agreement_municipalities
+from samverkan.incidents.models import Incident
+from samverkan.organisations.models import Organisation
+from samverkan.places.models import District
+from samverkan.plans.models import Agreement
+from samverkan.plans.periods import period_bounds, period_label
+from samverkan.plans.selectors import agreement_list_for_user
+
+# --- Chokepoints ------------------------------------------------------------------------------
+
+
+def action_list_for_user(user: User) -> QuerySet[Action]:
+    return Action.objects.filter(agreement__in=agreement_list_for_user(user).values("pk"))
+
+
+def get_action_for_user(user: User, pk) -> Action:
+    return get_or_404(
+        action_list_for_user(user).select_related(
+            "agreement", "district", "place", "owner_organisation", "owner"
+        ),
+        pk,
+    )
+
+
+def snapshot_list_for_user(user: User) -> QuerySet[WeekMeeting]:
+    return WeekMeeting.objects.filter(
+        agreement__in=agreement_list_for_user(user).values("pk"),
+        status=WeekMeeting.Status.CLOSED,
+    )
+
+
+def get_snapshot_for_user(user: User, pk) -> WeekMeeting:
+    return get_or_404(snapshot_list_for_user(user).select_related("agreement"), pk)
+
+
+def agreement_organisation_ids(agreement: Agreement) -> set[int]:
+    """The parties and the organisations directly under them (a förvaltning, Lulebo)."""
+    parties = set(agreement.parties.values_list("pk", flat=True))
+    children = Organisation.objects.filter(parent__in=parties).values_list("pk", flat=True)
+    return parties | set(children)
+
+
+# --- Area prioritisation ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str  # kvartal | tertial
+    start: dt.date
+    end: dt.date
+
+    @property
+    def label(self) -> str:
+        return period_label(self.kind, self.start)
+
+    @property
+    def previous(self) -> Period:
+        start, end = period_bounds(self.kind, self.start - dt.timedelta(days=1))
+        return Period(self.kind, start, end)
+
+    @property
+    def next(self) -> Period:
+        start, end = period_bounds(self.kind, self.end + dt.timedelta(days=1))
+        return Period(self.kind, start, end)
+
+    @classmethod
+    def containing(cls, day: dt.date, kind: str | None = None) -> Period:
+        kind = kind or settings.SAMVERKAN_PRIORITY_PERIOD
+        start, end = period_bounds(kind, day)
+        return cls(kind, start, end)
+
+
+@dataclass
+class DistrictFigures:
+    district_id: int
+    district: str
+    count: int
+    previous: int
+    change: int
+    p: float | None  # two-sided exact Poisson test against the previous period's count
+    q: float | None  # Benjamini–Hochberg over the agreement's districts
+    trend: str  # AreaRating.Trend value
+
+    @property
+    def trend_symbol(self) -> str:
+        return str(AreaRating.Trend(self.trend).label)
+
+
+def _bounds_utc(period: Period) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(period.start, dt.time(), tzinfo=STOCKHOLM)
+    end = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(), tzinfo=STOCKHOLM)
+    return start, end
+
+
+def period_figures(agreement: Agreement, period: Period) -> list[DistrictFigures]:
+    """Per district: öppen and intern reports in the period and the previous one, and the
+    trend: ↑ or ↓ only when an exact Poisson test (the previous period as the expected count,
+    Benjamini–Hochberg over the districts, q < 0.10, a difference of at least 3) says so,
+    else →. Two queries."""
+    previous = period.previous
+    first, _end = _bounds_utc(previous)
+    middle, last = _bounds_utc(period)
+    municipalities = agreement_municipalities(agreement).values("pk")
+    districts = list(
+        District.objects.filter(municipality__in=municipalities)
+        .order_by("name")
+        .values_list("pk", "name")
+    )
+    counts = (
+        Incident.objects.filter(
+            municipality__in=municipalities,
+            is_summary=False,
+            classification__in=[Classification.OPEN, Classification.INTERNAL],
+            district__isnull=False,
+            occurred_from__gte=first,
+            occurred_from__lt=last,
+        )
+        .values("district_id")
+        .annotate(
+            now=Count("pk", filter=Q(occurred_from__gte=middle)),
+            before=Count("pk", filter=Q(occurred_from__lt=middle)),
+        )
+        .order_by()
+    )
+    by_district = {row["district_id"]: (row["now"], row["before"]) for row in counts}
+    frame = pd.DataFrame(
+        [{"district": pk, "count": by_district.get(pk, (0, 0))[0]} for pk, _n in districts],
+        columns=["district", "count"],
+    )
+    base = pd.DataFrame(
+        [{"district": pk, "count": by_district.get(pk, (0, 0))[1]} for pk, _n in districts],
+        columns=["district", "count"],
+    )
+    table = period_change(
+        frame, base, by=("district",), baseline_periods=1, alpha=0.10, min_difference=3
+    ).table.set_index("district")
+    trend_of = {INCREASE: AreaRating.Trend.UP, DECREASE: AreaRating.Trend.DOWN}
+    rows = []
+    for pk, name in districts:
+        row = table.loc[pk]
+        tested = bool(row["tested"])
+        rows.append(
+            DistrictFigures(
+                district_id=pk,
+                district=name,
+                count=int(row["count"]),
+                previous=int(row["baseline_total"]),
+                change=int(row["count"]) - int(row["baseline_total"]),
+                p=float(row["p_value"]) if tested else None,
+                q=float(row["q_value"]) if tested else None,
+                trend=trend_of.get(row["flag"], AreaRating.Trend.FLAT),
+            )
+        )
+    return rows
+
+
+def priority_scale() -> list[str]:
+    return list(settings.SAMVERKAN_PRIORITY_SCALE)
