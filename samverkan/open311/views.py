@@ -1,18 +1,19 @@
 """Open311 GeoReport v2 at /open311/v2/, so that existing citizen-reporting apps can feed EST.
 
-Plain Django views, JSON and XML alike (the format is the URL's suffix). The spec's
-resources:
+Plain Django views, JSON and XML alike (the format is the URL's suffix, rendered by
+`open311.formats`); every rule is the incident app's. The spec's resources:
 
 - ``GET services.{fmt}``: one service per active category (service_code = the slug);
 - ``GET services/{code}.{fmt}``: the service definition with its optional attributes;
 - ``POST requests.{fmt}``: file a report; ``api_key`` is an API token issued with
   ``samverkan create-token`` for a user of the receiving organisation, checked as
   `core.auth.BearerToken` checks a bearer token; the report is filed through
-  `services.incident_create` (source open311, by the token's user, occurred now,
-  classification intern), with every check the form has;
+  `incidents.services.incident_create` (source open311, by the token's user, occurred now,
+  classification intern), with every check the form has, at most
+  SAMVERKAN_OPEN311_POSTS_PER_HOUR an hour per key's user;
 - ``GET requests.{fmt}`` and ``GET requests/{id}.{fmt}``: with a valid ``api_key`` what the
-  token's user may see (`selectors.incident_list_for_user`); without one only reports
-  classified öppen.
+  token's user may see (`incidents.selectors.incident_list_for_user`); without one only
+  reports classified öppen (`incidents.selectors.open_incident_list`).
 
 Never stored: ``first_name``, ``last_name``, ``email``, ``phone``, ``device_id``,
 ``account_id`` and ``media_url`` are accepted and dropped (a photo may show people, the
