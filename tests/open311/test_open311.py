@@ -1,5 +1,7 @@
-"""Open311 GeoReport v2 at /open311/v2/: the spec's resources, fields and errors, in JSON and
-XML, mapped onto the same incident model, checks and scoping as every other entry path."""
+"""Open311 GeoReport v2 in one file, hence over 500 lines: every resource, field and error.
+
+At /open311/v2/, in JSON and XML, mapped onto the same incident model, checks and scoping as
+every other entry path."""
 
 import datetime as dt
 import json
