@@ -61,6 +61,7 @@ class Migration(migrations.Migration):
                         'verbose_name_plural': 'veckomöten',
                         'db_table': 'incidents_weekmeeting',
                         'ordering': ['-iso_year', '-iso_week'],
+                        'constraints': [models.UniqueConstraint(fields=('agreement', 'iso_year', 'iso_week'), name='week_meeting_unique'), models.CheckConstraint(condition=models.Q(('iso_week__gte', 1), ('iso_week__lte', 53)), name='week_meeting_iso_week_1_53')],
                     },
                 ),
                 migrations.CreateModel(
@@ -78,6 +79,7 @@ class Migration(migrations.Migration):
                         'verbose_name_plural': 'veckonoteringar',
                         'db_table': 'incidents_weeknote',
                         'ordering': ['organisation__name'],
+                        'constraints': [models.UniqueConstraint(fields=('meeting', 'organisation'), name='week_note_one_per_organisation')],
                     },
                 ),
                 migrations.CreateModel(
@@ -153,18 +155,6 @@ class Migration(migrations.Migration):
                         'ordering': ['starts_at', 'pk'],
                         'constraints': [models.CheckConstraint(condition=models.Q(('ends_at__gte', models.F('starts_at'))), name='planned_event_period_ordered')],
                     },
-                ),
-                migrations.AddConstraint(
-                    model_name='weekmeeting',
-                    constraint=models.UniqueConstraint(fields=('agreement', 'iso_year', 'iso_week'), name='week_meeting_unique'),
-                ),
-                migrations.AddConstraint(
-                    model_name='weekmeeting',
-                    constraint=models.CheckConstraint(condition=models.Q(('iso_week__gte', 1), ('iso_week__lte', 53)), name='week_meeting_iso_week_1_53'),
-                ),
-                migrations.AddConstraint(
-                    model_name='weeknote',
-                    constraint=models.UniqueConstraint(fields=('meeting', 'organisation'), name='week_note_one_per_organisation'),
                 ),
             ],
             database_operations=[],

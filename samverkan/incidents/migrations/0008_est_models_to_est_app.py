@@ -15,69 +15,11 @@ class Migration(migrations.Migration):
     operations = [
         migrations.SeparateDatabaseAndState(
             state_operations=[
-                migrations.RemoveField(
-                    model_name='arearating',
-                    name='agreement',
-                ),
-                migrations.RemoveField(
-                    model_name='arearating',
-                    name='district',
-                ),
-                migrations.RemoveField(
-                    model_name='arearating',
-                    name='updated_by',
-                ),
-                migrations.RemoveField(
-                    model_name='plannedevent',
-                    name='agreement',
-                ),
-                migrations.RemoveField(
-                    model_name='plannedevent',
-                    name='district',
-                ),
-                migrations.RemoveField(
-                    model_name='plannedevent',
-                    name='organisation',
-                ),
-                migrations.RemoveField(
-                    model_name='plannedevent',
-                    name='place',
-                ),
-                migrations.RemoveField(
-                    model_name='weekmeeting',
-                    name='agreement',
-                ),
-                migrations.RemoveField(
-                    model_name='weekmeeting',
-                    name='closed_by',
-                ),
-                migrations.RemoveField(
-                    model_name='weeknote',
-                    name='meeting',
-                ),
-                migrations.RemoveField(
-                    model_name='weeknote',
-                    name='author',
-                ),
-                migrations.RemoveField(
-                    model_name='weeknote',
-                    name='organisation',
-                ),
-                migrations.DeleteModel(
-                    name='Action',
-                ),
-                migrations.DeleteModel(
-                    name='AreaRating',
-                ),
-                migrations.DeleteModel(
-                    name='PlannedEvent',
-                ),
-                migrations.DeleteModel(
-                    name='WeekMeeting',
-                ),
-                migrations.DeleteModel(
-                    name='WeekNote',
-                ),
+                migrations.DeleteModel(name='WeekNote'),
+                migrations.DeleteModel(name='WeekMeeting'),
+                migrations.DeleteModel(name='Action'),
+                migrations.DeleteModel(name='PlannedEvent'),
+                migrations.DeleteModel(name='AreaRating'),
             ],
             database_operations=[],
         ),
