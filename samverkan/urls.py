@@ -5,7 +5,7 @@ from django.views.i18n import set_language
 
 from samverkan.api import api
 from samverkan.imports import views as import_views
-from samverkan.incidents import est_views, open311, polisen_views
+from samverkan.incidents import est_views, open311, polisen_views, upload_views
 from samverkan.incidents import views as incident_views
 from samverkan.indicators import views as indicator_views
 from samverkan.lagesbild import views as lagesbild_views
@@ -76,7 +76,7 @@ urlpatterns = [
     path("omraden/<int:pk>/", place_views.district_detail, name="district_detail"),
     path("platser/<int:pk>/", place_views.place_detail, name="place_detail"),
     path("importer/", import_views.import_run_list, name="import_run_list"),
-    path("importer/ny/", import_views.import_upload, name="import_upload"),
+    path("importer/ny/", upload_views.import_upload, name="import_upload"),
     path("importer/<int:pk>/", import_views.import_run_detail, name="import_run_detail"),
     path("handelser/", incident_views.incident_list, name="incident_list"),
     path("handelser/ny/", incident_views.incident_create, name="incident_create"),

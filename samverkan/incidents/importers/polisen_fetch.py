@@ -35,7 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.imports.models import ImportRun
-from samverkan.imports.services import close_abandoned_runs
+from samverkan.imports.runs import close_abandoned_runs, fail_run, start_run
 from samverkan.incidents.importers.polisen import PolisenPayloadError
 from samverkan.incidents.importers.polisen_load import (
     import_polisen,
@@ -176,9 +176,9 @@ def reserve_call(*, url: str, organisation: Organisation, attempt: int) -> Impor
                 % {"seconds": int(wait + 0.999)},
                 wait=wait,
             )
-        run = ImportRun.objects.create(
-            kind="incidents",
-            source=SOURCE,
+        run = start_run(
+            "incidents",
+            SOURCE,
             filename=url,
             organisation=organisation,
             details={"attempt": attempt},
@@ -192,14 +192,6 @@ def _session() -> requests.Session:
         {"User-Agent": settings.SAMVERKAN_POLISEN_USER_AGENT, "Accept": "application/json"}
     )
     return session
-
-
-def _fail(run: ImportRun, message: str, **details) -> None:
-    run.status = ImportRun.Status.FAILED
-    run.message = message
-    run.finished_at = timezone.now()
-    run.details = {**run.details, **details}
-    run.save()
 
 
 def _retry_after(response: requests.Response) -> float:
@@ -262,7 +254,7 @@ def fetch(
         try:
             response = session.get(url, params=params, timeout=TIMEOUT)
         except requests.RequestException as exc:
-            _fail(
+            fail_run(
                 run,
                 _("Polisens API svarade inte (%(error)s); tidigare hämtade händelser finns kvar.")
                 % {"error": type(exc).__name__},
@@ -271,7 +263,7 @@ def fetch(
             logger.warning("Polisen: anrop %s misslyckades: %s", attempt, exc)
         else:
             if response.status_code == 200 and not response.url.startswith("https://"):
-                _fail(
+                fail_run(
                     run,
                     _("Polisens API skickade vidare till en adress utan https (%(url)s).")
                     % {"url": response.url},
@@ -281,12 +273,12 @@ def fetch(
                 try:
                     run = import_polisen(response.content, organisation=organisation, run=run)
                 except PolisenPayloadError as exc:
-                    _fail(
+                    fail_run(
                         run, _("Svaret från Polisen gick inte att läsa: %(error)s") % {"error": exc}
                     )
                 return FetchResult(run=run, calls=calls)
             if response.status_code == 404:
-                _fail(
+                fail_run(
                     run,
                     _(
                         "Polisens API svarade 404 (finns inte) för %(url)s; hämtningen är "
@@ -298,7 +290,7 @@ def fetch(
                 )
                 return FetchResult(run=run, calls=calls)
             if response.status_code not in RETRY_STATUS:
-                _fail(
+                fail_run(
                     run,
                     _("Polisens API svarade med HTTP %(status)s; inget hämtades.")
                     % {"status": response.status_code},
@@ -306,7 +298,7 @@ def fetch(
                 )
                 return FetchResult(run=run, calls=calls)
             backoff = max(backoff, _retry_after(response))
-            _fail(
+            fail_run(
                 run,
                 _(
                     "Polisens API svarade med HTTP %(status)s; tidigare hämtade händelser "
