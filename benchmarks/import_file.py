@@ -57,8 +57,9 @@ def child(rows: int, url: str | None) -> None:
     from django.db import connection
 
     from samverkan.demo import load_demo
-    from samverkan.incidents.importers import tabular
+    from samverkan.imports.tabular import read_table
     from samverkan.incidents.importers.file_import import import_incident_file
+    from samverkan.incidents.importers.mapping import guess_mapping
     from samverkan.organisations.models import Organisation
     from samverkan.places.models import District
 
@@ -68,7 +69,7 @@ def child(rows: int, url: str | None) -> None:
         District.objects.filter(municipality__code="2580").values_list("name", flat=True)
     )
     data = csv_bytes(rows, districts)
-    mapping = tabular.guess_mapping(tabular.read_table(data[:4096].rsplit(b"\n", 1)[0]).headers)
+    mapping = guess_mapping(read_table(data[:4096].rsplit(b"\n", 1)[0]).headers)
     rss_before = maxrss_mb()
 
     start = time.perf_counter()

@@ -100,13 +100,14 @@ def child(backend: str, rows: int, url: str | None) -> None:
 
     from samverkan.core.privacy import find_personal_data
     from samverkan.incidents.importers import polisen
-    from samverkan.incidents.importers.load import COLUMNS, SQLITE_IMPORT_CACHE_KIB
     from samverkan.incidents.importers.polisen_load import (
         import_polisen,
         municipalities_for,
         police_organisation,
         polisen_names,
     )
+    from samverkan.incidents.importers.rules import COLUMNS
+    from samverkan.incidents.importers.writer import SQLITE_IMPORT_CACHE_KIB
     from samverkan.incidents.models import Incident
 
     police = police_organisation()
@@ -196,8 +197,8 @@ def index_costs(backend: str, rows: int, url: str | None) -> None:
     data_dir = _setup(url)
     from django.db import connection, transaction
 
-    from samverkan.incidents.importers.load import INSERT_NAMES, SQLITE_IMPORT_CACHE_KIB
     from samverkan.incidents.importers.polisen_load import police_organisation
+    from samverkan.incidents.importers.writer import INSERT_NAMES, SQLITE_IMPORT_CACHE_KIB
     from samverkan.incidents.models import Category, Incident
     from samverkan.places.models import Municipality
 

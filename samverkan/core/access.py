@@ -39,6 +39,34 @@ def organisation_scope_ids(user: User) -> set[int]:
     return ids
 
 
+def organisation_tree_ids(user: User) -> set[int]:
+    """Every organisation under the user's top-level party (the party itself included)."""
+    if not user.is_authenticated or user.organisation_id is None:
+        return set()
+    cached = getattr(user, "_organisation_tree_ids", None)
+    if cached is not None:
+        return cached
+    organisations = User._meta.get_field("organisation").related_model.objects
+    parents = dict(organisations.values_list("pk", "parent_id"))
+    root, seen = user.organisation_id, set()
+    while parents.get(root) is not None and root not in seen:
+        seen.add(root)
+        root = parents[root]
+    children: dict[int, list[int]] = {}
+    for pk, parent in parents.items():
+        if parent is not None:
+            children.setdefault(parent, []).append(pk)
+    tree, stack = set(), [root]
+    while stack:
+        pk = stack.pop()
+        if pk in tree:
+            continue
+        tree.add(pk)
+        stack.extend(children.get(pk, []))
+    user._organisation_tree_ids = tree
+    return tree
+
+
 def get_or_404(queryset: QuerySet, pk):
     """One object from an already scoped queryset. Another party's object is
     indistinguishable from one that does not exist: both are 404."""

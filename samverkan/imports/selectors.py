@@ -11,11 +11,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from samverkan.core.access import get_or_404
+from samverkan.core.access import get_or_404, organisation_tree_ids
 from samverkan.core.models import User
 from samverkan.imports.models import ColumnMapping, ImportRun
 from samverkan.imports.services import can_import
-from samverkan.incidents.selectors import organisation_tree_ids
 
 
 def import_run_list_for_user(user: User) -> QuerySet[ImportRun]:

@@ -1,5 +1,5 @@
 """Writes of the imports app: who may import, saved column mappings, and uploaded files
-kept between the steps of the upload page.
+kept between the steps of an upload page, with the upload's size limit.
 
 An uploaded file waits in Django's default storage (MEDIA_ROOT under the data directory
 by default, or whatever STORAGES configures) under ``imports/uploads/<user id>/<token>``
@@ -8,17 +8,13 @@ process may serve the next step. The token is random; the user id in the path me
 user can never reach another's upload. Uploads are deleted after the import, and any left
 behind (an abandoned mapping step) after a day.
 
-A run whose process died (killed, out of memory, the machine restarted) would say "pågår"
-for ever: ``close_abandoned_runs`` marks such runs failed once they are older than
-SAMVERKAN_IMPORT_ABANDONED_AFTER_MINUTES (hourly, from the worker, and before each fetch
-from Polisen).
+The life cycle of a run (start, counts, fail, abandoned runs) is in `imports.runs`.
 """
 
 import datetime as dt
 import re
 import secrets
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -26,12 +22,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.core.models import Role, User
-from samverkan.imports.models import ColumnMapping, ImportRun
-from samverkan.incidents.importers.tabular import TARGET_FIELDS
+from samverkan.imports.kinds import get_kind
+from samverkan.imports.models import ColumnMapping
 
 IMPORTERS = {Role.ADMIN, Role.COORDINATOR}
 UPLOAD_DIR = "imports/uploads"
 UPLOAD_MAX_AGE = dt.timedelta(days=1)
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 _TOKEN = re.compile(r"[0-9a-f]{32}\.(csv|xlsx|txt)")
 
 
@@ -44,16 +41,22 @@ def can_import(user: User) -> bool:
     )
 
 
+def require_importer(user: User) -> None:
+    if not can_import(user):
+        raise PermissionDenied(_("Bara samordnare och administratörer får importera."))
+
+
 def column_mapping_save(
     *, by: User, name: str, kind: str, mapping: dict, options: dict
 ) -> ColumnMapping:
-    """Save (or replace) the organisation's mapping of this name."""
+    """Save (or replace) the organisation's mapping of this name; the target fields are
+    checked against those the kind registered (`imports.kinds`)."""
     if not can_import(by) or by.organisation_id is None:
         raise PermissionDenied(_("Du får inte spara kolumnmappningar."))
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"save_as": [_("Ge mappningen ett namn.")]})
-    unknown = set(mapping) - set(TARGET_FIELDS)
+    unknown = set(mapping) - set(get_kind(kind).fields)
     if unknown:
         raise ValidationError(
             {"save_as": [_("Okända fält: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}]}
@@ -117,24 +120,3 @@ def upload_cleanup(*, by: User, now: dt.datetime | None = None) -> int:
             default_storage.delete(path)
             removed += 1
     return removed
-
-
-def close_abandoned_runs(*, now: dt.datetime | None = None) -> int:
-    """Mark runs still "pågår" long after they started as failed; returns how many.
-
-    The batches a run wrote before its process died are kept (each was its own
-    transaction); running the same import again adds what is missing and leaves the rest
-    unchanged, since every import is idempotent.
-    """
-    now = now or timezone.now()
-    limit = now - dt.timedelta(minutes=settings.SAMVERKAN_IMPORT_ABANDONED_AFTER_MINUTES)
-    abandoned = ImportRun.objects.filter(status=ImportRun.Status.RUNNING, started_at__lt=limit)
-    return abandoned.update(
-        status=ImportRun.Status.FAILED,
-        finished_at=now,
-        message=_(
-            "Avbruten: körningen blev aldrig klar (processen avslutades innan importen var "
-            "färdig). Omgångar som hann sparas finns kvar; kör samma import igen för resten – "
-            "redan sparade rader lämnas oförändrade."
-        ),
-    )

@@ -5,3 +5,9 @@ class IncidentsConfig(AppConfig):
     name = "samverkan.incidents"
     label = "incidents"
     verbose_name = "Händelser"
+
+    def ready(self) -> None:
+        from samverkan.imports.kinds import register_kind
+        from samverkan.incidents.importers.mapping import TARGET_FIELDS
+
+        register_kind("incidents", fields=TARGET_FIELDS)

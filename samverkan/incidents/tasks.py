@@ -3,9 +3,16 @@
 import logging
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from django_tasks import task
 
+from samverkan.core.models import User
+from samverkan.imports.models import ImportRun
+from samverkan.imports.runs import fail_run
+from samverkan.imports.services import upload_delete, upload_read
 from samverkan.incidents.importers import polisen_fetch
+from samverkan.incidents.importers.file_import import import_incident_file
 from samverkan.incidents.importers.polisen_load import PolisenSetupError, run_summary
 
 logger = logging.getLogger(__name__)
@@ -30,3 +37,32 @@ def fetch_polisen() -> str:
         logger.warning("Polisen: %s", run.message)
         return run.message
     return run_summary(run)
+
+
+@task()
+def import_uploaded_file(
+    run_id: int, user_id: int, token: str, mapping: dict, options: dict, all_or_nothing: bool
+) -> str:
+    """An uploaded file, imported into the run its page already shows: by the worker for a
+    large file, at once (`.call`) for a small one. The upload is deleted afterwards."""
+    run = ImportRun.objects.select_related("organisation").get(pk=run_id)
+    user = User.objects.get(pk=user_id)
+    try:
+        data = upload_read(by=user, token=token)
+    except ValidationError as error:
+        fail_run(run, error.messages[0])
+        return run.message
+    try:
+        run = import_incident_file(
+            data=data,
+            filename=run.filename,
+            organisation=run.organisation,
+            user=user,
+            mapping=mapping,
+            options=options,
+            all_or_nothing=all_or_nothing,
+            run=run,
+        )
+    finally:
+        upload_delete(by=user, token=token)
+    return _("Import %(id)s: %(status)s.") % {"id": run.pk, "status": run.get_status_display()}

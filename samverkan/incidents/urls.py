@@ -1,10 +1,11 @@
-"""Incident reports: list, form, map, export and Polisen's type mapping."""
+"""Incident reports: list, form, map, export and Polisen's type mapping, and the upload of a file of reports."""
 
 from django.urls import path
 
-from samverkan.incidents import polisen_views, views
+from samverkan.incidents import polisen_views, upload_views, views
 
 urlpatterns = [
+    path("importer/ny/", upload_views.import_upload, name="import_upload"),
     path("handelser/", views.incident_list, name="incident_list"),
     path("handelser/ny/", views.incident_create, name="incident_create"),
     path("handelser/<int:pk>/", views.incident_detail, name="incident_detail"),

@@ -10,7 +10,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from samverkan.core.schedule import SCHEDULE
-from samverkan.imports import services
+from samverkan.imports import runs, services
 from samverkan.imports.models import ColumnMapping, ImportRun
 from samverkan.imports.tasks import close_abandoned_import_runs
 
@@ -103,7 +103,7 @@ def test_a_run_whose_process_died_is_marked_failed_after_the_limit(db, settings)
     dead = _run_started(121)
     busy = _run_started(119)
     done = _run_started(500, status=ImportRun.Status.OK)
-    assert services.close_abandoned_runs() == 1
+    assert runs.close_abandoned_runs() == 1
     dead.refresh_from_db()
     assert dead.status == ImportRun.Status.FAILED and dead.finished_at is not None
     assert "blev aldrig klar" in dead.message and "kör samma import igen" in dead.message
@@ -111,7 +111,7 @@ def test_a_run_whose_process_died_is_marked_failed_after_the_limit(db, settings)
     done.refresh_from_db()
     assert busy.status == ImportRun.Status.RUNNING and busy.finished_at is None
     assert done.status == ImportRun.Status.OK and done.message == ""
-    assert services.close_abandoned_runs() == 0
+    assert runs.close_abandoned_runs() == 0
 
 
 def test_the_worker_closes_abandoned_runs_every_hour(db):

@@ -7,8 +7,8 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from samverkan.imports import tasks
 from samverkan.imports.models import ColumnMapping, ImportProblem, ImportRun
+from samverkan.incidents import tasks
 from samverkan.incidents.models import Incident
 from samverkan.organisations.models import Organisation
 from tests.imports.conftest import est_csv

@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from samverkan.imports.models import ImportRun
-from samverkan.incidents.importers import load, tabular
+from samverkan.incidents.importers import load
+from samverkan.incidents.importers import rows as incident_rows
 from samverkan.incidents.importers.file_import import import_incident_file
 from samverkan.incidents.models import Incident, SourceTypeMapping
 from samverkan.organisations.models import Organisation
@@ -234,16 +235,16 @@ def test_all_or_nothing_keeps_the_problems_of_the_rows_it_could_not_read(coordin
 def test_the_rows_stream_to_the_loader_a_batch_at_a_time(coordinator, monkeypatch):
     """The file is never held as row dicts all at once: when the loader takes its first batch,
     only that batch and the parse's current chunk have been read."""
-    monkeypatch.setattr(tabular, "CHUNK", 3)
+    monkeypatch.setattr(incident_rows, "CHUNK", 3)
     read, seen_at_batches = [], []
-    original = tabular.iter_rows
+    original = incident_rows.iter_rows
 
     def counting(*args, **kwargs):
         for row in original(*args, **kwargs):
             read.append(row["row"])
             yield row
 
-    monkeypatch.setattr(tabular, "iter_rows", counting)
+    monkeypatch.setattr(incident_rows, "iter_rows", counting)
     batch = load._Loader.batch
 
     def spying(self, raws):

@@ -306,7 +306,7 @@ def test_a_row_loaded_twice_is_unchanged_whatever_the_stored_types(reporter, klo
 def test_the_sqlite_page_cache_is_larger_during_a_run_and_restored_after(lulea_kommun, an_hour_ago):
     from django.db import connection
 
-    from samverkan.incidents.importers.load import SQLITE_IMPORT_CACHE_KIB
+    from samverkan.incidents.importers.writer import SQLITE_IMPORT_CACHE_KIB
 
     def cache_size():
         with connection.cursor() as cursor:

@@ -8,21 +8,11 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from samverkan.incidents.importers.tabular import (
-    FileError,
-    Lookups,
-    Options,
-    ValueProblem,
-    check_mapping,
-    guess_mapping,
-    parse_clock,
-    parse_decimal,
-    parse_moment,
-    parse_position,
-    parse_rows,
-    preview,
-    read_table,
-)
+from samverkan.imports.tabular import FileError, preview, read_table
+from samverkan.imports.values import ValueProblem, parse_clock, parse_decimal, parse_moment
+from samverkan.incidents.importers.mapping import Lookups, Options, check_mapping, guess_mapping
+from samverkan.incidents.importers.positions import parse_position
+from samverkan.incidents.importers.rows import parse_rows
 
 UTC = dt.UTC
 LOOKUPS = Lookups(

@@ -14,9 +14,9 @@ import pytest
 import requests
 from requests.adapters import BaseAdapter
 
+from samverkan.imports import http
+from samverkan.imports.http import make_session
 from samverkan.imports.models import ImportRun
-from samverkan.indicators.importers import http
-from samverkan.indicators.importers.http import make_session
 from samverkan.indicators.importers.kolada import (
     import_kolada,
     parse_data_page,

@@ -10,11 +10,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from samverkan.imports import http
+from samverkan.imports.http import CallLimiter
 from samverkan.imports.models import ImportRun
-from samverkan.indicators.importers import http
 from samverkan.indicators.importers.scb import (
     AGES,
-    CallLimiter,
     Limits,
     import_population,
     parse_config,

@@ -1,15 +1,16 @@
-"""Import incident reports from a CSV or XLSX file: the thin Django step around `tabular`.
+"""Import incident reports from a CSV or XLSX file: the thin Django step around `rows`.
 
     import_incident_file(data=…, filename=…, organisation=…, mapping={…}, options={…})
         -> ImportRun
 
 1. An ImportRun (kind "incidents", source "file") is created first, so whatever happens
    the user can open it.
-2. `tabular` reads the file and the mapping; names of categories, districts and places are
-   looked up among the categories and the municipalities the organisation works in. A file
+2. `imports.tabular` reads the file and `mapping` checks the mapping; names of categories,
+   districts and places are looked up among the categories and the municipalities the
+   organisation works in. A file
    that cannot be read at all (not CSV/XLSX, empty, no header, a mapped column missing)
    fails the run with one Swedish message and writes nothing.
-3. The rows stream from `tabular.iter_rows` to `load_incidents` a batch at a time (a large
+3. The rows stream from `rows.iter_rows` to `load_incidents` a batch at a time (a large
    file is never held as row dicts all at once). A row that cannot be read passes as a
    failed row with its problems; the rest get the rules of `services.incident_create`
    (privacy guard, time not in the future, position inside the municipality …) and are
@@ -23,14 +24,17 @@ whose files both number their rows 1, 2, 3 do not overwrite each other.
 from __future__ import annotations
 
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.core.models import User
 from samverkan.imports.models import ImportRun
+from samverkan.imports.runs import fail_run, start_run
+from samverkan.imports.tabular import FileError, read_table
+from samverkan.imports.values import key
 from samverkan.incidents import services
-from samverkan.incidents.importers import tabular
+from samverkan.incidents.importers import rows as parse
 from samverkan.incidents.importers.load import load_incidents
+from samverkan.incidents.importers.mapping import TARGET_FIELDS, Lookups, Options
 from samverkan.incidents.models import Category, Incident, SourceTypeMapping
 from samverkan.organisations.models import Organisation
 from samverkan.places.models import District, Place
@@ -39,25 +43,25 @@ KIND = "incidents"
 SOURCE = Incident.Source.FILE.value
 
 
-def lookups_for(organisation: Organisation) -> tuple[tabular.Lookups, dict, dict]:
+def lookups_for(organisation: Organisation) -> tuple[Lookups, dict, dict]:
     """The names a file may use, and the districts and places behind the keys."""
-    lookups = tabular.Lookups()
+    lookups = Lookups()
     for category in Category.objects.all():
-        lookups.categories[tabular.key(category.slug)] = category.slug
-        lookups.categories.setdefault(tabular.key(category.name), category.slug)
+        lookups.categories[key(category.slug)] = category.slug
+        lookups.categories.setdefault(key(category.name), category.slug)
     for source_type, slug in SourceTypeMapping.objects.filter(source=SOURCE).values_list(
         "source_type", "category__slug"
     ):
-        lookups.type_mappings[tabular.key(source_type)] = slug
+        lookups.type_mappings[key(source_type)] = slug
     municipalities = services.municipality_ids_for_organisation(organisation)
     districts = {d.pk: d for d in District.objects.filter(municipality__in=municipalities)}
     places = {p.pk: p for p in Place.objects.filter(municipality__in=municipalities)}
     for district in districts.values():
-        names = {tabular.key(district.name), tabular.key(district.slug)}
+        names = {key(district.name), key(district.slug)}
         for name in names:
             lookups.districts.setdefault(name, []).append(district.pk)
     for place in places.values():
-        lookups.places.setdefault(tabular.key(place.name), []).append(place.pk)
+        lookups.places.setdefault(key(place.name), []).append(place.pk)
     return lookups, districts, places
 
 
@@ -71,10 +75,10 @@ def new_run(
     all_or_nothing: bool,
 ) -> ImportRun:
     """The run of a file import, "pågår" from now (the page shows it while the rows load)."""
-    return ImportRun.objects.create(
-        kind=KIND,
-        source=SOURCE,
-        filename=filename[:500],
+    return start_run(
+        KIND,
+        SOURCE,
+        filename=filename,
         organisation=organisation,
         user=user,
         details={
@@ -83,14 +87,6 @@ def new_run(
             "all_or_nothing": all_or_nothing,
         },
     )
-
-
-def _fail(run: ImportRun, message: str) -> ImportRun:
-    run.status = ImportRun.Status.FAILED
-    run.message = message
-    run.finished_at = timezone.now()
-    run.save()
-    return run
 
 
 def import_incident_file(
@@ -117,14 +113,14 @@ def import_incident_file(
         all_or_nothing=all_or_nothing,
     )
     try:
-        parsed_options = tabular.Options.from_dict(options)
-        table = tabular.read_table(data, sheet=parsed_options.sheet)
+        parsed_options = Options.from_dict(options)
+        table = read_table(data, sheet=parsed_options.sheet)
         if not table.rows:
-            raise tabular.FileError(_("Filen har en rubrikrad men inga rader med data."))
+            raise FileError(_("Filen har en rubrikrad men inga rader med data."))
         lookups, districts, places = lookups_for(organisation)
-        parsed = tabular.iter_rows(table, mapping, options=parsed_options, lookups=lookups)
-    except tabular.FileError as error:
-        return _fail(run, str(error))
+        parsed = parse.iter_rows(table, mapping, options=parsed_options, lookups=lookups)
+    except FileError as error:
+        return fail_run(run, str(error))
 
     run.details.update(
         format=table.kind,
@@ -167,7 +163,7 @@ def _name_columns(run: ImportRun, mapping: dict[str, str], *, after: int) -> Non
     for a field without a column, its Swedish name)."""
     names = {
         "municipality": _("Kommun"),
-        **{target: str(label) for target, label in tabular.TARGET_FIELDS.items()},
+        **{target: str(label) for target, label in TARGET_FIELDS.items()},
     }
     if "lat" in mapping:
         names["lon"] = mapping["lat"]  # the position is reported under its first column

@@ -5,12 +5,9 @@ The API returns only the latest 500 events; each fetch is loaded with `polisen_l
 id), so the stored history grows beyond them and overlapping windows never duplicate.
 
 Every HTTP call is one ImportRun with source ``polisen-api`` and its ``started_at`` the time of
-the call; the published rate rules are enforced from those rows, so they hold across processes
-(web, worker, command):
-
-- at least 10 seconds between two calls, at most 60 calls an hour and 1 440 a day;
-- the slot is reserved (the run row written) inside a transaction that serialises the check:
-  an advisory lock on PostgreSQL, the write lock of IMMEDIATE transactions on SQLite.
+the call; the published rate rules are enforced from those rows (`imports.http.RateRules`), so
+they hold across processes (web, worker, command): at least 10 seconds between two calls, at
+most 60 calls an hour and 1 440 a day.
 
 Failures: HTTP 429, 5xx, time-outs and network errors are retried with backoff (10, 20, 40 s,
 or Polisen's Retry-After if longer), each retry a call under the same rules; when the tries
@@ -30,12 +27,12 @@ from urllib.parse import quote
 
 import requests
 from django.conf import settings
-from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samverkan.imports import http
 from samverkan.imports.models import ImportRun
-from samverkan.imports.services import close_abandoned_runs
+from samverkan.imports.runs import close_abandoned_runs, fail_run
 from samverkan.incidents.importers.polisen import PolisenPayloadError
 from samverkan.incidents.importers.polisen_load import (
     import_polisen,
@@ -53,8 +50,9 @@ PER_HOUR = 60
 PER_DAY = 1440
 TIMEOUT = (10, 30)  # connect, read (seconds)
 BACKOFF = (10, 20, 40)  # seconds before the 2nd, 3rd, 4th try
-RETRY_STATUS = {429, 500, 502, 503, 504}
-_LOCK_KEY = 725_001  # PostgreSQL advisory lock of the rate check
+RULES = http.RateRules(
+    source=SOURCE, min_interval=MIN_INTERVAL, per_hour=PER_HOUR, per_day=PER_DAY, lock_key=725_001
+)
 
 # SCB county code (the first two digits of a kommunkod) → the county's name, as Polisen writes it.
 COUNTIES = {
@@ -140,74 +138,28 @@ def enable(by: str = "") -> ImportRun | None:
 
 def rate_wait(now: dt.datetime) -> float:
     """Seconds until the rules allow the next call (0: now), from the recorded calls."""
-    calls = ImportRun.objects.filter(source=SOURCE)
-    waits = [0.0]
-    last = calls.order_by("-started_at").values_list("started_at", flat=True).first()
-    if last is not None and now - last < MIN_INTERVAL:
-        waits.append((last + MIN_INTERVAL - now).total_seconds())
-    for window, limit in ((dt.timedelta(hours=1), PER_HOUR), (dt.timedelta(days=1), PER_DAY)):
-        recent = calls.filter(started_at__gt=now - window).order_by("-started_at")
-        times = list(recent.values_list("started_at", flat=True)[:limit])
-        if len(times) >= limit:
-            waits.append((times[-1] + window - now).total_seconds())
-    return max(waits)
-
-
-def _lock() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
-    # SQLite: the atomic block is an IMMEDIATE transaction (settings), which already holds
-    # the database's write lock.
+    return http.rate_wait(RULES, now)
 
 
 def reserve_call(*, url: str, organisation: Organisation, attempt: int) -> ImportRun:
     """Record a call now if the rate rules allow it, else FetchRefused with the wait."""
-    with transaction.atomic():
-        _lock()
-        now = timezone.now()
-        wait = rate_wait(now)
-        if wait > 0:
-            raise FetchRefused(
-                _(
-                    "Polisens regler för API:t tillåter nästa anrop om %(seconds)s sekunder "
-                    "(minst 10 sekunder mellan anrop, högst 60 i timmen och 1 440 per dygn)."
-                )
-                % {"seconds": int(wait + 0.999)},
-                wait=wait,
-            )
-        run = ImportRun.objects.create(
+    try:
+        return http.reserve_call(
+            RULES,
             kind="incidents",
-            source=SOURCE,
             filename=url,
             organisation=organisation,
             details={"attempt": attempt},
         )
-    return run
-
-
-def _session() -> requests.Session:
-    session = requests.Session()
-    session.headers.update(
-        {"User-Agent": settings.SAMVERKAN_POLISEN_USER_AGENT, "Accept": "application/json"}
-    )
-    return session
-
-
-def _fail(run: ImportRun, message: str, **details) -> None:
-    run.status = ImportRun.Status.FAILED
-    run.message = message
-    run.finished_at = timezone.now()
-    run.details = {**run.details, **details}
-    run.save()
-
-
-def _retry_after(response: requests.Response) -> float:
-    value = response.headers.get("Retry-After", "")
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return 0.0
+    except http.RateLimited as limited:
+        raise FetchRefused(
+            _(
+                "Polisens regler för API:t tillåter nästa anrop om %(seconds)s sekunder "
+                "(minst 10 sekunder mellan anrop, högst 60 i timmen och 1 440 per dygn)."
+            )
+            % {"seconds": int(limited.wait + 0.999)},
+            wait=limited.wait,
+        ) from None
 
 
 def fetch(
@@ -243,7 +195,7 @@ def fetch(
     )
     # As in Polisen's examples (?locationname=Luleå;Norrbottens län): ";" left unencoded.
     params = "locationname=" + quote(";".join(location_names(organisation)), safe=";")
-    session = session or _session()
+    session = session or http.make_session(settings.SAMVERKAN_POLISEN_USER_AGENT)
     run: ImportRun | None = None
     calls = 0
     for attempt in range(1, attempts + 1):
@@ -262,7 +214,7 @@ def fetch(
         try:
             response = session.get(url, params=params, timeout=TIMEOUT)
         except requests.RequestException as exc:
-            _fail(
+            fail_run(
                 run,
                 _("Polisens API svarade inte (%(error)s); tidigare hämtade händelser finns kvar.")
                 % {"error": type(exc).__name__},
@@ -271,7 +223,7 @@ def fetch(
             logger.warning("Polisen: anrop %s misslyckades: %s", attempt, exc)
         else:
             if response.status_code == 200 and not response.url.startswith("https://"):
-                _fail(
+                fail_run(
                     run,
                     _("Polisens API skickade vidare till en adress utan https (%(url)s).")
                     % {"url": response.url},
@@ -281,12 +233,12 @@ def fetch(
                 try:
                     run = import_polisen(response.content, organisation=organisation, run=run)
                 except PolisenPayloadError as exc:
-                    _fail(
+                    fail_run(
                         run, _("Svaret från Polisen gick inte att läsa: %(error)s") % {"error": exc}
                     )
                 return FetchResult(run=run, calls=calls)
             if response.status_code == 404:
-                _fail(
+                fail_run(
                     run,
                     _(
                         "Polisens API svarade 404 (finns inte) för %(url)s; hämtningen är "
@@ -297,16 +249,16 @@ def fetch(
                     http_status=404,
                 )
                 return FetchResult(run=run, calls=calls)
-            if response.status_code not in RETRY_STATUS:
-                _fail(
+            if response.status_code not in http.RETRY_STATUS:
+                fail_run(
                     run,
                     _("Polisens API svarade med HTTP %(status)s; inget hämtades.")
                     % {"status": response.status_code},
                     http_status=response.status_code,
                 )
                 return FetchResult(run=run, calls=calls)
-            backoff = max(backoff, _retry_after(response))
-            _fail(
+            backoff = http.retry_after(response, backoff)
+            fail_run(
                 run,
                 _(
                     "Polisens API svarade med HTTP %(status)s; tidigare hämtade händelser "

@@ -21,6 +21,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from samverkan.core.models import Classification, User
+from samverkan.imports import runs
 from samverkan.imports.models import ImportProblem, ImportRun
 from samverkan.incidents import services
 from samverkan.incidents.importers import polisen
@@ -140,15 +141,15 @@ def import_polisen(
     result = polisen.parse(raw, municipalities=names)
 
     if run is None:
-        run = ImportRun(kind="incidents", source=SOURCE, filename=filename)
+        run = runs.start_run("incidents", SOURCE, filename=filename, save=False)
     run.organisation = organisation
     run.user = by
     run.save()
     run.skipped += result.skipped
     run.rows_total += result.skipped + len(result.problems)
     run.failed += len({p.index for p in result.problems})
-    ImportProblem.objects.bulk_create(
-        ImportProblem(run=run, row=p.index + 1, field="", value=p.event_id or "", message=p.message)
+    runs.add_problems(
+        runs.problem(run, p.message, row=p.index + 1, value=p.event_id or "")
         for p in result.problems
     )
     # One id twice in a payload: the later notice counts.

@@ -27,9 +27,11 @@ import re
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from samverkan.indicators.importers.load import add_problem, fail_run, load_rows, start_run
+from samverkan.imports.runs import add_problem
+from samverkan.imports.tabular import FileError
+from samverkan.indicators.importers.load import fail_run, load_rows, start_run
 from samverkan.indicators.importers.sources import BRA, ensure_source
-from samverkan.indicators.importers.tabular import FileFormatError, cell_text, read_grid
+from samverkan.indicators.importers.tabular import cell_text, read_grid
 from samverkan.indicators.importers.values import Missing, parse_number
 from samverkan.indicators.models import Indicator
 
@@ -240,7 +242,7 @@ def import_bra(data: bytes, filename: str, *, year: int | None = None, user=None
     try:
         grid = read_grid(data, filename, sheet=sheet)
         records, problems = parse_bra_grid(grid, default_year=year)
-    except (FileFormatError, BraLayoutError) as error:
+    except (FileError, BraLayoutError) as error:
         return fail_run(run, str(error))
     for p in problems:
         run.failed += 1

@@ -27,9 +27,10 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from samverkan.imports.models import ColumnMapping
+from samverkan.imports.tabular import FileError
 from samverkan.indicators.importers.load import fail_run, load_rows, start_run
 from samverkan.indicators.importers.sources import GENERIC, ensure_source
-from samverkan.indicators.importers.tabular import FileFormatError, cell_text, read_grid
+from samverkan.indicators.importers.tabular import cell_text, read_grid
 from samverkan.indicators.models import Indicator, Source
 
 MAPPING_KIND = "indicators"
@@ -284,7 +285,7 @@ def import_generic(
         ensure_indicators(spec, source)
         grid = read_grid(data, filename, sheet=spec.get("sheet"))
         rows = rows_from_grid(grid, spec)
-    except (FileFormatError, MappingError) as error:
+    except (FileError, MappingError) as error:
         return fail_run(run, str(error))
     return load_rows(
         run, rows, all_or_nothing=all_or_nothing, reason=_("Ny fil: %(name)s") % {"name": filename}

@@ -3,7 +3,7 @@
 Three steps, as every importer:
 
 - fetch: `KoladaClient` builds the URLs, pages through `next_url`, retries with backoff
-  (`importers.http`); batches municipalities (at most 20 per call).
+  (`imports.http`); batches municipalities (at most 20 per call).
 - parse (pure): `parse_kpi` and `parse_data_page` read the JSON, `kolada_rows` turns values
   into load rows (a null value becomes a skipped row with its reason).
 - load: `importers.load.load_rows`.
@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from samverkan.indicators.importers.http import FetchError, NotFound, get_json, make_session
-from samverkan.indicators.importers.load import add_problem, fail_run, finish_run, load_rows
+from samverkan.imports.http import FetchError, NotFound, get_json, make_session
+from samverkan.imports.runs import add_problem
+from samverkan.indicators.importers.load import fail_run, finish_run, load_rows
 from samverkan.indicators.importers.load import start_run as _start_run
 from samverkan.indicators.importers.sources import KOLADA, ensure_source
 from samverkan.indicators.models import Indicator

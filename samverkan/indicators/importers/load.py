@@ -31,7 +31,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from samverkan.imports.models import ImportProblem, ImportRun
+from samverkan.imports import runs
+from samverkan.imports.models import ImportRun
+from samverkan.imports.runs import add_problem
 from samverkan.indicators.importers.geography import GeoResolver
 from samverkan.indicators.importers.values import Missing, parse_int, parse_number, parse_period
 from samverkan.indicators.models import (
@@ -51,35 +53,18 @@ TRACKED = ["value", "n", "ci_low", "ci_high", "status"]
 def start_run(source: str, *, filename: str = "", user=None, details: dict | None = None):
     """Open an ImportRun for an indicator import (recorded outside any batch transaction)."""
     organisation = getattr(user, "organisation", None) if user is not None else None
-    return ImportRun.objects.create(
-        kind=KIND,
-        source=source,
-        filename=str(filename)[:500],
+    return runs.start_run(
+        KIND,
+        source,
+        filename=filename,
         user=user if getattr(user, "pk", None) else None,
         organisation=organisation,
-        details=details or {},
-    )
-
-
-def add_problem(run: ImportRun, message: str, *, row=None, field: str = "", value="") -> None:
-    ImportProblem.objects.create(
-        run=run,
-        row=row,
-        field=str(field)[:100],
-        value="" if value is None else str(value)[:500],
-        message=str(message),
+        details=details,
     )
 
 
 def finish_run(run: ImportRun, *, message: str = "", failed: bool = False) -> ImportRun:
     """Close the run: status from its counts and problems, and a summary message."""
-    run.finished_at = timezone.now()
-    if failed:
-        run.status = ImportRun.Status.FAILED
-    elif run.failed or run.problems.exists():
-        run.status = ImportRun.Status.WITH_PROBLEMS
-    else:
-        run.status = ImportRun.Status.OK
     summary = _(
         "%(total)d rader: %(created)d nya, %(updated)d uppdaterade, %(unchanged)d oförändrade, "
         "%(skipped)d överhoppade, %(failed)d felaktiga."
@@ -91,9 +76,8 @@ def finish_run(run: ImportRun, *, message: str = "", failed: bool = False) -> Im
         "skipped": run.skipped,
         "failed": run.failed,
     }
-    run.message = f"{message} {summary}".strip() if message else summary
-    run.save()
-    return run
+    message = f"{message} {summary}".strip() if message else summary
+    return runs.finish_run(run, message=message, failed=failed)
 
 
 def fail_run(run: ImportRun, message: str) -> ImportRun:

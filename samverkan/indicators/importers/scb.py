@@ -5,7 +5,7 @@ groups of the plan (0–14, 15–17, 18–25).
 - fetch: `ScbClient` reads `/config` for the API's limits (maxDataCells,
   maxCallsPerTimeWindow, timeWindow), splits a query that would exceed the cell limit into
   several, and waits so as not to exceed the call limit; retries with backoff
-  (`importers.http`).
+  (`imports.http`).
 - parse (pure): `parse_jsonstat2` flattens a JSON-stat2 dataset into one dict per cell.
 - load: observations of the indicator "folkmangd" (Folkmängd 31 december) with breakdowns
   sex (K/M) and age (single years, "100+").
@@ -16,15 +16,13 @@ rate of a count per 100 000 inhabitants.
 
 import itertools
 import time
-from collections import deque
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from samverkan.indicators.importers import http
-from samverkan.indicators.importers.http import FetchError, get_json, make_session
+from samverkan.imports.http import CallLimiter, FetchError, get_json, make_session
 from samverkan.indicators.importers.load import fail_run, load_rows, start_run
 from samverkan.indicators.importers.sources import SCB, ensure_source
 from samverkan.indicators.models import Indicator, Observation
@@ -141,27 +139,6 @@ def split_query(regions: list[str], years: list[str], cells_per_pair: int, max_c
     for r in range(0, len(regions), region_chunk):
         for y in range(0, len(years), year_chunk):
             yield regions[r : r + region_chunk], years[y : y + year_chunk]
-
-
-class CallLimiter:
-    """At most `max_calls` calls in any `window` seconds (sleeping when needed)."""
-
-    def __init__(self, limits: Limits, clock=time.monotonic):
-        self.limits = limits
-        self.clock = clock
-        self.calls: deque[float] = deque()
-
-    def wait(self) -> None:
-        now = self.clock()
-        while self.calls and now - self.calls[0] >= self.limits.window:
-            self.calls.popleft()
-        if len(self.calls) >= self.limits.max_calls:
-            pause = self.limits.window - (now - self.calls[0])
-            if pause > 0:
-                http.sleep(pause)
-            now = self.clock()
-            self.calls.popleft()
-        self.calls.append(now)
 
 
 class ScbClient:

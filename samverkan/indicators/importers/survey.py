@@ -26,11 +26,12 @@ Layout (CSV or XLSX, one row per figure; docs/indicators.md, "Safety survey"):
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from samverkan.imports.tabular import FileError
 from samverkan.indicators.importers.generic import normalise_breakdown
 from samverkan.indicators.importers.geography import region_name
 from samverkan.indicators.importers.load import fail_run, load_rows, start_run
 from samverkan.indicators.importers.sources import SURVEY, ensure_source
-from samverkan.indicators.importers.tabular import FileFormatError, cell_text, read_grid
+from samverkan.indicators.importers.tabular import cell_text, read_grid
 from samverkan.indicators.models import Indicator
 
 COLUMNS = {
@@ -147,7 +148,7 @@ def import_survey(data: bytes, filename: str, *, municipality: str = "2580", use
     try:
         grid = read_grid(data, filename)
         parsed = parse_survey_grid(grid, municipality=municipality)
-    except (FileFormatError, SurveyLayoutError) as error:
+    except (FileError, SurveyLayoutError) as error:
         return fail_run(run, str(error))
     rows = []
     cache: dict[tuple, Indicator] = {}

@@ -2,8 +2,8 @@
 
 Swedish tables write numbers as "1 234", "1 234,5", "10,6 %", and mark a missing value
 with "..", ".", "–", "-" or "x" (secrecy). `parse_number` turns such a cell into a
-Decimal, returns None for a missing-value mark, and raises ValueError with a Swedish
-message for anything else.
+Decimal (the separators read by `imports.values.decimal_text`), returns None for a
+missing-value mark, and raises ValueError with a Swedish message for anything else.
 """
 
 import calendar
@@ -15,12 +15,12 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
+from samverkan.imports.values import decimal_text
+
 # Marks that mean "no value" in Swedish official statistics.
 MISSING_MARKS = {"", "..", "...", ".", "–", "—", "-", "x", "X", "NA", "n/a", "null"}
 # Secrecy/suppression marks get their own reason.
 SUPPRESSED_MARKS = {"x", "X", "*", "s"}
-
-_SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
 
 
 @dataclass(frozen=True)
@@ -56,15 +56,9 @@ def parse_number(raw) -> Decimal | Missing:
     cleaned = text
     if cleaned.endswith("%"):
         cleaned = cleaned[:-1]
-    cleaned = _SPACES.sub("", cleaned).replace("\u2212", "-")
-    if "," in cleaned and "." in cleaned:
-        # "1.234,5" (dot as thousands separator) or "1,234.5": the last one is the decimal.
-        if cleaned.rfind(",") > cleaned.rfind("."):
-            cleaned = cleaned.replace(".", "").replace(",", ".")
-        else:
-            cleaned = cleaned.replace(",", "")
-    else:
-        cleaned = cleaned.replace(",", ".")
+    # "1.234,5" (dot as thousands separator) or "1,234.5": the last one is the decimal; a
+    # repeated sign is no number here ("1.5.2021" is a date in the wrong column).
+    cleaned = decimal_text(cleaned, grouping=False)
     try:
         value = Decimal(cleaned)
     except InvalidOperation:

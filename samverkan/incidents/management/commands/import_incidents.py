@@ -5,8 +5,10 @@ from django.utils.translation import gettext as _
 
 from samverkan.core.models import User
 from samverkan.imports.models import ColumnMapping, ImportRun
-from samverkan.incidents.importers import tabular
+from samverkan.imports.tabular import FileError, read_table
+from samverkan.imports.values import DATE_FORMATS
 from samverkan.incidents.importers.file_import import KIND, import_incident_file
+from samverkan.incidents.importers.mapping import CRS_CHOICES, guess_mapping
 from samverkan.organisations.models import Organisation
 
 SHOWN_PROBLEMS = 20
@@ -55,10 +57,8 @@ class Command(BaseCommand):
             help=_("Spara ingenting om någon rad har fel."),
         )
         parser.add_argument("--sheet", help=_("Bladet i en XLSX-fil (standard: det första)."))
-        parser.add_argument(
-            "--date-format", choices=list(tabular.DATE_FORMATS), help=_("Datumformat.")
-        )
-        parser.add_argument("--crs", choices=list(tabular.CRS_CHOICES), help=_("Koordinatsystem."))
+        parser.add_argument("--date-format", choices=list(DATE_FORMATS), help=_("Datumformat."))
+        parser.add_argument("--crs", choices=list(CRS_CHOICES), help=_("Koordinatsystem."))
 
     def handle(self, *args, file: Path, organisation: str, **options):
         org = Organisation.objects.filter(slug=organisation).first()
@@ -107,10 +107,10 @@ class Command(BaseCommand):
             mapping = parse_columns(options["columns"])
         else:
             try:
-                headers = tabular.read_table(data, sheet=options["sheet"] or "").headers
-            except tabular.FileError as exc:
+                headers = read_table(data, sheet=options["sheet"] or "").headers
+            except FileError as exc:
                 raise CommandError(str(exc)) from None
-            mapping = tabular.guess_mapping(headers)
+            mapping = guess_mapping(headers)
             self.stdout.write(
                 _("Kolumnmappning gissad från rubrikerna: %(mapping)s")
                 % {"mapping": ", ".join(f"{k}={v}" for k, v in mapping.items()) or "–"}

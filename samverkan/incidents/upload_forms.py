@@ -1,10 +1,13 @@
+"""The forms of the upload of incident reports: the file, then the mapping of its columns."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.imports.models import ColumnMapping
-from samverkan.incidents.importers import tabular
+from samverkan.imports.services import MAX_UPLOAD_BYTES
+from samverkan.imports.values import DATE_FORMATS
+from samverkan.incidents.importers.mapping import CRS_CHOICES, REQUIRED_FIELDS, TARGET_FIELDS
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 FIELD_PREFIX = "col_"
 
 
@@ -64,23 +67,23 @@ class MappingForm(forms.Form):
     def __init__(self, *args, headers: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.headers = headers
-        self.fields["date_format"].choices = list(tabular.DATE_FORMATS.items())
-        self.fields["crs"].choices = list(tabular.CRS_CHOICES.items())
+        self.fields["date_format"].choices = list(DATE_FORMATS.items())
+        self.fields["crs"].choices = list(CRS_CHOICES.items())
         choices = [("", _("– ingen –"))] + [(h, h) for h in headers if h]
-        for target, label in tabular.TARGET_FIELDS.items():
+        for target, label in TARGET_FIELDS.items():
             self.fields[FIELD_PREFIX + target] = forms.ChoiceField(
                 label=label,
                 choices=choices,
-                required=target in tabular.REQUIRED_FIELDS,
+                required=target in REQUIRED_FIELDS,
             )
 
     def mapping_fields(self):
-        return [self[FIELD_PREFIX + target] for target in tabular.TARGET_FIELDS]
+        return [self[FIELD_PREFIX + target] for target in TARGET_FIELDS]
 
     def mapping(self) -> dict[str, str]:
         return {
             target: self.cleaned_data[FIELD_PREFIX + target]
-            for target in tabular.TARGET_FIELDS
+            for target in TARGET_FIELDS
             if self.cleaned_data.get(FIELD_PREFIX + target)
         }
 
@@ -102,7 +105,7 @@ class MappingForm(forms.Form):
                 _("Välj kolumner för både latitud/N och longitud/E, eller ingen av dem."),
             )
         chosen: dict[str, str] = {}
-        for target in tabular.TARGET_FIELDS:
+        for target in TARGET_FIELDS:
             header = cleaned.get(FIELD_PREFIX + target)
             if not header:
                 continue
@@ -110,7 +113,7 @@ class MappingForm(forms.Form):
                 self.add_error(
                     FIELD_PREFIX + target,
                     _("Kolumnen %(header)s är redan vald för %(other)s.")
-                    % {"header": header, "other": tabular.TARGET_FIELDS[chosen[header]]},
+                    % {"header": header, "other": TARGET_FIELDS[chosen[header]]},
                 )
             chosen.setdefault(header, target)
         return cleaned
