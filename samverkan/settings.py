@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "samverkan.incidents",
     "samverkan.lagesbild",
     "samverkan.indicators",
+    "samverkan.demo",
 ]
 
 MIDDLEWARE = [
