@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from samverkan.analysis.change import period_change
 from samverkan.analysis.formatting import format_decimal, format_stat
 from samverkan.lagesbild.sections.common import NO_DISTRICT, named, num
+from samverkan.lagesbild.text.sentences import change_sentence, change_summary
 
 
 def comparison_section(current, previous, prev_from, prev_to, data_start, opts):
@@ -84,11 +85,11 @@ def comparison_section(current, previous, prev_from, prev_to, data_start, opts):
             "p_value": num(r.p_value, 12),
             "q_value": num(r.q_value, 12),
             "flag": r.flag,
-            "sentence": r.sentence,
+            "sentence": change_sentence(r._asdict(), change.by),
         }
         for r in table.itertuples(index=False)
     ]
     out["flagged"] = [r["sentence"] for r in out["rows"] if r["flag"]]
-    out["summary"] = change.summary
+    out["summary"] = change_summary(change)
     out["method"] = change.method
     return out

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.analysis.counts import counts
 from samverkan.lagesbild.sections.common import num
+from samverkan.lagesbild.text.sentences import say
 
 
 def count_rows(table: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
@@ -54,7 +55,7 @@ def counts_section(current: pd.DataFrame, previous: pd.DataFrame | None, opts, p
     return {
         "total": by_month.total,
         "missing_time": by_month.missing_time,
-        "explanation": by_month.explanation,
+        "explanation": say(by_month.explanation),
         "by_month": count_rows(by_month.table, ["period", "period_start", "count"]),
         "by_week": count_rows(by_week.table, ["period", "period_start", "count"]),
         "by_category": rows(by_category, "category", before_cat),

@@ -14,6 +14,7 @@ from samverkan.analysis.formatting import format_decimal
 from samverkan.analysis.geo import to_sweref
 from samverkan.analysis.hotspots import MAX_CELLS, getis_ord_gi_star, grid_counts, kernel_density
 from samverkan.lagesbild.sections.common import num
+from samverkan.lagesbild.text.sentences import say
 
 if TYPE_CHECKING:
     from samverkan.lagesbild.assemble import Options
@@ -93,7 +94,7 @@ def hotspot_section(current: pd.DataFrame, opts: Options):
         base["n_hot"][str(confidence)] = int(((level >= confidence) & (z > 0)).sum())
         base["n_cold"][str(confidence)] = int(((level >= confidence) & (z < 0)).sum())
     base["max_density"] = num(density.max(), 4)
-    base["notes"] += list(spots.notes)
+    base["notes"] += [say(note) for note in spots.notes]
     base["p_definition"] = _(
         "p är det ensidiga p-värdet i z:s riktning (esda p_norm); en ruta är varm eller kall "
         "på 90/95/99 %-nivån när 2p < 0,10/0,05/0,01."
@@ -118,7 +119,7 @@ def concentration_section(current: pd.DataFrame, grid) -> dict[str, Any]:
                 }
                 for r in result.top.itertuples(index=False)
             ],
-            "notes": result.notes,
+            "notes": [say(note) for note in result.notes],
         }
     repeats = repeat_places(current, "place", 2)
     out["places"] = {

@@ -20,6 +20,7 @@ from samverkan.analysis.timepatterns import (
     window_share_from_counts,
 )
 from samverkan.lagesbild.sections.common import num
+from samverkan.lagesbild.text.sentences import say
 
 
 def weekday_hour_section(current: pd.DataFrame) -> dict[str, Any]:
@@ -34,11 +35,12 @@ def weekday_hour_section(current: pd.DataFrame) -> dict[str, Any]:
         for day in result.matrix.index
         for hour in result.matrix.columns
     ]
-    return {"total": result.total, "explanation": result.explanation, "cells": cells}
+    return {"total": result.total, "explanation": say(result.explanation), "cells": cells}
 
 
 def share_dict(share, name: str) -> dict[str, Any]:
-    sentence = share.explanation
+    explanation = say(share.explanation)
+    sentence = explanation
     if share.share is not None:
         sentence = _(
             "%(share)s %% (95 %% KI %(low)s–%(high)s %%) av %(what)s inträffade %(w)s."
@@ -59,7 +61,7 @@ def share_dict(share, name: str) -> dict[str, Any]:
         "expected_share": num(share.expected_share),
         "p_value": num(share.p_value, 12),
         "sentence": sentence,
-        "explanation": share.explanation,
+        "explanation": explanation,
     }
 
 
@@ -110,8 +112,8 @@ def seasonality_section(current, first, last) -> dict[str, Any]:
         "statistic": num(test.statistic),
         "p_value": num(test.p_value, 12),
         "test": test.test,
-        "sentence": test.explanation,
-        "explanation": result.explanation,
+        "sentence": say(test.explanation),
+        "explanation": say(result.explanation),
     }
 
 
@@ -144,5 +146,5 @@ def holiday_section(current, first, last) -> dict[str, Any]:
         "ci_high": num(result.ci_high, 4),
         "p_value": num(result.p_value, 12),
         "test": result.test,
-        "sentence": result.explanation,
+        "sentence": say(result.explanation),
     }

@@ -14,6 +14,7 @@ from samverkan.analysis.formatting import format_decimal
 from samverkan.analysis.trends import yearly_trend
 from samverkan.lagesbild.sections.common import num
 from samverkan.lagesbild.sections.periods import local_start
+from samverkan.lagesbild.text.sentences import say, trend_summary
 
 
 def trend_dict(name: str, series: pd.Series, population: float | None, alpha: float):
@@ -29,8 +30,8 @@ def trend_dict(name: str, series: pd.Series, population: float | None, alpha: fl
         "ci_high": num(trend.ci_high),
         "p_value": num(trend.p_value, 12),
         "direction": trend.direction,
-        "sentence": trend.sentence,
-        "summary": trend.summary,
+        "sentence": say(trend.message),
+        "summary": trend_summary(trend),
     }
 
 
