@@ -253,9 +253,9 @@ def change_sentence(row: Mapping[str, Any], by: tuple[str, ...]) -> str:
     }
 
 
-def change_sentences(result: change.PeriodChange) -> list[str]:
+def change_sentences(result: change.PeriodChange) -> tuple[str, ...]:
     """The sentences of the flagged groups, in the table's order."""
-    return [change_sentence(row, result.by) for _, row in result.flagged.iterrows()]
+    return tuple(change_sentence(row, result.by) for _, row in result.flagged.iterrows())
 
 
 def change_summary(result: change.PeriodChange) -> str:
