@@ -56,7 +56,7 @@ def child(rows: int, url: str | None) -> None:
     data_dir = setup_django(url)
     from django.db import connection
 
-    from samverkan.demo import load_demo
+    from samverkan.demo.load import load_demo
     from samverkan.imports.tabular import read_table
     from samverkan.incidents.importers.file_import import import_incident_file
     from samverkan.incidents.importers.mapping import guess_mapping

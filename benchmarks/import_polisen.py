@@ -303,7 +303,7 @@ def _setup(url: str | None) -> str:
     from common import setup_django
 
     data_dir = setup_django(url)
-    from samverkan.demo import load_demo
+    from samverkan.demo.load import load_demo
 
     load_demo()
     return data_dir

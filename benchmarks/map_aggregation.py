@@ -210,7 +210,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
     call_command("migrate", interactive=False, verbosity=0)
-    from samverkan.demo import load_demo
+    from samverkan.demo.load import load_demo
 
     load_demo(reports=False)
     user = User.objects.get(username="samordnare")

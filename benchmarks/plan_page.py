@@ -71,7 +71,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
-    from samverkan.demo import load_demo
+    from samverkan.demo.load import load_demo
     from samverkan.plans.models import Plan
 
     load_demo()

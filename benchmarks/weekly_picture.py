@@ -118,7 +118,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
-    from samverkan.demo import load_demo
+    from samverkan.demo.load import load_demo
 
     load_demo()
     agreement = Agreement.objects.get(slug="lulea-polisen-2020-2023")

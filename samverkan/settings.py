@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "samverkan.est",
     "samverkan.lagesbild",
     "samverkan.indicators",
+    "samverkan.demo",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +204,16 @@ TASKS = {
         ]
     }
 }
+# Periodic jobs the scheduler in `samverkan worker` enqueues (samverkan/core/schedule.py):
+# (cron expression: minute hour day month weekday, in TIME_ZONE; dotted path of a task).
+SAMVERKAN_SCHEDULE = [
+    ("0 7 * * *", "samverkan.plans.tasks.send_follow_up_reminders"),
+    # Polisen's events; the task does nothing unless SAMVERKAN_POLISEN_FETCH is on.
+    ("*/15 * * * *", "samverkan.incidents.tasks.fetch_polisen"),
+    ("15 3 * * *", "samverkan.indicators.tasks.refresh_indicators"),
+    ("45 2 * * *", "samverkan.core.tasks.optimize_database"),
+    ("5 * * * *", "samverkan.imports.tasks.close_abandoned_import_runs"),
+]
 
 # E-mail. Without EMAIL_HOST every message is written as a file into DATA_DIR/mail, so a demo
 # or a test installation shows what would have been sent and nothing leaves the machine.

@@ -16,7 +16,7 @@ from importlib import resources
 import pytest
 
 from samverkan.core.models import User
-from samverkan.demo import load_demo
+from samverkan.demo.load import load_demo
 from samverkan.plans.models import Plan
 
 LULEA_PLAN_TITLE = "Styrgruppens verksamhetsplan 2020–2021"

@@ -31,8 +31,6 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from samverkan.analysis.formatting import format_decimal, format_stat
-
 METHOD = "exakt Poissontest, FDR-korrigerat"
 
 INCREASE = "increase"
@@ -65,7 +63,8 @@ class PeriodChange:
     ``table`` has the ``by`` columns and: count, baseline_total, expected (baseline mean per
     period), difference, ratio (count / expected, NaN when expected is 0), tested,
     p_increase, p_decrease, p_value (two-sided), q_value (Benjamini–Hochberg), flag
-    ("increase", "decrease", "new" or ""), sentence (Swedish, for flagged rows; "" otherwise).
+    ("increase", "decrease", "new" or ""). ``lagesbild.text`` writes a flagged row and the
+    summary (counts of the flags) as sentences.
     """
 
     table: pd.DataFrame = field(repr=False)
@@ -79,48 +78,6 @@ class PeriodChange:
     @property
     def flagged(self) -> pd.DataFrame:
         return self.table[self.table["flag"] != ""]
-
-    @property
-    def sentences(self) -> tuple[str, ...]:
-        return tuple(self.flagged["sentence"])
-
-    @property
-    def summary(self) -> str:
-        increases = int((self.table["flag"] == INCREASE).sum())
-        decreases = int((self.table["flag"] == DECREASE).sum())
-        new = int((self.table["flag"] == NEW).sum())
-        noun = "ny grupp" if new == 1 else "nya grupper"
-        news = f" {new} {noun} utan händelser under jämförelseperioden." if new else ""
-        if self.n_tested == 0:
-            return "Inga grupper med händelser under jämförelseperioden att testa." + news
-        tested = "1 grupp testad" if self.n_tested == 1 else f"{self.n_tested} grupper testade"
-        return (
-            f"{tested}: {increases} med säkerställd ökning och "
-            f"{decreases} med säkerställd minskning ({METHOD}, "
-            f"q < {format_decimal(self.alpha, 2)})." + news
-        )
-
-
-def _group_label(row: pd.Series, by: tuple[str, ...]) -> str:
-    if "category" in by and "district" in by:
-        category = str(row["category"])
-        label = f"{category[:1].upper()}{category[1:]} i {row['district']}"
-        rest = [str(row[column]) for column in by if column not in ("category", "district")]
-        return f"{label} ({', '.join(rest)})" if rest else label
-    label = ", ".join(str(row[column]) for column in by)
-    return f"{label[:1].upper()}{label[1:]}"
-
-
-def _sentence(row: pd.Series, by: tuple[str, ...]) -> str:
-    label = _group_label(row, by)
-    count = int(row["count"])
-    if row["flag"] == NEW:
-        return (
-            f"{label}: {count} mot inga under jämförelseperioden "
-            "(nytt, inte testat eftersom jämförelsevärdet är noll)."
-        )
-    q = format_stat("q", row["q_value"])
-    return f"{label}: {count} mot väntat {format_decimal(row['expected'])} ({q}, {METHOD})."
 
 
 def _check_counts(frame: pd.DataFrame, by: tuple[str, ...], name: str) -> None:
@@ -194,7 +151,6 @@ def period_change(
     flag[significant & (k < expected)] = DECREASE
     flag[~tested & big_enough] = NEW
     table["flag"] = flag
-    table["sentence"] = [_sentence(row, by) if row["flag"] else "" for _, row in table.iterrows()]
     return PeriodChange(
         table=table,
         by=by,

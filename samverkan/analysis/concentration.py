@@ -17,8 +17,9 @@ import pandas as pd
 
 DEFAULT_SHARES = (0.01, 0.05, 0.1, 0.2)
 
-NOTE_NO_UNITS = "inga platser eller rutor att jämföra"
-NOTE_NO_EVENTS = "inga händelser"
+# Codes of Concentration.notes (lagesbild.text writes them as sentences).
+NOTE_NO_UNITS = "concentration_no_units"
+NOTE_NO_EVENTS = "concentration_no_events"
 
 
 # eq=False: the fields hold arrays and frames, which do not compare to a single bool.

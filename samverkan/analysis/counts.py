@@ -31,10 +31,12 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from samverkan.analysis.messages import Message
+
 TIME_ZONE = "Europe/Stockholm"
 Period = Literal["day", "isoweek", "month", "quarter", "tertial", "year"]
 PERIODS: tuple[str, ...] = ("day", "isoweek", "month", "quarter", "tertial", "year")
-NO_EVENTS = "inga händelser i perioden"
+NO_EVENTS = Message("no_events")
 
 # 1970-01-01 was a Thursday; Monday 1969-12-29 is day -3 since the epoch.
 _EPOCH_WEEKDAY = 3
@@ -50,7 +52,7 @@ class Counts:
     period: str | None
     total: int
     missing_time: int
-    explanation: str
+    explanation: Message | None  # NO_EVENTS when there are none
 
 
 # Optional column: ``occurred_at`` already converted by `with_local_time`, so that several
@@ -229,5 +231,5 @@ def counts(
     return Counts(table, by, period, len(local), missing_time, _explain(len(local)))
 
 
-def _explain(total: int) -> str:
-    return NO_EVENTS if total == 0 else ""
+def _explain(total: int) -> Message | None:
+    return NO_EVENTS if total == 0 else None

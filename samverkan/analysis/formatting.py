@@ -1,7 +1,7 @@
-"""Numbers and test results as Swedish text: decimal comma, space as thousands separator.
+"""Numbers and test results in Swedish notation: decimal comma, space as thousands separator.
 
-One home for the wording every analysis result uses, so a p-value reads the same on every
-page and in every report.
+One home for how numbers are written, so a p-value reads the same on every page and in every
+report; the sentences around them are written in ``lagesbild.text``.
 """
 
 

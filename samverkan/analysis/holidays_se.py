@@ -29,12 +29,15 @@ import pandas as pd
 from scipy import stats
 
 from samverkan.analysis.counts import NO_EVENTS, local_time
-from samverkan.analysis.formatting import format_decimal, format_stat
+from samverkan.analysis.messages import Message
 
 HELGDAG = "helgdag"
 AFTON = "afton"
 OTHER = "övriga dagar"
 POISSON_TEST_NAME = "villkorligt binomialtest för två Poissonintensiteter"
+# Codes of HolidayEffect.explanation (lagesbild.text writes them as sentences).
+HOLIDAY_EFFECT = "holiday_effect"
+NO_HOLIDAYS_OR_OTHER_DAYS = "holiday_effect_no_comparison"
 
 
 def _eves(public: dict[date, str], year: int) -> list[tuple[date, str]]:
@@ -91,7 +94,7 @@ class HolidayEffect:
     ci_high: float | None
     p_value: float | None
     test: str
-    explanation: str
+    explanation: Message | None
 
 
 def _special_days(first: pd.Timestamp, last: pd.Timestamp, window_days: int) -> pd.Series:
@@ -155,12 +158,12 @@ def holiday_effect(
 
     base = HolidayEffect(
         table, window_days, first.date(), last.date(), None, None, None, None,
-        POISSON_TEST_NAME, "",
+        POISSON_TEST_NAME, None,
     )  # fmt: skip
     if total == 0:
         return replace(base, explanation=NO_EVENTS)
     if special_days == 0 or other_days == 0:
-        return replace(base, explanation="perioden saknar helgdagar och aftnar eller vanliga dagar")
+        return replace(base, explanation=Message(NO_HOLIDAYS_OR_OTHER_DAYS))
 
     exposure_share = special_days / (special_days + other_days)
     test = stats.binomtest(special_count, total, exposure_share)
@@ -173,18 +176,14 @@ def holiday_effect(
     high = ci.high / (1 - ci.high) * odds_to_ratio if ci.high < 1 else None
     ratio = special_count / other_count * odds_to_ratio if other_count else None
 
-    special_rate = special_count / special_days
-    other_rate = other_count / other_days
-    comparison = (
-        "fler"
-        if special_rate > other_rate
-        else ("färre" if special_rate < other_rate else "lika många")
-    )
-    verdict = "statistiskt säkerställd" if p < 0.05 else "inte statistiskt säkerställd"
-    explanation = (
-        f"{format_decimal(special_rate, 2)} händelser per dag på helgdagar och aftnar mot "
-        f"{format_decimal(other_rate, 2)} övriga dagar: {comparison} på helgdagar och aftnar, "
-        f"skillnaden är {verdict} ({format_stat('p', p)}, {POISSON_TEST_NAME})."
+    explanation = Message(
+        HOLIDAY_EFFECT,
+        {
+            "special_rate": special_count / special_days,
+            "other_rate": other_count / other_days,
+            "p_value": p,
+            "test": POISSON_TEST_NAME,
+        },
     )
     return replace(
         base,

@@ -32,10 +32,11 @@ DEFAULT_BANDWIDTH = 500.0
 # into gigabytes: 25 million cells (200 MB of counts) hold Sweden's bounding box at 250 m.
 MAX_CELLS = 25_000_000
 
-NOTE_NO_EVENTS = "inga händelser i området"
-NOTE_ONE_CELL = "alla händelser i samma ruta: ingen varians"
-NOTE_EQUAL_CELLS = "alla rutor har lika många händelser: ingen varians"
-NOTE_EMPTY_GRID = "inget område att räkna i"
+# Codes of HotSpots.notes (lagesbild.text writes them as sentences).
+NOTE_NO_EVENTS = "hotspots_no_events"
+NOTE_ONE_CELL = "hotspots_one_cell"
+NOTE_EQUAL_CELLS = "hotspots_equal_cells"
+NOTE_EMPTY_GRID = "hotspots_empty_grid"
 
 HOT = "hot"
 COLD = "cold"

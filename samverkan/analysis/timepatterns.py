@@ -23,7 +23,7 @@ import pandas as pd
 from scipy import stats
 
 from samverkan.analysis.counts import NO_EVENTS, local_time
-from samverkan.analysis.formatting import format_decimal, format_stat
+from samverkan.analysis.messages import Message
 
 WEEKDAYS_SV = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
 MONTHS_SV = (
@@ -31,6 +31,13 @@ MONTHS_SV = (
     "juli", "augusti", "september", "oktober", "november", "december",
 )  # fmt: skip
 CHI_SQUARE_NAME = "χ²-test för god anpassning"
+# Codes of the findings (lagesbild.text writes them as sentences) and of the test's units.
+WINDOW_SHARE = "window_share"
+FIT = "goodness_of_fit"
+FIT_ONE_CLASS = "goodness_of_fit_one_class"
+SEASONALITY = "seasonality"
+MONTH = "month"
+WEEK = "week"
 MIN_EXPECTED = 5  # Cochran's rule: below five expected events per class χ² is unreliable.
 
 
@@ -43,7 +50,7 @@ class WeekdayHour:
 
     matrix: pd.DataFrame
     total: int
-    explanation: str
+    explanation: Message | None
 
 
 def _weekday_hour_codes(local: pd.Series) -> np.ndarray:
@@ -60,7 +67,7 @@ def weekday_hour(frame: pd.DataFrame) -> WeekdayHour:
         index=pd.RangeIndex(1, 8, name="weekday"),
         columns=pd.RangeIndex(0, 24, name="hour"),
     )
-    return WeekdayHour(matrix, len(local), NO_EVENTS if len(local) == 0 else "")
+    return WeekdayHour(matrix, len(local), NO_EVENTS if len(local) == 0 else None)
 
 
 # --- time windows -----------------------------------------------------------------------
@@ -133,7 +140,7 @@ class WindowShare:
     ci_high: float | None
     expected_share: float
     p_value: float | None
-    explanation: str
+    explanation: Message
 
 
 def wilson_interval(count: int, total: int, confidence: float = 0.95) -> tuple[float, float]:
@@ -155,7 +162,7 @@ def window_share(frame: pd.DataFrame, window: TimeWindow) -> WindowShare:
 
 
 def window_share_from_counts(window: TimeWindow, count: int, total: int) -> WindowShare:
-    """The share, its interval, test and wording from counts already taken (so that a caller
+    """The share, its interval, test and finding from counts already taken (so that a caller
     who counts many groups in one pass over the rows gets the same result as `window_share`)."""
     expected = window.hours * len(window.days) / 168
     if total == 0:
@@ -163,16 +170,19 @@ def window_share_from_counts(window: TimeWindow, count: int, total: int) -> Wind
     low, high = wilson_interval(count, total)
     share = count / total
     p_value = float(stats.binomtest(count, total, expected).pvalue) if 0 < expected < 1 else None
-    explanation = (
-        f"{format_decimal(100 * share, 1)} % av händelserna ({count} av {total}) inträffade under "
-        f"{window.label()}; 95 % konfidensintervall {format_decimal(100 * low, 1)}–"
-        f"{format_decimal(100 * high, 1)} % (Wilson)."
+    explanation = Message(
+        WINDOW_SHARE,
+        {
+            "share": share,
+            "count": count,
+            "total": total,
+            "window": window.label(),
+            "ci_low": low,
+            "ci_high": high,
+            "expected": expected,
+            "p_value": p_value,
+        },
     )
-    if p_value is not None:
-        explanation += (
-            f" Vid jämn fördelning över veckan vore andelen {format_decimal(100 * expected, 1)} %"
-            f" ({format_stat('p', p_value)}, binomialtest)."
-        )
     return WindowShare(window, count, total, share, low, high, expected, p_value, explanation)
 
 
@@ -187,7 +197,7 @@ class GoodnessOfFit:
     p_value: float | None
     dof: int
     test: str
-    explanation: str
+    explanation: Message
 
 
 @dataclass(frozen=True)
@@ -206,7 +216,7 @@ class Seasonality:
     start: date | None
     end: date | None
     total: int
-    explanation: str
+    explanation: Message  # NO_EVENTS, or SEASONALITY with the month test's finding
 
 
 def _goodness_of_fit(table: pd.DataFrame, what: str) -> GoodnessOfFit:
@@ -217,18 +227,21 @@ def _goodness_of_fit(table: pd.DataFrame, what: str) -> GoodnessOfFit:
         return GoodnessOfFit(None, None, dof, CHI_SQUARE_NAME, NO_EVENTS)
     if len(used) < 2:
         return GoodnessOfFit(
-            None, None, dof, CHI_SQUARE_NAME, f"perioden täcker bara en {what}, inget test"
+            None, None, dof, CHI_SQUARE_NAME, Message(FIT_ONE_CLASS, {"unit": what})
         )
     result = stats.chisquare(used["count"], used["expected"])
     statistic, p = float(result.statistic), float(result.pvalue)
-    verdict = (
-        f"antalet händelser per {what} skiljer sig från en jämn fördelning över årets dagar"
-        if p < 0.05
-        else f"ingen statistiskt säkerställd avvikelse från en jämn fördelning per {what}"
+    explanation = Message(
+        FIT,
+        {
+            "unit": what,
+            "p_value": p,
+            "test": CHI_SQUARE_NAME,
+            "uneven": p < 0.05,
+            # Below MIN_EXPECTED expected events in some class the test is uncertain.
+            "few_expected": MIN_EXPECTED if used["expected"].min() < MIN_EXPECTED else None,
+        },
     )
-    explanation = f"{verdict[0].upper()}{verdict[1:]} ({format_stat('p', p)}, {CHI_SQUARE_NAME})."
-    if used["expected"].min() < MIN_EXPECTED:
-        explanation += f" Färre än {MIN_EXPECTED} väntade händelser i någon {what}: osäkert test."
     return GoodnessOfFit(statistic, p, dof, CHI_SQUARE_NAME, explanation)
 
 
@@ -271,10 +284,12 @@ def seasonality(
     calendar_weeks = calendar.isocalendar()["week"].to_numpy()
     by_week = _pooled(event_weeks, calendar_weeks, range(1, 54), "week")
 
-    month_test = _goodness_of_fit(by_month, "månad")
-    week_test = _goodness_of_fit(by_week, "vecka")
+    month_test = _goodness_of_fit(by_month, MONTH)
+    week_test = _goodness_of_fit(by_week, WEEK)
     total = len(local)
-    explanation = NO_EVENTS if total == 0 else f"Månader: {month_test.explanation}"
+    explanation = (
+        NO_EVENTS if total == 0 else Message(SEASONALITY, {"months": month_test.explanation})
+    )
     return Seasonality(
         by_month,
         by_week,

@@ -2,7 +2,7 @@
 
 The seed's problem pictures are trend claims ("klotter och skadegörelse ... en minskning under
 perioden 2016–2019", "en negativ utveckling de senaste sex åren (2014–2019)"). This module
-tests such claims on yearly counts and says in plain Swedish which test was used:
+tests such claims on yearly counts and says which test was used:
 
 - ``yearly_trend`` fits a Poisson regression (log link) of the count on the year, with
   log(population) as offset when a population is given, so the annual change factor exp(β)
@@ -20,7 +20,8 @@ Inputs are a pandas Series of counts indexed by year (int) and optionally a Seri
 population indexed by year. Years missing from the index are *not* read as zero: reindex
 the counts over the study period (``fill_value=0``) before calling when a missing year means
 no events. Every result is a frozen dataclass; data too thin to test gives a result with
-``tested=False`` and a Swedish explanation, never an exception or a NaN.
+``tested=False`` and a coded reason (``Trend.message``), never an exception or a NaN;
+``lagesbild.text`` writes the findings and reasons as sentences.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
-from samverkan.analysis.formatting import format_decimal, format_stat
+from samverkan.analysis.messages import Message
 
 MIN_YEARS = 5
 DISPERSION_LIMIT = 1.5
@@ -44,14 +45,13 @@ POISSON = "Poisson-regression"
 QUASI_POISSON = "kvasi-Poisson-regression"
 MANN_KENDALL = "Mann–Kendalls test"
 
-
-# --- Swedish number formatting -------------------------------------------------------------
-
-
-def _format_percent_change(factor: float) -> str:
-    percent = (factor - 1) * 100
-    sign = "+" if percent > 0 else ""
-    return f"{sign}{format_decimal(percent, 0 if abs(percent) >= 10 else 1)} %"
+# Codes of Trend.message: the test's finding, or why there is no test.
+TREND_TESTED = "trend_tested"
+TOO_FEW_YEARS = "trend_too_few_years"
+NO_EVENTS_IN_SPAN = "trend_no_events"
+ONE_YEAR_ONLY = "trend_one_year_only"
+NO_POPULATION = "trend_no_population"
+NOT_CONVERGED = "trend_not_converged"
 
 
 # --- Rates -----------------------------------------------------------------------------------
@@ -68,15 +68,6 @@ class Rate:
     ci_high: float
     confidence: float
     year: int | None = None
-
-    @property
-    def sentence(self) -> str:
-        pct = format_decimal(self.confidence * 100, 0)
-        return (
-            f"{format_decimal(self.rate)} per 100 000 invånare "
-            f"({pct} % KI {format_decimal(self.ci_low)}–{format_decimal(self.ci_high)}, "
-            f"{self.count} händelser)."
-        )
 
 
 def rate_per_100k(
@@ -154,11 +145,12 @@ class Trend:
     """An annual trend in counts (or rates, when a population was given).
 
     ``factor`` is the annual change factor exp(β): 1.10 means +10 % a year. When ``tested`` is
-    False the numbers are None and ``sentence`` says why.
+    False the numbers are None and ``message`` says why; when True ``message`` is the test's
+    finding (TREND_TESTED with the p-value, factor, method and alpha).
     """
 
     tested: bool
-    sentence: str
+    message: Message
     n_years: int
     first_year: int | None
     last_year: int | None
@@ -180,38 +172,17 @@ class Trend:
             return ""
         return "increase" if (self.factor or 1.0) > 1 else "decrease"
 
-    @property
-    def summary(self) -> str:
-        """The estimated change per year with its interval, e.g. "+12 % per år (95 % KI …)"."""
-        if not self.tested or self.factor is None:
-            return self.sentence
-        assert self.ci_low is not None and self.ci_high is not None
-        what = "Antalet per invånare" if self.rates else "Antalet"
-        return (
-            f"{what} förändras med {_format_percent_change(self.factor)} per år "
-            f"(95 % KI {_format_percent_change(self.ci_low)} till "
-            f"{_format_percent_change(self.ci_high)}, {self.method})."
-        )
 
-
-def _untested(reason: str, years: np.ndarray, counts: np.ndarray, alpha: float) -> Trend:
+def _untested(reason: Message, years: np.ndarray, counts: np.ndarray, alpha: float) -> Trend:
     return Trend(
         tested=False,
-        sentence=reason,
+        message=reason,
         n_years=len(years),
         first_year=int(years[0]) if len(years) else None,
         last_year=int(years[-1]) if len(years) else None,
         total=int(counts.sum()),
         alpha=alpha,
     )
-
-
-def _test_sentence(p: float, factor: float, method: str, alpha: float) -> str:
-    stat = format_stat("p", p)
-    if p < alpha:
-        change = "Ökningen" if factor > 1 else "Minskningen"
-        return f"{change} är statistiskt säkerställd ({stat}, {method})."
-    return f"Ingen säkerställd förändring ({stat}, {method})."
 
 
 def yearly_trend(
@@ -221,7 +192,7 @@ def yearly_trend(
     year; ``population`` (optional) indexed by the same years.
 
     Poisson GLM with log link, count ~ year (+ offset log population). If Pearson χ²/df > 1.5
-    the fit is quasi-Poisson (see the module docstring). Not tested, with a Swedish reason:
+    the fit is quasi-Poisson (see the module docstring). Not tested, with a coded reason:
     fewer than 5 years, no events at all, events in a single year only, or a year without a
     positive population. The Mann–Kendall check runs on the counts, or on the rates when a
     population is given.
@@ -236,18 +207,18 @@ def yearly_trend(
 
     if len(y) < MIN_YEARS:
         return _untested(
-            f"För få år för trendtest (n = {len(y)}; minst {MIN_YEARS} år med data krävs).",
+            Message(TOO_FEW_YEARS, {"n": len(y), "min_years": MIN_YEARS}),
             years,
             y,
             alpha,
         )
-    span = f"{years[0]}–{years[-1]}"
+    span = {"first": int(years[0]), "last": int(years[-1])}
     if y.sum() == 0:
-        return _untested(f"Inga händelser under {span}; ingen trend kan skattas.", years, y, alpha)
+        return _untested(Message(NO_EVENTS_IN_SPAN, span), years, y, alpha)
     nonzero = years[y > 0]
     if len(nonzero) == 1:
         return _untested(
-            f"Händelser bara under ett år ({nonzero[0]}); ingen trend kan skattas.",
+            Message(ONE_YEAR_ONLY, {"year": int(nonzero[0])}),
             years,
             y,
             alpha,
@@ -259,9 +230,8 @@ def yearly_trend(
         pop = pd.Series(population).reindex(years).to_numpy(dtype=float)
         missing = years[~(np.isfinite(pop) & (pop > 0))]
         if len(missing):
-            listed = ", ".join(str(year) for year in missing)
             return _untested(
-                f"Befolkning saknas för {listed}; ingen trend per invånare kan skattas.",
+                Message(NO_POPULATION, {"years": [int(year) for year in missing]}),
                 years,
                 y,
                 alpha,
@@ -295,7 +265,7 @@ def yearly_trend(
     numbers = (beta, low, high, p, dispersion)
     if not all(math.isfinite(v) for v in numbers):
         return _untested(
-            f"Trenden för {span} kunde inte skattas ({method} konvergerade inte).",
+            Message(NOT_CONVERGED, {**span, "method": method}),
             years,
             y,
             alpha,
@@ -304,7 +274,9 @@ def yearly_trend(
     factor = math.exp(beta)
     return Trend(
         tested=True,
-        sentence=_test_sentence(p, factor, method, alpha),
+        message=Message(
+            TREND_TESTED, {"p_value": p, "factor": factor, "method": method, "alpha": alpha}
+        ),
         n_years=len(y),
         first_year=int(years[0]),
         last_year=int(years[-1]),

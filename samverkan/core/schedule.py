@@ -3,6 +3,7 @@
 The scheduler only enqueues; a worker runs the task like any other, so a periodic job is
 logged, retried and recorded in the same way as one a page enqueued. Times are cron
 expressions in TIME_ZONE (Europe/Stockholm), so 07:00 stays 07:00 across daylight saving.
+The jobs are listed in settings.SAMVERKAN_SCHEDULE.
 """
 
 import logging
@@ -15,15 +16,9 @@ from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
-# (cron expression: minute hour day month weekday, dotted path of a task)
-SCHEDULE: list[tuple[str, str]] = [
-    ("0 7 * * *", "samverkan.plans.tasks.send_follow_up_reminders"),
-    # Polisen's events; the task does nothing unless SAMVERKAN_POLISEN_FETCH is on.
-    ("*/15 * * * *", "samverkan.incidents.tasks.fetch_polisen"),
-    ("15 3 * * *", "samverkan.indicators.tasks.refresh_indicators"),
-    ("45 2 * * *", "samverkan.core.tasks.optimize_database"),
-    ("5 * * * *", "samverkan.imports.tasks.close_abandoned_import_runs"),
-]
+# (cron expression, dotted path of a task): settings.SAMVERKAN_SCHEDULE, where the apps' tasks
+# are named, so that core names no app.
+SCHEDULE: list[tuple[str, str]] = list(settings.SAMVERKAN_SCHEDULE)
 
 
 def enqueue_scheduled(path: str) -> None:

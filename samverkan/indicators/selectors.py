@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from samverkan.analysis.formatting import format_decimal
 from samverkan.core.models import User
 from samverkan.imports.models import ImportRun
-from samverkan.indicators.demo import seed_figures
 from samverkan.indicators.goal_links import GoalIndicator
 from samverkan.indicators.models import (
     BREAKDOWN_GRADE,
@@ -35,6 +34,7 @@ from samverkan.indicators.models import (
     Observation,
     Source,
 )
+from samverkan.indicators.seed_figures import seed_figures
 
 IMPORT_KIND = "indicators"
 # The note the plan's figures carry: Planen: ”drygt 60 %” (avsnitt 6.1).

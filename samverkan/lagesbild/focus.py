@@ -23,6 +23,7 @@ from samverkan.analysis.formatting import format_stat
 from samverkan.analysis.trends import yearly_trend
 from samverkan.incidents.filters import category_and_children
 from samverkan.lagesbild import selectors
+from samverkan.lagesbild.text.sentences import say
 from samverkan.plans.models import Section
 from samverkan.plans.selectors import current_plan
 
@@ -153,7 +154,7 @@ def annual(agreement, user, *, years: int = 6, shared: bool = False) -> dict[str
                 "title": area["title"],
                 "categories": area["slugs"],
                 "counts": [{"year": y, "count": int(per_year[y])} for y in year_list],
-                "trend": trend.sentence if trend else _("Inga hela år med data för trendtest."),
+                "trend": say(trend.message) if trend else _("Inga hela år med data för trendtest."),
                 "comparison": comparison or _("Minst två hela år behövs för en jämförelse."),
                 "so_far": so_far,
             }

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from statsmodels.stats.multitest import multipletests
 
 from samverkan.analysis.change import benjamini_hochberg, period_change
+from samverkan.lagesbild.text.sentences import change_sentence, change_sentences, change_summary
 
 
 def poisson_at_least(k: int, mu: float) -> float:
@@ -85,10 +86,10 @@ def test_it_flags_a_district_where_graffiti_rises_and_says_so_in_swedish():
     hertson = row(result, "Hertsön", "klotter")
     assert hertson["flag"] == "increase"
     q_text = f"{hertson['q_value']:.3f}".replace(".", ",")
-    assert hertson["sentence"] == (
+    assert change_sentence(hertson, result.by) == (
         f"Klotter i Hertsön: 14 mot väntat 5,2 (q = {q_text}, exakt Poissontest, FDR-korrigerat)."
     )
-    assert hertson["sentence"] in result.sentences
+    assert change_sentence(hertson, result.by) in change_sentences(result)
 
 
 def test_it_flags_a_decrease_and_leaves_a_steady_group_alone():
@@ -97,12 +98,12 @@ def test_it_flags_a_decrease_and_leaves_a_steady_group_alone():
     assert centrum_graffiti["expected"] == pytest.approx(20.0)
     assert centrum_graffiti["flag"] == "decrease"
     # P(X ≤ 8 | μ = 20) = 0.00209, two-sided 0.00417, second of three p-values: q = 0.00626.
-    assert centrum_graffiti["sentence"] == (
+    assert change_sentence(centrum_graffiti, result.by) == (
         "Klotter i Centrum: 8 mot väntat 20,0 (q = 0,006, exakt Poissontest, FDR-korrigerat)."
     )
     steady = row(result, "Centrum", "skadegörelse")
-    assert (steady["flag"], steady["sentence"]) == ("", "")
-    assert result.summary == (
+    assert (steady["flag"], change_sentence(steady, result.by)) == ("", "")
+    assert change_summary(result) == (
         "3 grupper testade: 1 med säkerställd ökning och 1 med säkerställd minskning "
         "(exakt Poissontest, FDR-korrigerat, q < 0,05)."
     )
@@ -128,12 +129,12 @@ def test_it_lists_groups_without_baseline_as_new_and_leaves_them_out_of_the_test
     assert not new["tested"]
     assert new["flag"] == "new"
     assert np.isnan(new["p_value"]) and np.isnan(new["q_value"]) and np.isnan(new["ratio"])
-    assert new["sentence"] == (
+    assert change_sentence(new, result.by) == (
         "Klotter i Gammelstad: 4 mot inga under jämförelseperioden "
         "(nytt, inte testat eftersom jämförelsevärdet är noll)."
     )
     assert row(result, "Gammelstad", "rån")["flag"] == ""  # 1 event is below min_difference
-    assert result.summary.endswith(" 1 ny grupp utan händelser under jämförelseperioden.")
+    assert change_summary(result).endswith(" 1 ny grupp utan händelser under jämförelseperioden.")
     # The Benjamini–Hochberg family is the three tested groups, as without the new ones.
     assert result.n_tested == 3
     without = period_change(CURRENT, BASELINE, baseline_periods=5)
@@ -168,15 +169,17 @@ def test_it_groups_by_any_columns():
     baseline = pd.DataFrame({"district": ["Hertsön", "Centrum"], "count": [10, 10]})
     result = period_change(current, baseline, by=("district",), baseline_periods=1)
     assert list(result.table["district"]) == ["Centrum", "Hertsön"]
-    assert result.sentences[0].startswith("Hertsön: 30 mot väntat 10,0 (q < 0,001")
+    assert change_sentences(result)[0].startswith("Hertsön: 30 mot väntat 10,0 (q < 0,001")
 
 
 def test_it_returns_an_empty_explained_result_for_empty_input():
     empty = frame([])
     result = period_change(empty, empty, baseline_periods=3)
     assert result.table.empty
-    assert result.sentences == ()
-    assert result.summary == "Inga grupper med händelser under jämförelseperioden att testa."
+    assert change_sentences(result) == ()
+    assert (
+        change_summary(result) == "Inga grupper med händelser under jämförelseperioden att testa."
+    )
 
 
 @pytest.mark.parametrize(
@@ -261,10 +264,12 @@ def test_permuting_the_groups_permutes_the_results(groups_, seed):
 @given(groups_=groups)
 def test_p_and_q_values_stay_in_the_unit_interval(groups_):
     current, baseline = split(groups_)
-    table = period_change(current, baseline, baseline_periods=4).table
+    result = period_change(current, baseline, baseline_periods=4)
+    table = result.table
     tested = table[table["tested"]]
     for column in ("p_increase", "p_decrease", "p_value", "q_value"):
         assert tested[column].between(0, 1).all()
     assert (tested["q_value"] >= tested["p_value"] - 1e-15).all()
-    assert (table["sentence"] != "").sum() == (table["flag"] != "").sum()
+    sentences = [change_sentence(r, result.by) for _, r in table.iterrows()]
+    assert sum(s != "" for s in sentences) == (table["flag"] != "").sum()
     assert table["count"].sum() == current["count"].sum()

@@ -12,6 +12,7 @@ from scipy import stats
 from statsmodels.stats.rates import test_poisson_2indep as poisson_2indep
 
 from samverkan.analysis.holidays_se import holiday_calendar, holiday_effect
+from samverkan.lagesbild.text.sentences import say
 
 
 def dates_named(calendar: pd.DataFrame, name: str) -> list[date]:
@@ -109,7 +110,7 @@ def test_it_counts_events_per_day_on_holidays_eves_and_other_days():
     reference = poisson_2indep(6, 3, 2, 4, method="exact-cond")
     assert result.p_value == pytest.approx(reference.pvalue, rel=1e-9)
     assert result.test == "villkorligt binomialtest för två Poissonintensiteter"
-    assert "2,00 händelser per dag" in result.explanation
+    assert "2,00 händelser per dag" in say(result.explanation)
     # The exact (Clopper–Pearson) interval of the holiday share π of the 8 events, from the
     # beta distribution, turned into a rate ratio π/(1−π) · 4/3.
     pi_low, pi_high = stats.beta.ppf(0.025, 6, 3), stats.beta.ppf(0.975, 7, 2)
@@ -150,14 +151,14 @@ def test_equal_rates_are_called_equal():
     result = holiday_effect(frame, start=date(2024, 12, 20), end=date(2024, 12, 24))
     assert result.rate_ratio == pytest.approx(1.0)
     assert result.p_value == pytest.approx(1.0)
-    assert "lika många" in result.explanation
-    assert "inte statistiskt säkerställd" in result.explanation
+    assert "lika många" in say(result.explanation)
+    assert "inte statistiskt säkerställd" in say(result.explanation)
 
 
 def test_the_holiday_effect_of_nothing_is_explained():
     result = holiday_effect(local())
     assert result.rate_ratio is None and result.p_value is None
-    assert result.explanation == "inga händelser i perioden"
+    assert say(result.explanation) == "inga händelser i perioden"
     assert result.table["count"].sum() == 0
 
 
@@ -165,7 +166,7 @@ def test_a_single_event_on_an_ordinary_day_explains_the_missing_holidays():
     result = holiday_effect(local("2024-03-05 12:00"))
     assert result.table.loc["övriga dagar"].tolist() == [1, 1, 1.0]
     assert result.p_value is None
-    assert "saknar helgdagar" in result.explanation
+    assert "saknar helgdagar" in say(result.explanation)
 
 
 def test_the_day_is_the_stockholm_date():

@@ -29,6 +29,7 @@ from samverkan.analysis.hotspots import (
     kernel_density,
     quartic_kernel,
 )
+from samverkan.lagesbild.text.sentences import say
 
 # Luleå's Stadsön, roughly, in SWEREF 99 TM.
 LULEA_E, LULEA_N = 915_000.0, 7_290_000.0
@@ -311,7 +312,7 @@ def test_it_explains_all_events_in_one_cell():
     grid = grid_counts(np.full(40, LULEA_E + 10), np.full(40, LULEA_N + 10))
     hot_spots = getis_ord_gi_star(grid)
     assert_undefined_everywhere(hot_spots, NOTE_ONE_CELL)
-    assert hot_spots.notes == ["alla händelser i samma ruta: ingen varians"]
+    assert [say(n) for n in hot_spots.notes] == ["alla händelser i samma ruta: ingen varians"]
 
 
 def test_it_explains_equal_counts_in_every_cell():

@@ -17,6 +17,7 @@ from samverkan.analysis.timepatterns import (
     wilson_interval,
     window_share,
 )
+from samverkan.lagesbild.text.sentences import say
 
 
 def local(*times: str) -> pd.DataFrame:
@@ -48,7 +49,7 @@ def test_it_returns_a_zero_matrix_for_an_empty_frame():
     result = weekday_hour(utc())
     assert result.matrix.shape == (7, 24)
     assert result.matrix.to_numpy().sum() == 0
-    assert result.explanation == "inga händelser i perioden"
+    assert say(result.explanation) == "inga händelser i perioden"
 
 
 def test_it_counts_both_passes_of_the_repeated_october_hour():
@@ -146,15 +147,15 @@ def test_the_share_is_tested_against_the_share_of_the_week_the_window_covers():
     result = window_share(frame, helgnatter())
     assert result.expected_share == pytest.approx(8 / 168)
     assert result.p_value == pytest.approx(stats.binomtest(6, 10, 8 / 168).pvalue)
-    assert "60,0 %" in result.explanation
-    assert "Wilson" in result.explanation
+    assert "60,0 %" in say(result.explanation)
+    assert "Wilson" in say(result.explanation)
 
 
 def test_window_share_of_nothing_is_explained_not_nan():
     result = window_share(utc(), helgnatter())
     assert (result.count, result.total) == (0, 0)
     assert result.share is None and result.ci_low is None and result.p_value is None
-    assert result.explanation == "inga händelser i perioden"
+    assert say(result.explanation) == "inga händelser i perioden"
 
 
 def test_a_single_event_gives_an_interval_not_an_error():
@@ -194,7 +195,7 @@ def test_seasonality_expects_events_in_proportion_to_days():
     assert result.month_test.p_value == pytest.approx(expected.pvalue)
     assert result.month_test.dof == 11
     assert result.month_test.test == "χ²-test för god anpassning"
-    assert "p < 0,001" in result.month_test.explanation
+    assert "p < 0,001" in say(result.month_test.explanation)
     assert result.by_week["days"].sum() == 366
     assert result.by_week["count"].sum() == 60
 
@@ -206,7 +207,7 @@ def test_seasonality_finds_no_departure_when_every_day_has_one_event():
     assert result.by_month["count"].tolist() == result.by_month["days"].tolist()
     assert result.month_test.statistic == pytest.approx(0)
     assert result.month_test.p_value == pytest.approx(1)
-    assert result.month_test.explanation.startswith("Ingen statistiskt säkerställd")
+    assert say(result.month_test.explanation).startswith("Ingen statistiskt säkerställd")
     # 2023 has 52 ISO weeks; 1 January 2023 is a Sunday in 2022-W52.
     assert result.by_week.loc[53, "days"] == 0
     assert result.by_week.loc[52, "days"] == 8
@@ -216,7 +217,7 @@ def test_seasonality_of_an_empty_frame_is_explained():
     result = seasonality(utc())
     assert result.total == 0
     assert result.month_test.p_value is None
-    assert result.explanation == "inga händelser i perioden"
+    assert say(result.explanation) == "inga händelser i perioden"
     assert result.by_month["count"].sum() == 0
 
 
@@ -224,7 +225,7 @@ def test_seasonality_of_one_event_has_no_test():
     result = seasonality(local("2024-07-10 12:00"))
     assert result.total == 1
     assert result.month_test.p_value is None
-    assert "bara en månad" in result.month_test.explanation
+    assert "bara en månad" in say(result.month_test.explanation)
 
 
 # --- properties -------------------------------------------------------------------------

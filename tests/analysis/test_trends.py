@@ -20,6 +20,7 @@ from samverkan.analysis.trends import (
     rate_per_100k,
     yearly_trend,
 )
+from samverkan.lagesbild.text.sentences import rate_sentence, say, trend_summary
 
 YEARS = list(range(2014, 2020))
 
@@ -63,7 +64,7 @@ def test_it_equals_statsmodels_with_a_population_offset():
     assert trend.p_value == pytest.approx(reference.pvalues[1], rel=1e-7)
     assert [rate.year for rate in trend.rates] == YEARS
     assert trend.rates[0].rate == pytest.approx(120 / 76_000 * 100_000)
-    assert trend.summary.startswith("Antalet per invånare förändras med")
+    assert trend_summary(trend).startswith("Antalet per invånare förändras med")
 
 
 def test_it_uses_quasi_poisson_when_counts_are_over_dispersed():
@@ -82,7 +83,7 @@ def test_it_uses_quasi_poisson_when_counts_are_over_dispersed():
     assert trend.p_value == pytest.approx(2 * stats.t.sf(abs(t), df=4), rel=1e-7)
     half_width = stats.t.ppf(0.975, df=4) * se
     assert trend.ci_high == pytest.approx(math.exp(poisson.params[1] + half_width))
-    assert "kvasi-Poisson-regression" in trend.sentence
+    assert "kvasi-Poisson-regression" in say(trend.message)
 
 
 def test_it_keeps_the_poisson_scale_when_counts_are_under_dispersed():
@@ -109,7 +110,7 @@ def test_it_recovers_the_factor_of_an_exponential_series(values, factor, sentenc
     assert trend.tested
     assert trend.factor == pytest.approx(factor, rel=1e-9)
     assert trend.ci_low < factor < trend.ci_high
-    assert trend.sentence.startswith(sentence_start)
+    assert say(trend.message).startswith(sentence_start)
     assert trend.direction == ("increase" if factor > 1 else "decrease")
 
 
@@ -119,13 +120,13 @@ def test_it_finds_no_change_in_a_flat_series():
     assert trend.factor == pytest.approx(1.0)
     assert trend.p_value == pytest.approx(1.0)
     assert trend.direction == ""
-    assert trend.sentence == "Ingen säkerställd förändring (p = 1,00, Poisson-regression)."
+    assert say(trend.message) == "Ingen säkerställd förändring (p = 1,00, Poisson-regression)."
 
 
 def test_it_reads_the_seed_vandalism_decline_as_a_sentence():
     # Falling graffiti 2014–2019, but not by much: the page must say it is not established.
     trend = yearly_trend(series([41, 44, 38, 40, 36, 37]))
-    assert trend.sentence == (
+    assert say(trend.message) == (
         f"Ingen säkerställd förändring (p = {format_p(trend.p_value)}, Poisson-regression)."
     )
     assert trend.factor < 1
@@ -152,8 +153,8 @@ def test_it_orders_years_before_fitting():
 def test_it_explains_why_thin_data_is_not_tested(values, sentence):
     trend = yearly_trend(series(values))
     assert not trend.tested
-    assert trend.sentence == sentence
-    assert trend.summary == sentence
+    assert say(trend.message) == sentence
+    assert trend_summary(trend) == sentence
     assert trend.factor is None and trend.p_value is None
     assert trend.direction == ""
 
@@ -163,7 +164,7 @@ def test_it_explains_a_missing_population():
     population = series([70_000, 70_000, np.nan, 70_000, 0])
     trend = yearly_trend(counts, population)
     assert not trend.tested
-    assert trend.sentence == (
+    assert say(trend.message) == (
         "Befolkning saknas för 2016, 2018; ingen trend per invånare kan skattas."
     )
 
@@ -184,7 +185,7 @@ counts_lists = st.lists(st.integers(min_value=0, max_value=500), min_size=0, max
 @given(values=counts_lists)
 def test_it_never_returns_nan_and_p_stays_in_the_unit_interval(values):
     trend = yearly_trend(series(values))
-    assert trend.sentence
+    assert say(trend.message)
     if trend.tested:
         numbers = (trend.factor, trend.ci_low, trend.ci_high, trend.p_value, trend.dispersion)
         assert all(math.isfinite(value) for value in numbers)
@@ -283,7 +284,7 @@ def test_rate_per_100k_matches_garwood_table_for_ten_events():
     rate = rate_per_100k(10, 100_000)
     assert rate.ci_low == pytest.approx(4.7954, abs=1e-4)
     assert rate.ci_high == pytest.approx(18.3904, abs=1e-4)
-    assert rate.sentence == "10,0 per 100 000 invånare (95 % KI 4,8–18,4, 10 händelser)."
+    assert rate_sentence(rate) == "10,0 per 100 000 invånare (95 % KI 4,8–18,4, 10 händelser)."
 
 
 @pytest.mark.parametrize(("count", "population"), [(3, 0), (3, -10), (-1, 1000), (2.5, 1000)])

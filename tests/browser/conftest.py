@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from samverkan.demo import load_demo
+from samverkan.demo.load import load_demo
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

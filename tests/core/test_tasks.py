@@ -5,7 +5,7 @@ from samverkan.core.tasks import database_optimize, optimize_database
 
 
 def test_it_refreshes_sqlite_statistics_and_leaves_postgresql_to_autovacuum(demo):
-    from samverkan.incidents.demo import load_year
+    from samverkan.demo.year import load_year
 
     load_year()
     done = database_optimize()

@@ -3,7 +3,7 @@
 import time
 
 from samverkan.core.privacy import find_personal_data
-from samverkan.incidents.demo import COUNT, EVENTS, PREFIX, load_incidents
+from samverkan.demo.incidents import COUNT, EVENTS, PREFIX, load_incidents
 from samverkan.incidents.models import Incident
 from samverkan.incidents.selectors import incident_list_for_user
 
@@ -27,8 +27,8 @@ def test_its_texts_pass_the_privacy_guard():
 
 
 def test_samverkan_demo_loads_the_year_but_the_test_fixture_does_not(demo):
-    from samverkan.demo import load_demo
-    from samverkan.incidents.demo import YEAR_PREFIX
+    from samverkan.demo.load import load_demo
+    from samverkan.demo.year_shape import YEAR_PREFIX
 
     year = Incident.objects.filter(external_id__startswith=YEAR_PREFIX)
     assert not year.exists()

@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from samverkan.demo import load_demo
+from samverkan.demo.load import load_demo
 from samverkan.est.models import Action, AreaRating, PlannedEvent, WeekMeeting, WeekNote
 from samverkan.est.weekly import weekly_picture
 

@@ -13,13 +13,9 @@ import pytest
 from django.utils import timezone
 
 from samverkan.core.privacy import find_personal_data
-from samverkan.incidents.demo import (
-    PREFIX,
-    RISING_DISTRICTS,
-    TEXTS,
-    YEAR_PREFIX,
-    load_year,
-)
+from samverkan.demo.incidents import PREFIX
+from samverkan.demo.year import load_year
+from samverkan.demo.year_shape import RISING_DISTRICTS, TEXTS, YEAR_PREFIX
 from samverkan.incidents.models import Incident
 from samverkan.incidents.selectors import incident_list_for_user
 

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from samverkan.core.models import APIToken
-from samverkan.indicators.demo import SEED_SOURCE_SLUG, seed_figures
 from samverkan.indicators.models import Indicator, Observation, Source
+from samverkan.indicators.seed_figures import SEED_SOURCE_SLUG, seed_figures
 
 
 @pytest.fixture

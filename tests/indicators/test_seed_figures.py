@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 import samverkan
-from samverkan.indicators.demo import (
+from samverkan.indicators.models import Indicator, Observation, Source
+from samverkan.indicators.seed_figures import (
     SEED_SOURCE_SLUG,
     figure_values,
     load_seed_figures,
     seed_figures,
 )
-from samverkan.indicators.models import Indicator, Observation, Source
 
 ROOT = Path(samverkan.__file__).resolve().parent.parent
 # The plan document itself, kept in the repository (tests/fixtures/seed/README.md).

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from samverkan.indicators.demo import SEED_SOURCE_SLUG, seed_figures
 from samverkan.indicators.models import Indicator, Observation, Source
+from samverkan.indicators.seed_figures import SEED_SOURCE_SLUG, seed_figures
 
 SOURCE_NAME = "Verksamhetsplanen 2020–2021 (styrgruppens beslut)"
 

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from samverkan.lagesbild.assemble import Options, analyse, lagesbild, trend_windows
+from samverkan.lagesbild.assemble import Options, analyse, lagesbild
+from samverkan.lagesbild.sections.periods import trend_windows
 from tests.lagesbild.conftest import HAND_ROWS, visible_rows
 
 FROM, TO = dt.date(2025, 1, 1), dt.date(2025, 12, 31)

@@ -10,7 +10,7 @@ import shapely
 from shapely.geometry import shape
 
 from samverkan.analysis.geo import area_km2
-from samverkan.demo import load_demo
+from samverkan.demo.load import load_demo
 from samverkan.places.data import make_approximate_districts as script
 from samverkan.places.models import District, Municipality, Place
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from samverkan.demo import load_demo
+from samverkan.demo.load import load_demo
 from samverkan.places.districtfile import DistrictFileInvalid, parse_district_file
 from samverkan.places.models import District, Municipality, Place
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from samverkan.core.models import User
 from samverkan.lagesbild.assemble import lagesbild
 from samverkan.lagesbild.params import parse
-from samverkan.lagesbild.text import as_text
+from samverkan.lagesbild.text.plain import as_text
 
 
 class Command(BaseCommand):

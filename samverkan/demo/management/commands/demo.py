@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from samverkan.core.tasks import database_optimize
-from samverkan.demo import DEMO_PASSWORD, load_demo
+from samverkan.demo.load import DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):

@@ -10,11 +10,12 @@ from importlib import resources
 from django.db import transaction
 
 from samverkan.core.models import Role, User
-from samverkan.incidents.demo import load_incidents, load_year
-from samverkan.incidents.demo_est import load_est_week
-from samverkan.indicators.demo import load_seed_figures
+from samverkan.demo.est import load_est_week
+from samverkan.demo.incidents import load_incidents
+from samverkan.demo.places import load_places
+from samverkan.demo.year import load_year
+from samverkan.indicators.seed_figures import load_seed_figures
 from samverkan.organisations.models import Group, Membership, Organisation
-from samverkan.places.demo import load_places
 from samverkan.plans.models import Agreement, FollowUp, Plan
 from samverkan.plans.planfile import parse_plan_file
 from samverkan.plans.services import follow_up_create, plan_create_from_file, plan_decide

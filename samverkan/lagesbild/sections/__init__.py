@@ -1,0 +1,1 @@
+"""The sections of a lägesbild, one module each; ``lagesbild.assemble`` puts them together."""

@@ -1,0 +1,321 @@
+"""What samverkan.analysis found, as Swedish sentences through gettext.
+
+The analysis returns codes and numbers (``analysis.messages.Message``, note codes, flags);
+``say`` writes one as a sentence, and the functions below write the results that need more
+than one message (a trend's summary, a rate, a changed group, the comparison's summary).
+Numbers are written with ``analysis.formatting`` (decimal comma, p-values that never read 0).
+"""
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from samverkan.analysis import (
+    change,
+    concentration,
+    counts,
+    holidays_se,
+    hotspots,
+    timepatterns,
+    trends,
+)
+from samverkan.analysis.formatting import format_decimal, format_stat
+from samverkan.analysis.messages import Message
+
+
+def say(message: Message | str | None) -> str:
+    """The sentence of a message (a bare code is a message without values); "" for None."""
+    if message is None:
+        return ""
+    if isinstance(message, str):
+        message = Message(message)
+    return _WRITERS[message.code](**message.values)
+
+
+# --- When: time windows, seasons, holidays ---------------------------------------------------
+
+
+def _no_events() -> str:
+    return _("inga händelser i perioden")
+
+
+def _window_share(share, count, total, window, ci_low, ci_high, expected, p_value) -> str:
+    text = _(
+        "%(share)s %% av händelserna (%(count)d av %(total)d) inträffade under %(window)s; "
+        "95 %% konfidensintervall %(low)s–%(high)s %% (Wilson)."
+    ) % {
+        "share": format_decimal(100 * share, 1),
+        "count": count,
+        "total": total,
+        "window": window,
+        "low": format_decimal(100 * ci_low, 1),
+        "high": format_decimal(100 * ci_high, 1),
+    }
+    if p_value is not None:
+        text += " " + _(
+            "Vid jämn fördelning över veckan vore andelen %(expected)s %% (%(p)s, binomialtest)."
+        ) % {"expected": format_decimal(100 * expected, 1), "p": format_stat("p", p_value)}
+    return text
+
+
+def _unit(code: str) -> str:
+    return {timepatterns.MONTH: _("månad"), timepatterns.WEEK: _("vecka")}[code]
+
+
+def _fit_one_class(unit: str) -> str:
+    return _("perioden täcker bara en %(unit)s, inget test") % {"unit": _unit(unit)}
+
+
+def _fit(unit, p_value, test, uneven, few_expected) -> str:
+    values = {"unit": _unit(unit), "p": format_stat("p", p_value), "test": test}
+    if uneven:
+        text = (
+            _(
+                "Antalet händelser per %(unit)s skiljer sig från en jämn fördelning över årets "
+                "dagar (%(p)s, %(test)s)."
+            )
+            % values
+        )
+    else:
+        text = (
+            _(
+                "Ingen statistiskt säkerställd avvikelse från en jämn fördelning per %(unit)s "
+                "(%(p)s, %(test)s)."
+            )
+            % values
+        )
+    if few_expected:
+        text += " " + _("Färre än %(n)d väntade händelser i någon %(unit)s: osäkert test.") % {
+            "n": few_expected,
+            "unit": values["unit"],
+        }
+    return text
+
+
+def _seasonality(months: Message) -> str:
+    return _("Månader: %(test)s") % {"test": say(months)}
+
+
+def _holiday_effect(special_rate, other_rate, p_value, test) -> str:
+    if special_rate > other_rate:
+        comparison = _("fler")
+    elif special_rate < other_rate:
+        comparison = _("färre")
+    else:
+        comparison = _("lika många")
+    verdict = _("statistiskt säkerställd") if p_value < 0.05 else _("inte statistiskt säkerställd")
+    return _(
+        "%(special)s händelser per dag på helgdagar och aftnar mot %(other)s övriga dagar: "
+        "%(comparison)s på helgdagar och aftnar, skillnaden är %(verdict)s (%(p)s, %(test)s)."
+    ) % {
+        "special": format_decimal(special_rate, 2),
+        "other": format_decimal(other_rate, 2),
+        "comparison": comparison,
+        "verdict": verdict,
+        "p": format_stat("p", p_value),
+        "test": test,
+    }
+
+
+def _no_holiday_comparison() -> str:
+    return _("perioden saknar helgdagar och aftnar eller vanliga dagar")
+
+
+# --- Trends and rates ------------------------------------------------------------------------
+
+
+def _trend_tested(p_value, factor, method, alpha) -> str:
+    values = {"p": format_stat("p", p_value), "method": method}
+    if p_value < alpha:
+        if factor > 1:
+            return _("Ökningen är statistiskt säkerställd (%(p)s, %(method)s).") % values
+        return _("Minskningen är statistiskt säkerställd (%(p)s, %(method)s).") % values
+    return _("Ingen säkerställd förändring (%(p)s, %(method)s).") % values
+
+
+def _too_few_years(n, min_years) -> str:
+    return _("För få år för trendtest (n = %(n)d; minst %(min)d år med data krävs).") % {
+        "n": n,
+        "min": min_years,
+    }
+
+
+def _no_events_in_span(first, last) -> str:
+    return _("Inga händelser under %(first)s–%(last)s; ingen trend kan skattas.") % {
+        "first": first,
+        "last": last,
+    }
+
+
+def _one_year_only(year) -> str:
+    return _("Händelser bara under ett år (%(year)s); ingen trend kan skattas.") % {"year": year}
+
+
+def _no_population(years) -> str:
+    return _("Befolkning saknas för %(years)s; ingen trend per invånare kan skattas.") % {
+        "years": ", ".join(str(year) for year in years)
+    }
+
+
+def _not_converged(first, last, method) -> str:
+    return _(
+        "Trenden för %(first)s–%(last)s kunde inte skattas (%(method)s konvergerade inte)."
+    ) % {
+        "first": first,
+        "last": last,
+        "method": method,
+    }
+
+
+def percent_change(factor: float) -> str:
+    """A change factor as a signed percentage: 1.12 → "+12 %", 0.955 → "−4,5 %"."""
+    percent = (factor - 1) * 100
+    sign = "+" if percent > 0 else ""
+    return f"{sign}{format_decimal(percent, 0 if abs(percent) >= 10 else 1)} %"
+
+
+def trend_summary(trend: trends.Trend) -> str:
+    """The estimated change per year with its interval, e.g. "+12 % per år (95 % KI …)", or
+    why there is no estimate."""
+    if not trend.tested or trend.factor is None:
+        return say(trend.message)
+    assert trend.ci_low is not None and trend.ci_high is not None
+    values = {
+        "pct": percent_change(trend.factor),
+        "low": percent_change(trend.ci_low),
+        "high": percent_change(trend.ci_high),
+        "method": trend.method,
+    }
+    if trend.rates:
+        return (
+            _(
+                "Antalet per invånare förändras med %(pct)s per år (95 %% KI %(low)s till "
+                "%(high)s, %(method)s)."
+            )
+            % values
+        )
+    return (
+        _("Antalet förändras med %(pct)s per år (95 %% KI %(low)s till %(high)s, %(method)s).")
+        % values
+    )
+
+
+def rate_sentence(rate: trends.Rate) -> str:
+    """ "10,0 per 100 000 invånare (95 % KI 4,8–18,4, 10 händelser)." """
+    return _("%(rate)s per 100 000 invånare (%(pct)s %% KI %(low)s–%(high)s, %(n)d händelser).") % {
+        "rate": format_decimal(rate.rate),
+        "pct": format_decimal(rate.confidence * 100, 0),
+        "low": format_decimal(rate.ci_low),
+        "high": format_decimal(rate.ci_high),
+        "n": rate.count,
+    }
+
+
+# --- Change against a baseline ---------------------------------------------------------------
+
+
+def _capitalised(text: str) -> str:
+    return f"{text[:1].upper()}{text[1:]}"
+
+
+def change_group(row: Mapping[str, Any], by: tuple[str, ...]) -> str:
+    """A group's name: "Klotter i Hertsön", or the ``by`` values joined."""
+    if "category" in by and "district" in by:
+        label = _("%(category)s i %(district)s") % {
+            "category": _capitalised(str(row["category"])),
+            "district": row["district"],
+        }
+        rest = [str(row[column]) for column in by if column not in ("category", "district")]
+        return f"{label} ({', '.join(rest)})" if rest else label
+    return _capitalised(", ".join(str(row[column]) for column in by))
+
+
+def change_sentence(row: Mapping[str, Any], by: tuple[str, ...]) -> str:
+    """The sentence of a flagged row of ``PeriodChange.table``; "" for a row without a flag."""
+    if not row["flag"]:
+        return ""
+    values = {"label": change_group(row, by), "count": int(row["count"])}
+    if row["flag"] == change.NEW:
+        return (
+            _(
+                "%(label)s: %(count)d mot inga under jämförelseperioden (nytt, inte testat "
+                "eftersom jämförelsevärdet är noll)."
+            )
+            % values
+        )
+    return _("%(label)s: %(count)d mot väntat %(expected)s (%(q)s, %(method)s).") % {
+        **values,
+        "expected": format_decimal(row["expected"]),
+        "q": format_stat("q", row["q_value"]),
+        "method": change.METHOD,
+    }
+
+
+def change_sentences(result: change.PeriodChange) -> tuple[str, ...]:
+    """The sentences of the flagged groups, in the table's order."""
+    return tuple(change_sentence(row, result.by) for _, row in result.flagged.iterrows())
+
+
+def change_summary(result: change.PeriodChange) -> str:
+    """How many groups were tested and how many rose or fell."""
+    flags = result.table["flag"]
+    increases = int((flags == change.INCREASE).sum())
+    decreases = int((flags == change.DECREASE).sum())
+    new = int((flags == change.NEW).sum())
+    news = ""
+    if new:
+        news = " " + ngettext(
+            "%(n)d ny grupp utan händelser under jämförelseperioden.",
+            "%(n)d nya grupper utan händelser under jämförelseperioden.",
+            new,
+        ) % {"n": new}
+    if result.n_tested == 0:
+        return _("Inga grupper med händelser under jämförelseperioden att testa.") + news
+    tested = ngettext("%(n)d grupp testad", "%(n)d grupper testade", result.n_tested) % {
+        "n": result.n_tested
+    }
+    return (
+        _(
+            "%(tested)s: %(up)d med säkerställd ökning och %(down)d med säkerställd minskning "
+            "(%(method)s, q < %(alpha)s)."
+        )
+        % {
+            "tested": tested,
+            "up": increases,
+            "down": decreases,
+            "method": result.method,
+            "alpha": format_decimal(result.alpha, 2),
+        }
+        + news
+    )
+
+
+# --- Where: hot spots and concentration ------------------------------------------------------
+
+_NOTES: dict[str, Callable[[], str]] = {
+    hotspots.NOTE_NO_EVENTS: lambda: _("inga händelser i området"),
+    hotspots.NOTE_ONE_CELL: lambda: _("alla händelser i samma ruta: ingen varians"),
+    hotspots.NOTE_EQUAL_CELLS: lambda: _("alla rutor har lika många händelser: ingen varians"),
+    hotspots.NOTE_EMPTY_GRID: lambda: _("inget område att räkna i"),
+    concentration.NOTE_NO_UNITS: lambda: _("inga platser eller rutor att jämföra"),
+    concentration.NOTE_NO_EVENTS: lambda: _("inga händelser"),
+}
+
+_WRITERS: dict[str, Callable[..., str]] = {
+    counts.NO_EVENTS.code: _no_events,
+    timepatterns.WINDOW_SHARE: _window_share,
+    timepatterns.FIT: _fit,
+    timepatterns.FIT_ONE_CLASS: _fit_one_class,
+    timepatterns.SEASONALITY: _seasonality,
+    holidays_se.HOLIDAY_EFFECT: _holiday_effect,
+    holidays_se.NO_HOLIDAYS_OR_OTHER_DAYS: _no_holiday_comparison,
+    trends.TREND_TESTED: _trend_tested,
+    trends.TOO_FEW_YEARS: _too_few_years,
+    trends.NO_EVENTS_IN_SPAN: _no_events_in_span,
+    trends.ONE_YEAR_ONLY: _one_year_only,
+    trends.NO_POPULATION: _no_population,
+    trends.NOT_CONVERGED: _not_converged,
+    **_NOTES,
+}
