@@ -15,14 +15,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from samverkan.core.access import can_import
 from samverkan.core.forms import add_service_errors
 from samverkan.imports import services, tasks
-from samverkan.imports.forms import FIELD_PREFIX, MappingForm, UploadForm
-from samverkan.imports.selectors import (
+from samverkan.imports.access import (
     column_mapping_list_for_user,
     get_import_run_for_user,
     import_run_list_for_user,
 )
+from samverkan.imports.forms import FIELD_PREFIX, MappingForm, UploadForm
 from samverkan.incidents.importers import tabular
 from samverkan.incidents.importers.file_import import KIND, new_run
 
@@ -31,7 +32,7 @@ PROBLEMS_PER_PAGE = 100
 
 
 def _require_importer(user) -> None:
-    if not services.can_import(user):
+    if not can_import(user):
         raise PermissionDenied(_("Bara samordnare och administratörer får importera."))
 
 

@@ -28,9 +28,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.analysis.change import DECREASE, INCREASE, period_change
-from samverkan.core.access import get_or_404
-from samverkan.core.models import Classification, Role, User
+from samverkan.core.access import can_manage_est, get_or_404
+from samverkan.core.models import Classification, User
 from samverkan.core.privacy import find_personal_data
+from samverkan.incidents.access import incident_list_for_user
 from samverkan.incidents.models import (
     Action,
     AreaRating,
@@ -39,7 +40,6 @@ from samverkan.incidents.models import (
     WeekMeeting,
     WeekNote,
 )
-from samverkan.incidents.selectors import incident_list_for_user
 from samverkan.incidents.weekly import (
     SNAPSHOT_VERSION,
     agreement_municipalities,
@@ -48,12 +48,11 @@ from samverkan.incidents.weekly import (
 )
 from samverkan.organisations.models import Organisation
 from samverkan.places.models import District, Place
+from samverkan.plans.access import agreement_list_for_user
 from samverkan.plans.models import Agreement
 from samverkan.plans.periods import period_bounds, period_label
-from samverkan.plans.selectors import agreement_list_for_user
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
-EST_MANAGERS = {Role.ADMIN, Role.COORDINATOR}
 ACTION_FIELDS = {
     "what",
     "district",
@@ -68,11 +67,6 @@ ACTION_FIELDS = {
 
 
 # --- Access -----------------------------------------------------------------------------------
-
-
-def can_manage_est(user: User) -> bool:
-    """Create and change actions, events, ratings and notes; close the weekly meeting."""
-    return user.is_active and (user.is_superuser or user.role in EST_MANAGERS)
 
 
 def _check_manager(user: User, agreement: Agreement) -> None:

@@ -17,7 +17,7 @@ from samverkan.incidents.models import Action
 from samverkan.incidents.weekly import current_week, picture_or_snapshot, valid_week
 from samverkan.organisations.models import Organisation
 from samverkan.places.models import District, Place
-from samverkan.plans.selectors import get_agreement_for_user
+from samverkan.plans.access import get_agreement_for_user
 
 router = Router(tags=["EST"])
 

@@ -8,9 +8,9 @@ from typing import Any
 from django.http import QueryDict
 from ninja import Field, Query, Router, Schema
 
+from samverkan.lagesbild.access import get_snapshot_for_user, snapshot_list_for_user
 from samverkan.lagesbild.assemble import lagesbild
 from samverkan.lagesbild.params import parse
-from samverkan.lagesbild.selectors import get_snapshot_for_user, snapshot_list_for_user
 
 router = Router(tags=["lägesbild"])
 

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from samverkan.incidents.models import Category
 from samverkan.lagesbild.selectors import agreement_districts
 from samverkan.places.models import District
+from samverkan.plans.access import agreement_list_for_user
 from samverkan.plans.models import Agreement
-from samverkan.plans.selectors import agreement_list_for_user
 
 MAX_YEARS = 30
 ALIASES = {

@@ -4,13 +4,13 @@ a user sees the municipalities of the agreements their organisation is party to
 
 from ninja import Field, Router, Schema
 
-from samverkan.places.models import District, Place
-from samverkan.places.selectors import (
+from samverkan.places.access import (
     district_list_for_user,
     get_district_for_user,
     get_place_for_user,
     place_list_for_user,
 )
+from samverkan.places.models import District, Place
 
 router = Router(tags=["platser"])
 

@@ -3,9 +3,9 @@
 import time
 
 from samverkan.core.privacy import find_personal_data
+from samverkan.incidents.access import incident_list_for_user
 from samverkan.incidents.demo import COUNT, EVENTS, PREFIX, load_incidents
 from samverkan.incidents.models import Incident
-from samverkan.incidents.selectors import incident_list_for_user
 
 
 def test_it_loads_thirty_marked_reports_once(demo, coordinator, kommunpolis):

@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 
 from samverkan.core.privacy import find_personal_data
+from samverkan.incidents.access import incident_list_for_user
 from samverkan.incidents.demo import (
     PREFIX,
     RISING_DISTRICTS,
@@ -21,7 +22,6 @@ from samverkan.incidents.demo import (
     load_year,
 )
 from samverkan.incidents.models import Incident
-from samverkan.incidents.selectors import incident_list_for_user
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from samverkan.core.models import User
+from samverkan.incidents.access import incident_list_for_user
 from samverkan.incidents.models import Category, Incident
-from samverkan.incidents.selectors import incident_list_for_user
 from samverkan.incidents.weekly import (
     shared_scope,
     week_bounds,
