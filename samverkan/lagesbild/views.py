@@ -115,7 +115,7 @@ def lagesbild_page(request):
         "data": data,
     }
     try:
-        chosen = parse(data, request.user)
+        chosen = parse(data, agreement_list_for_user(request.user))
     except ValidationError as error:
         context["errors"] = error.message_dict
         chosen = None
@@ -155,7 +155,7 @@ def indicators_beside(user, agreement, categories) -> dict[str, Any]:
 @login_required
 def chart_download(request, key: str, fmt: str):
     try:
-        chosen = parse(request.GET, request.user)
+        chosen = parse(request.GET, agreement_list_for_user(request.user))
     except ValidationError as error:
         return HttpResponse("\n".join(error.messages), status=400, content_type="text/plain")
     builder = charts.BUILDERS.get(key)
@@ -171,7 +171,7 @@ def snapshot_save(request):
     if not can_save_snapshots(request.user):
         raise PermissionDenied(_("Din roll får inte spara lägesbilder."))
     try:
-        chosen = parse(request.POST, request.user)
+        chosen = parse(request.POST, agreement_list_for_user(request.user))
         result = lagesbild(user=request.user, **chosen.kwargs())
         snapshot = services.snapshot_create(
             user=request.user,
