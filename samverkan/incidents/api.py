@@ -1,6 +1,6 @@
 """The incident reports (händelserapporter) and categories under /api/.
 
-Reads go through `selectors.incident_list_for_user` (municipality scope and classification)
+Reads go through `access.incident_list_for_user` (municipality scope and classification)
 and `filters.parse_filter` + `filters.incident_filter`, the one filter the list, map and
 export use too. Writes go through `services.incident_create` / `services.incident_update`,
 with every check the form has. The reporter's identity is never part of a response.

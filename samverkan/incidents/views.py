@@ -118,7 +118,7 @@ def incident_edit(request, pk):
     return _report_form(request, form, _("Ändra rapport"))
 
 
-# --- List, map and export: one filter (filters.py), one scoping (selectors.py) -------------
+# --- List, map and export: one filter (filters.py), one scoping (access.py) ----------------
 
 
 def _filtered(request) -> tuple:

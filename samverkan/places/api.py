@@ -1,6 +1,6 @@
 """Districts (områden) and named places (platser) under /api/, scoped like the pages:
 a user sees the municipalities of the agreements their organisation is party to
-(`places.selectors`), and another municipality's place is a 404."""
+(`places.access`), and another municipality's place is a 404."""
 
 from ninja import Field, Router, Schema
 

@@ -33,7 +33,7 @@ def _require(allowed: bool, message: str) -> None:
 
 
 def _require_party(user: User, plan: Plan) -> None:
-    """Views fetch through the scoped selectors already; services check again so that a
+    """Views fetch through the chokepoints (`plans.access`) already; services check again so a
     command, task or future endpoint cannot write into another party's agreement."""
     if not agreement_list_for_user(user).filter(pk=plan.agreement_id).exists():
         raise PermissionDenied(_("Din organisation är inte part i överenskommelsen."))

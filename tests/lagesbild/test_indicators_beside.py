@@ -1,5 +1,5 @@
 """Rates per 100 000 from the indicators' population, and the indicators shown beside the
-incident analysis on the lägesbild pages (issues 5 and 6).
+incident analysis on the lägesbild pages.
 
 Hand computation used below (the hand set of tests/lagesbild/conftest.py, local time):
 1 January–22 December 2024 holds 24 reports: 18 skadegörelse in the first district (19 in
