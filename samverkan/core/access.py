@@ -289,7 +289,6 @@ def scope(
                     queryset = _everything(queryset, path)
             return queryset
         parties = organisation_scope_ids(who)
-        tree = organisation_tree_ids(who)
     elif owner is not None or restricted is not None:
         raise TypeError("An owner's tree is a user's: pass the user.")
     elif isinstance(who, _organisation_model()):
@@ -301,10 +300,11 @@ def scope(
     if municipality is not None:
         queryset = _within(queryset, municipality, _municipalities_of, parties)
     if owner is not None:
-        queryset = queryset.filter(**{f"{owner}__in": tree})
+        queryset = queryset.filter(**{f"{owner}__in": organisation_tree_ids(who)})
     if restricted is not None:
         queryset = queryset.filter(
-            ~Q(classification=Classification.RESTRICTED) | Q(**{f"{restricted}__in": tree})
+            ~Q(classification=Classification.RESTRICTED)
+            | Q(**{f"{restricted}__in": organisation_tree_ids(who)})
         )
     return queryset
 
