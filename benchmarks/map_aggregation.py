@@ -48,9 +48,9 @@ from pyproj import Transformer  # noqa: E402
 
 from samverkan.core.models import User  # noqa: E402
 from samverkan.incidents import map as incident_map  # noqa: E402
+from samverkan.incidents.access import incident_list_for_user  # noqa: E402
 from samverkan.incidents.filters import incident_filter, parse_filter  # noqa: E402
 from samverkan.incidents.models import Category, Incident  # noqa: E402
-from samverkan.incidents.selectors import incident_list_for_user  # noqa: E402
 from samverkan.incidents.views import incident_page  # noqa: E402
 from samverkan.organisations.models import Organisation  # noqa: E402
 from samverkan.places.models import District  # noqa: E402

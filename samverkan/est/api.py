@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from samverkan.core.models import User
-from samverkan.est import selectors, services
+from samverkan.est import access, services
 from samverkan.est.models import Action
 from samverkan.est.weekly import current_week, picture_or_snapshot, valid_week
 from samverkan.organisations.models import Organisation
 from samverkan.places.models import District, Place
-from samverkan.plans.selectors import get_agreement_for_user
+from samverkan.plans.access import get_agreement_for_user
 
 router = Router(tags=["EST"])
 
@@ -132,7 +132,7 @@ def get_week(request, agreement_id: int, year: int, week: int):
 def list_actions(
     request, agreement: int | None = None, status: str | None = None, overdue: bool | None = None
 ):
-    actions = selectors.action_list_for_user(request.auth).prefetch_related("incidents")
+    actions = access.action_list_for_user(request.auth).prefetch_related("incidents")
     if agreement is not None:
         actions = actions.filter(agreement=agreement)
     if status:
@@ -162,7 +162,7 @@ def create_action(request, payload: ActionIn):
 
 @router.patch("/actions/{action_id}", response=ActionOut, summary="Ändra en EST-åtgärd")
 def update_action(request, action_id: int, payload: ActionPatch):
-    action = selectors.get_action_for_user(request.auth, action_id)
+    action = access.get_action_for_user(request.auth, action_id)
     fields = _resolve(payload.dict(exclude_unset=True))
     action = services.action_update(action=action, by=request.auth, **fields)
     return _action_out(action)
@@ -170,7 +170,7 @@ def update_action(request, action_id: int, payload: ActionPatch):
 
 @router.get("/snapshots", response=list[SnapshotSummary], summary="Stängda veckomöten")
 def list_snapshots(request, agreement: int | None = None):
-    meetings = selectors.snapshot_list_for_user(request.auth)
+    meetings = access.snapshot_list_for_user(request.auth)
     if agreement is not None:
         meetings = meetings.filter(agreement=agreement)
     return [_snapshot(m) for m in meetings.order_by("-iso_year", "-iso_week")]
@@ -178,7 +178,7 @@ def list_snapshots(request, agreement: int | None = None):
 
 @router.get("/snapshots/{snapshot_id}", response=SnapshotOut, summary="Ett stängt veckomöte")
 def get_snapshot(request, snapshot_id: int):
-    meeting = selectors.get_snapshot_for_user(request.auth, snapshot_id)
+    meeting = access.get_snapshot_for_user(request.auth, snapshot_id)
     return {**_snapshot(meeting), "snapshot": meeting.snapshot}
 
 

@@ -9,45 +9,17 @@ from dataclasses import dataclass
 
 import pandas as pd
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 
 from samverkan.analysis.change import DECREASE, INCREASE, period_change
-from samverkan.core.access import get_or_404
-from samverkan.core.models import Classification, User
-from samverkan.est.models import Action, AreaRating, WeekMeeting
+from samverkan.core.models import Classification
+from samverkan.est.models import AreaRating
 from samverkan.est.weekly import STOCKHOLM, agreement_municipalities
 from samverkan.incidents.models import Incident
 from samverkan.organisations.models import Organisation
 from samverkan.places.models import District
 from samverkan.plans.models import Agreement
 from samverkan.plans.periods import period_bounds, period_label
-from samverkan.plans.selectors import agreement_list_for_user
-
-# --- Chokepoints ------------------------------------------------------------------------------
-
-
-def action_list_for_user(user: User) -> QuerySet[Action]:
-    return Action.objects.filter(agreement__in=agreement_list_for_user(user).values("pk"))
-
-
-def get_action_for_user(user: User, pk) -> Action:
-    return get_or_404(
-        action_list_for_user(user).select_related(
-            "agreement", "district", "place", "owner_organisation", "owner"
-        ),
-        pk,
-    )
-
-
-def snapshot_list_for_user(user: User) -> QuerySet[WeekMeeting]:
-    return WeekMeeting.objects.filter(
-        agreement__in=agreement_list_for_user(user).values("pk"),
-        status=WeekMeeting.Status.CLOSED,
-    )
-
-
-def get_snapshot_for_user(user: User, pk) -> WeekMeeting:
-    return get_or_404(snapshot_list_for_user(user).select_related("agreement"), pk)
 
 
 def agreement_organisation_ids(agreement: Agreement) -> set[int]:

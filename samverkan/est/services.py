@@ -23,7 +23,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samverkan.core.models import Role, User
+from samverkan.core.access import can_manage_est
+from samverkan.core.models import User
 from samverkan.core.privacy import find_personal_data
 from samverkan.est.models import Action, AreaRating, PlannedEvent, WeekMeeting, WeekNote
 from samverkan.est.selectors import (
@@ -40,14 +41,13 @@ from samverkan.est.weekly import (
     valid_week,
     weekly_picture,
 )
+from samverkan.incidents.access import incident_list_for_user
 from samverkan.incidents.models import Incident
-from samverkan.incidents.selectors import incident_list_for_user
 from samverkan.organisations.models import Organisation
 from samverkan.places.models import District, Place
+from samverkan.plans.access import agreement_list_for_user
 from samverkan.plans.models import Agreement
-from samverkan.plans.selectors import agreement_list_for_user
 
-EST_MANAGERS = {Role.ADMIN, Role.COORDINATOR}
 ACTION_FIELDS = {
     "what",
     "district",
@@ -62,11 +62,6 @@ ACTION_FIELDS = {
 
 
 # --- Access -----------------------------------------------------------------------------------
-
-
-def can_manage_est(user: User) -> bool:
-    """Create and change actions, events, ratings and notes; close the weekly meeting."""
-    return user.is_active and (user.is_superuser or user.role in EST_MANAGERS)
 
 
 def _check_manager(user: User, agreement: Agreement) -> None:

@@ -17,8 +17,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from samverkan.core.access import can_manage_est
 from samverkan.core.forms import add_service_errors
-from samverkan.est import selectors, services
+from samverkan.est import access, selectors, services
 from samverkan.est.forms import (
     ActionForm,
     AreaRatingForm,
@@ -37,7 +38,7 @@ from samverkan.est.weekly import (
 )
 from samverkan.places.maps import sketch_of
 from samverkan.places.models import District
-from samverkan.plans.selectors import agreement_list_for_user, get_agreement_for_user
+from samverkan.plans.access import agreement_list_for_user, get_agreement_for_user
 
 
 def _week_url(agreement_pk: int, year: int, week: int) -> str:
@@ -87,7 +88,7 @@ def _sketches(agreement, picture: dict) -> list:
 def _week_context(request, agreement, year: int, week: int, **forms) -> dict:
     picture, meeting = picture_or_snapshot(agreement, year, week)
     closed = meeting is not None and meeting.is_closed
-    can_manage = services.can_manage_est(request.user)
+    can_manage = can_manage_est(request.user)
     own_note = next(
         (n for n in picture["notes"] if n["organisation_id"] == request.user.organisation_id), None
     )
@@ -138,7 +139,7 @@ def est_week(request, agreement_pk: int, year: int, week: int):
 
 def _manager_agreement(request, agreement_pk: int):
     agreement = get_agreement_for_user(request.user, agreement_pk)
-    if not services.can_manage_est(request.user):
+    if not can_manage_est(request.user):
         raise PermissionDenied(_("Bara samordnare och administratörer får ändra EST-arbetet."))
     return agreement
 
@@ -204,7 +205,7 @@ def est_meeting_close(request, agreement_pk: int, year: int, week: int):
 def est_actions(request, agreement_pk: int):
     agreement = get_agreement_for_user(request.user, agreement_pk)
     year, week = current_week()
-    can_manage = services.can_manage_est(request.user)
+    can_manage = can_manage_est(request.user)
     form = None
     if can_manage:
         initial = {
@@ -249,8 +250,8 @@ def est_actions(request, agreement_pk: int):
 
 @login_required
 def est_action_edit(request, pk: int):
-    action = selectors.get_action_for_user(request.user, pk)
-    if not services.can_manage_est(request.user):
+    action = access.get_action_for_user(request.user, pk)
+    if not can_manage_est(request.user):
         raise PermissionDenied(_("Bara samordnare och administratörer får ändra EST-arbetet."))
     form = ActionForm(
         request.POST or None, agreement=action.agreement, initial=ActionForm.initial_for(action)
@@ -306,7 +307,7 @@ def _period_from(request) -> selectors.Period:
 def est_priorities(request, agreement_pk: int):
     agreement = get_agreement_for_user(request.user, agreement_pk)
     period = _period_from(request)
-    can_manage = services.can_manage_est(request.user)
+    can_manage = can_manage_est(request.user)
     figures = selectors.period_figures(agreement, period)
     failed: tuple[int, AreaRatingForm] | None = None
     if request.method == "POST":

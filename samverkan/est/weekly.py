@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.analysis.weekly_increase import Q_LEVEL, weekly_increases
+from samverkan.core.access import scope
 from samverkan.core.models import Classification
 from samverkan.est.models import Action, PlannedEvent, WeekMeeting, WeekNote
 from samverkan.incidents.models import Category, Incident
@@ -81,10 +82,7 @@ def valid_week(iso_year: int, iso_week: int) -> bool:
 
 def agreement_municipalities(agreement: Agreement) -> QuerySet[Municipality]:
     """The municipalities whose kommun (or the kommun above it) is party to the agreement."""
-    parties = agreement.parties.values("pk")
-    return Municipality.objects.filter(
-        Q(organisation__in=parties) | Q(organisation__parent__in=parties)
-    )
+    return scope(Municipality.objects.all(), agreement, municipality="")
 
 
 def shared_scope(agreement: Agreement) -> QuerySet[Incident]:

@@ -21,24 +21,15 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samverkan.core.models import Role, User
+from samverkan.core.access import can_import
+from samverkan.core.models import User
 from samverkan.imports.kinds import get_kind
 from samverkan.imports.models import ColumnMapping
 
-IMPORTERS = {Role.ADMIN, Role.COORDINATOR}
 UPLOAD_DIR = "imports/uploads"
 UPLOAD_MAX_AGE = dt.timedelta(days=1)
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 _TOKEN = re.compile(r"[0-9a-f]{32}\.(csv|xlsx|txt)")
-
-
-def can_import(user: User) -> bool:
-    """A samordnare or administratör (of an organisation) imports files and opens runs."""
-    return (
-        user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or (user.role in IMPORTERS and user.organisation_id is not None))
-    )
 
 
 def require_importer(user: User) -> None:

@@ -6,8 +6,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from samverkan.imports import services
+from samverkan.imports.access import get_import_run_for_user, import_run_list_for_user
 from samverkan.imports.kinds import field_label
-from samverkan.imports.selectors import get_import_run_for_user, import_run_list_for_user
 
 RUNS_PER_PAGE = 50
 PROBLEMS_PER_PAGE = 100

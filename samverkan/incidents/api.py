@@ -1,6 +1,6 @@
 """The incident reports (händelserapporter) and categories under /api/.
 
-Reads go through `selectors.incident_list_for_user` (municipality scope and classification)
+Reads go through `access.incident_list_for_user` (municipality scope and classification)
 and `filters.parse_filter` + `filters.incident_filter`, the one filter the list, map and
 export use too. Writes go through `services.incident_create` / `services.incident_update`,
 with every check the form has. The reporter's identity is never part of a response.
@@ -15,11 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from samverkan.core.access import can_report
 from samverkan.incidents import services
+from samverkan.incidents.access import get_incident_for_user, incident_list_for_user
 from samverkan.incidents.filters import incident_filter, parse_filter
 from samverkan.incidents.models import Category, Incident
-from samverkan.incidents.selectors import get_incident_for_user, incident_list_for_user
-from samverkan.places.selectors import district_list_for_user, place_list_for_user
+from samverkan.places.access import district_list_for_user, place_list_for_user
 
 router = Router(tags=["händelserapporter"])
 
@@ -295,7 +296,7 @@ def get_report(request, report_id: int):
 )
 def create_report(request, payload: ReportIn):
     user = request.auth
-    if not services.can_report(user):
+    if not can_report(user):
         raise PermissionDenied(_("Din roll får inte rapportera händelser."))
     data = _resolve(user, payload.dict())
     external_id = data.pop("external_id") or ""

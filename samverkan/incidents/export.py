@@ -1,6 +1,6 @@
 """Export of the filtered incident reports to CSV and XLSX.
 
-Both are built from the queryset the list shows (scoped by `selectors.incident_list_for_user`,
+Both are built from the queryset the list shows (scoped by `access.incident_list_for_user`,
 narrowed by `filters.incident_filter`), so a report the user may not see never reaches a
 file. There is no reporter column. Times are Swedish local time.
 

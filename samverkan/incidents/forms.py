@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.incidents.models import Incident
 from samverkan.incidents.selectors import category_choices
-from samverkan.places.selectors import district_list_for_user, place_list_for_user
+from samverkan.places.access import district_list_for_user, place_list_for_user
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 DESCRIPTION_HINT = _(

@@ -14,10 +14,12 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from samverkan.core.access import can_map_types
 from samverkan.incidents import services
+from samverkan.incidents.access import incident_list_for_user
 from samverkan.incidents.importers.polisen_load import FALLBACK_CATEGORY, SOURCE
 from samverkan.incidents.models import Category, SourceTypeMapping
-from samverkan.incidents.selectors import category_choices, incident_list_for_user
+from samverkan.incidents.selectors import category_choices
 
 
 @dataclass
@@ -50,7 +52,7 @@ def _rows(user) -> list[TypeRow]:
 
 @login_required
 def type_mapping(request):
-    if not services.can_map_types(request.user):
+    if not can_map_types(request.user):
         raise PermissionDenied(_("Din roll får inte ändra typmappningen."))
     status = 200
     if request.method == "POST":

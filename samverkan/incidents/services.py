@@ -16,21 +16,18 @@ import math
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samverkan.core.models import Classification, Role, User
+from samverkan.core.access import can_edit_incident, can_map_types, can_report, scope
+from samverkan.core.models import Classification, User
 from samverkan.core.privacy import find_personal_data
 from samverkan.incidents.models import Category, Incident, SourceTypeMapping
+from samverkan.places.access import municipality_list_for_user
 from samverkan.places.models import District, Municipality, Place
-from samverkan.places.selectors import municipality_list_for_user
 from samverkan.places.services import district_at, place_check_position
-from samverkan.plans.models import Agreement
 
-REPORTERS = {Role.REPORTER, Role.COORDINATOR, Role.ADMIN}
 CLOCK_SKEW = dt.timedelta(minutes=5)
-OWN_EDIT_WINDOW = dt.timedelta(hours=24)
 
 EDITABLE = {
     "category",
@@ -50,26 +47,6 @@ EDITABLE = {
     "cost_sek",
     "status",
 }
-
-
-def can_report(user: User) -> bool:
-    return user.is_active and (user.is_superuser or user.role in REPORTERS)
-
-
-def can_edit_incident(user: User, incident: Incident, *, now: dt.datetime | None = None) -> bool:
-    """The reporter within 24 hours of filing, or a samordnare/administratör of the
-    reporting organisation."""
-    if not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    now = now or timezone.now()
-    if incident.reporter_id == user.pk and now - incident.created_at <= OWN_EDIT_WINDOW:
-        return True
-    return (
-        user.role in {Role.COORDINATOR, Role.ADMIN}
-        and user.organisation_id == incident.organisation_id
-    )
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
@@ -128,20 +105,11 @@ def district_not_in_municipality_message(municipality: Municipality) -> str:
 def municipality_ids_for_organisation(organisation) -> set[int]:
     """The municipalities an organisation works in through an agreement: those whose kommun
     (or the kommun above it) is party to an agreement the organisation, or an organisation
-    above it, is party to. The same rule as `places.selectors.municipality_list_for_user`."""
-    scope: set[int] = set()
-    current = organisation
-    while current is not None and current.pk not in scope:
-        scope.add(current.pk)
-        current = current.parent
-    agreements = Agreement.objects.filter(parties__in=scope).values("pk")
-    parties = Agreement.parties.through.objects.filter(agreement__in=agreements).values(
-        "organisation_id"
-    )
+    above it, is party to. The same rule as `places.access.municipality_list_for_user`."""
     return set(
-        Municipality.objects.filter(
-            Q(organisation__in=parties) | Q(organisation__parent__in=parties)
-        ).values_list("pk", flat=True)
+        scope(Municipality.objects.all(), organisation, municipality="").values_list(
+            "pk", flat=True
+        )
     )
 
 
@@ -313,13 +281,6 @@ def incident_update(*, incident: Incident, by: User, **fields) -> Incident:
 
 
 # --- The type mapping of outside sources (Polisen's event types) -----------------------------
-
-MAPPERS = {Role.COORDINATOR, Role.ADMIN}
-
-
-def can_map_types(user: User) -> bool:
-    """Samordnare and administratörer keep the type mapping (it re-categorises reports)."""
-    return user.is_active and (user.is_superuser or user.role in MAPPERS)
 
 
 def source_type_map(

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from samverkan.core.forms import add_service_errors
 from samverkan.imports import services
-from samverkan.imports.selectors import column_mapping_list_for_user
+from samverkan.imports.access import column_mapping_list_for_user
 from samverkan.imports.tabular import FileError, Table, preview, read_table
 from samverkan.imports.values import key
 from samverkan.incidents import tasks

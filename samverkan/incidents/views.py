@@ -12,19 +12,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samverkan.core.access import can_edit_incident, can_report
 from samverkan.core.forms import add_service_errors
 from samverkan.incidents import export, services
 from samverkan.incidents import map as map_data_module
+from samverkan.incidents.access import get_incident_for_user, incident_list_for_user
 from samverkan.incidents.filters import IncidentFilter, incident_filter, parse_filter
 from samverkan.incidents.forms import IncidentForm
 from samverkan.incidents.models import Category, Incident
-from samverkan.incidents.selectors import (
-    get_incident_for_user,
-    incident_list_for_user,
-    recent_incidents_of,
-)
+from samverkan.incidents.selectors import recent_incidents_of
 from samverkan.organisations.models import Organisation
-from samverkan.places.selectors import district_list_for_user, place_list_for_user
+from samverkan.places.access import district_list_for_user, place_list_for_user
 
 PAGE_SIZE = 50
 
@@ -76,14 +74,14 @@ def _report_form(request, form: IncidentForm, heading: str):
 def _recent(user):
     now = timezone.now()
     return [
-        (incident, services.can_edit_incident(user, incident, now=now))
+        (incident, can_edit_incident(user, incident, now=now))
         for incident in recent_incidents_of(user)
     ]
 
 
 @login_required
 def incident_create(request):
-    if not services.can_report(request.user):
+    if not can_report(request.user):
         raise PermissionDenied(_("Din roll får inte rapportera händelser."))
     form = IncidentForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -100,7 +98,7 @@ def incident_create(request):
 @login_required
 def incident_edit(request, pk):
     incident = get_incident_for_user(request.user, pk)
-    if not services.can_edit_incident(request.user, incident):
+    if not can_edit_incident(request.user, incident):
         raise PermissionDenied(_("Du får inte ändra den här rapporten."))
     form = IncidentForm(
         request.POST or None, user=request.user, initial=IncidentForm.initial_for(incident)
@@ -120,7 +118,7 @@ def incident_edit(request, pk):
     return _report_form(request, form, _("Ändra rapport"))
 
 
-# --- List, map and export: one filter (filters.py), one scoping (selectors.py) -------------
+# --- List, map and export: one filter (filters.py), one scoping (access.py) ----------------
 
 
 def _filtered(request) -> tuple:
@@ -218,7 +216,7 @@ def incident_list(request):
         {
             "page": page,
             "incidents": list(page.object_list),
-            "can_report": services.can_report(request.user),
+            "can_report": can_report(request.user),
         }
     )
     template = "incidents/incident_list.html"
@@ -233,7 +231,7 @@ def incident_detail(request, pk):
     incident = get_incident_for_user(request.user, pk)
     context = {
         "incident": incident,
-        "can_edit": services.can_edit_incident(request.user, incident),
+        "can_edit": can_edit_incident(request.user, incident),
     }
     return render(request, "incidents/incident_detail.html", context)
 

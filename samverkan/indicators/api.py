@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from samverkan.indicators import selectors
+from samverkan.indicators import access, catalogue
 from samverkan.indicators.models import Indicator, Observation
 
 router = Router(tags=["indikatorer"])
@@ -125,7 +125,7 @@ def list_sources(
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
     offset: int = Query(0, ge=0),
 ):
-    queryset = selectors.source_list_for_user(request.auth).order_by("name", "pk")
+    queryset = access.source_list_for_user(request.auth).order_by("name", "pk")
     items = [
         {
             **{f: getattr(s, f) for f in ("slug", "name", "publisher", "url", "licence")},
@@ -150,7 +150,7 @@ def list_indicators(
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
     offset: int = Query(0, ge=0),
 ):
-    queryset = selectors.indicator_list_for_user(request.auth).order_by("focus_area", "code")
+    queryset = access.indicator_list_for_user(request.auth).order_by("focus_area", "code")
     if focus_area is not None:
         queryset = queryset.filter(focus_area=focus_area)
     if source is not None:
@@ -161,8 +161,12 @@ def list_indicators(
 
 @router.get("/indicators/{code}", response=IndicatorDetailOut, summary="En indikator")
 def get_indicator(request, code: str):
-    indicator = selectors.get_indicator_for_user(request.auth, code)
-    groups = selectors.catalogue(request.auth, today=timezone.localdate(), code=indicator.code)
+    indicator = access.get_indicator_for_user(request.auth, code)
+    groups = catalogue.catalogue(
+        access.indicator_list_for_user(request.auth),
+        today=timezone.localdate(),
+        code=indicator.code,
+    )
     for entry in (e for g in groups for e in g.entries):
         return {
             **indicator_out(indicator),
@@ -195,8 +199,8 @@ def list_observations(
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
     offset: int = Query(0, ge=0),
 ):
-    queryset = selectors.observation_filter(
-        selectors.observation_list_for_user(request.auth).select_related("indicator", "district"),
+    queryset = catalogue.observation_filter(
+        access.observation_list_for_user(request.auth).select_related("indicator", "district"),
         indicator=indicator,
         period_from=period_from,
         period_to=period_to,

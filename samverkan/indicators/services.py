@@ -11,16 +11,11 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from samverkan.core.access import can_edit_plans
+from samverkan.core.access import can_manage_indicators
 from samverkan.core.models import User
 from samverkan.indicators.goal_links import GoalIndicator
 from samverkan.indicators.models import Indicator, Observation, Source, canonical_breakdown
 from samverkan.plans.models import Goal
-
-
-def can_manage_indicators(user: User) -> bool:
-    """Link goals, fetch from an API, upload a file."""
-    return can_edit_plans(user)
 
 
 def _require_manager(user: User) -> None:
@@ -135,7 +130,7 @@ def indicator_fetch(*, user: User, indicator: Indicator):
             _("”%(name)s” kommer från en fil eller ett dokument och hämtas inte; ladda upp den.")
             % {"name": indicator.name}
         )
-    from samverkan.indicators import tasks  # the importers' tasks (helper H7a)
+    from samverkan.indicators import tasks  # loads the importers only when a fetch is asked for
 
     return tasks.refresh_indicator.enqueue(indicator.code)
 

@@ -10,13 +10,17 @@ from django.utils.html import json_script
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from samverkan.core.access import can_manage_indicators
 from samverkan.core.forms import add_service_errors
 from samverkan.imports.models import ColumnMapping
-from samverkan.indicators import selectors, services
+from samverkan.indicators import pages, services
+from samverkan.indicators.access import get_indicator_for_user, indicator_list_for_user
+from samverkan.indicators.catalogue import catalogue as data_catalogue
+from samverkan.indicators.catalogue import import_runs
 from samverkan.indicators.charts import indicator_spec, line_chart
 from samverkan.indicators.forms import GoalIndicatorForm, IndicatorUploadForm
 from samverkan.indicators.goal_links import GoalIndicator
-from samverkan.plans.selectors import get_goal_for_user, goal_list_for_user
+from samverkan.plans.access import get_goal_for_user, goal_list_for_user
 
 
 def _today():
@@ -26,12 +30,12 @@ def _today():
 @login_required
 def catalogue(request):
     today = _today()
-    groups = selectors.catalogue(request.user, today=today)
+    groups = data_catalogue(indicator_list_for_user(request.user), today=today)
     context = {
         "groups": groups,
-        "runs": selectors.import_runs(),
+        "runs": import_runs(),
         "today": today,
-        "can_manage": services.can_manage_indicators(request.user),
+        "can_manage": can_manage_indicators(request.user),
         "focus_areas": [g for g in groups if g.code],
         "upload_url": reverse("indicator_upload"),
     }
@@ -40,13 +44,13 @@ def catalogue(request):
 
 @login_required
 def indicator_detail(request, code):
-    indicator = selectors.get_indicator_for_user(request.user, code)
-    page = selectors.indicator_page(indicator)
-    chart = line_chart(page.series, page.periods, selectors.format_value, indicator.unit)
+    indicator = get_indicator_for_user(request.user, code)
+    page = pages.indicator_page(indicator)
+    chart = line_chart(page.series, page.periods, pages.format_value, indicator.unit)
     spec = indicator_spec(
         page.series,
         page.periods,
-        selectors.format_value,
+        pages.format_value,
         indicator.unit,
         indicator.unit_display(),
     )
@@ -55,7 +59,7 @@ def indicator_detail(request, code):
         "page": page,
         "chart": chart,
         "spec_script": json_script(spec, "spec-indikator") if chart else "",
-        "can_manage": services.can_manage_indicators(request.user),
+        "can_manage": can_manage_indicators(request.user),
         "links": indicator.goal_links.filter(goal__in=_visible_goals(request.user)).select_related(
             "goal__section__plan"
         ),
@@ -69,7 +73,7 @@ def _visible_goals(user):
 
 @login_required
 def focus_area(request, area):
-    page = selectors.focus_area_page(request.user, area)
+    page = pages.focus_area_page(indicator_list_for_user(request.user), area)
     return render(request, "indicators/focus_area.html", {"page": page})
 
 
@@ -77,8 +81,8 @@ def focus_area(request, area):
 def goal_indicators(request, pk):
     """A goal's indicator links with their progress, and the form to add one."""
     goal = get_goal_for_user(request.user, pk)
-    can_manage = services.can_manage_indicators(request.user)
-    indicators = selectors.indicator_list_for_user(request.user).filter(active=True)
+    can_manage = can_manage_indicators(request.user)
+    indicators = indicator_list_for_user(request.user).filter(active=True)
     form = GoalIndicatorForm(request.POST or None, indicators=indicators)
     if request.method == "POST":
         if not can_manage:
@@ -107,7 +111,7 @@ def goal_indicators(request, pk):
     context = {
         "goal": goal,
         "plan": goal.section.plan,
-        "progress": selectors.goal_progress([goal.pk]).get(goal.pk, []),
+        "progress": pages.goal_progress([goal.pk]).get(goal.pk, []),
         "form": form,
         "can_manage": can_manage,
     }
@@ -130,7 +134,7 @@ def goal_indicator_delete(request, pk, link_pk):
 @require_POST
 def indicator_fetch(request, code):
     """ "Hämta nu" for an indicator from an API source: queue the fetch for the worker."""
-    indicator = selectors.get_indicator_for_user(request.user, code)
+    indicator = get_indicator_for_user(request.user, code)
     try:
         services.indicator_fetch(user=request.user, indicator=indicator)
     except ValidationError as error:
@@ -148,7 +152,7 @@ def indicator_fetch(request, code):
 @login_required
 def indicator_upload(request):
     """ "Ladda upp" for file sources: run the importer of the chosen layout."""
-    if not services.can_manage_indicators(request.user):
+    if not can_manage_indicators(request.user):
         raise PermissionDenied(_("Din roll får inte ladda upp statistik."))
     mappings = ColumnMapping.objects.filter(
         kind="indicators", organisation_id=request.user.organisation_id

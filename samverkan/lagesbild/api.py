@@ -8,9 +8,10 @@ from typing import Any
 from django.http import QueryDict
 from ninja import Field, Query, Router, Schema
 
+from samverkan.lagesbild.access import get_snapshot_for_user, snapshot_list_for_user
 from samverkan.lagesbild.assemble import lagesbild
 from samverkan.lagesbild.params import parse
-from samverkan.lagesbild.selectors import get_snapshot_for_user, snapshot_list_for_user
+from samverkan.plans.access import agreement_list_for_user
 
 router = Router(tags=["lägesbild"])
 
@@ -39,7 +40,7 @@ class SnapshotSummary(Schema):
 
 
 def compute(request_data, user) -> dict[str, Any]:
-    chosen = parse(request_data, user)
+    chosen = parse(request_data, agreement_list_for_user(user))
     return lagesbild(user=user, **chosen.kwargs()).to_dict()
 
 

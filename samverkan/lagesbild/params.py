@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from samverkan.incidents.models import Category
 from samverkan.lagesbild.selectors import agreement_districts
 from samverkan.places.models import District
 from samverkan.plans.models import Agreement
-from samverkan.plans.selectors import agreement_list_for_user
 
 MAX_YEARS = 30
 ALIASES = {
@@ -86,23 +86,22 @@ def _date(value: list[str], key: str, label: str, errors: dict) -> dt.date | Non
         return None
 
 
-def find_agreement(value: str, user) -> Agreement | None:
-    agreements = agreement_list_for_user(user) if user is not None else Agreement.objects.all()
+def find_agreement(value: str, agreements: QuerySet[Agreement]) -> Agreement | None:
     if value.isdigit():
         return agreements.filter(pk=int(value)).first()
     return agreements.filter(slug=value).first()
 
 
-def parse(data, user) -> Request:
-    """Read the parameters; ``user=None`` (the command line without --user) may name any
-    agreement."""
+def parse(data, agreements: QuerySet[Agreement]) -> Request:
+    """Read the parameters; ``agreement`` is one of ``agreements``, those the user sees
+    (`agreement_list_for_user`; every agreement on the command line without --user)."""
     errors: dict[str, list[str]] = {}
     agreement = None
     wanted = _values(data, "agreement")
     if not wanted:
         errors["agreement"] = [_("Välj en överenskommelse.")]
     else:
-        agreement = find_agreement(wanted[0], user)
+        agreement = find_agreement(wanted[0], agreements)
         if agreement is None:
             errors["agreement"] = [
                 _("Överenskommelsen %(value)s finns inte eller är inte synlig för dig.")

@@ -1,4 +1,4 @@
-"""Reads for the lägesbild. Incidents only through ``incidents.selectors.incident_list_for_user``.
+"""Reads for the lägesbild. Incidents only through ``incidents.access.incident_list_for_user``.
 
 Scope (see docs/lagesbild.md):
 
@@ -19,22 +19,20 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from django.db.models import Max, Min, Q, QuerySet
+from django.db.models import Max, Min, QuerySet
 from django.utils.translation import gettext as _
 from shapely.geometry import shape
 
 from samverkan.analysis.geo import geometry_to_sweref
-from samverkan.core.access import get_or_404
+from samverkan.core.access import organisation_tree_ids, root_organisation, scope
 from samverkan.core.models import Classification, User
+from samverkan.incidents.access import incident_list_for_user
 from samverkan.incidents.filters import IncidentFilter, category_and_children, incident_filter
 from samverkan.incidents.models import Category, Incident
-from samverkan.incidents.selectors import incident_list_for_user, organisation_tree_ids
-from samverkan.indicators.selectors import population_figures
+from samverkan.indicators.catalogue import population_figures
 from samverkan.lagesbild.models import Snapshot
-from samverkan.organisations.models import Organisation
 from samverkan.places.models import District, Municipality
 from samverkan.plans.models import Agreement
-from samverkan.plans.selectors import agreement_list_for_user
 
 FIELDS = (
     "id",
@@ -66,16 +64,13 @@ COLUMNS = (
 
 def agreement_municipalities(agreement: Agreement) -> QuerySet[Municipality]:
     """The municipalities whose kommun (or the kommun above a party) is party to the agreement."""
-    parties = agreement.parties.values("pk")
-    return Municipality.objects.filter(
-        Q(organisation__in=parties) | Q(organisation__parent__in=parties)
-    )
+    return scope(Municipality.objects.all(), agreement, municipality="")
 
 
 def agreement_districts(agreement: Agreement) -> QuerySet[District]:
-    return District.objects.filter(
-        municipality__in=agreement_municipalities(agreement).values("pk")
-    ).select_related("municipality")
+    return scope(District.objects.all(), agreement, municipality="municipality").select_related(
+        "municipality"
+    )
 
 
 def scoped_incidents(
@@ -87,7 +82,7 @@ def scoped_incidents(
         shared = True
     else:
         queryset = incident_list_for_user(user)
-    queryset = queryset.filter(municipality__in=agreement_municipalities(agreement).values("pk"))
+    queryset = scope(queryset, agreement, municipality="municipality")
     if shared:
         queryset = queryset.exclude(classification=Classification.RESTRICTED)
     if not include_summaries:
@@ -167,17 +162,6 @@ def district_outlines(agreement: Agreement, chosen: list[int] | None) -> tuple[l
         rings = [[[round(x, 1), round(y, 1)] for x, y in p.exterior.coords] for p in polygons]
         outlines.append({"id": district.pk, "name": district.name, "rings": rings})
     return outlines, notes
-
-
-def root_organisation(organisation_id: int | None) -> int | None:
-    if organisation_id is None:
-        return None
-    parents = dict(Organisation.objects.values_list("pk", "parent_id"))
-    root, seen = organisation_id, set()
-    while parents.get(root) is not None and root not in seen:
-        seen.add(root)
-        root = parents[root]
-    return root
 
 
 def scope_of(user: User | None, frame: pd.DataFrame, shared: bool) -> dict[str, Any]:
@@ -286,31 +270,6 @@ def agreement_population(
             "invånare kan inte räknas (hämta Folkmängd från SCB i datakatalogen)."
         ) % {"where": out["geography"] or _("överenskommelsens kommuner")}
     return out
-
-
-# --- Snapshots --------------------------------------------------------------------------------
-
-
-def snapshot_list_for_user(user: User) -> QuerySet[Snapshot]:
-    if user.is_authenticated and user.is_superuser:
-        return Snapshot.objects.all()
-    if not user.is_authenticated:
-        return Snapshot.objects.none()
-    visible = Snapshot.objects.filter(agreement__in=agreement_list_for_user(user).values("pk"))
-    root = root_organisation(user.organisation_id)
-    return visible.filter(
-        Q(scope=Snapshot.Scope.SHARED)
-        | Q(scope=Snapshot.Scope.ORGANISATION, scope_organisation=root)
-    )
-
-
-def get_snapshot_for_user(user: User, pk) -> Snapshot:
-    return get_or_404(
-        snapshot_list_for_user(user).select_related(
-            "agreement", "created_by", "scope_organisation"
-        ),
-        pk,
-    )
 
 
 def category_choices() -> QuerySet[Category]:

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from samverkan.core.access import root_organisation
 from samverkan.core.models import User
 from samverkan.lagesbild.assemble import Lagesbild, Options, lagesbild
 from samverkan.lagesbild.models import Snapshot
@@ -71,8 +72,6 @@ def snapshot_recompute(*, user: User | None, snapshot: Snapshot) -> Snapshot:
     A shared snapshot is recomputed over öppen and intern reports only; an organisation
     snapshot only by a user of that organisation tree (others would get a different scope).
     """
-    from samverkan.lagesbild.selectors import root_organisation
-
     if snapshot.scope == Snapshot.Scope.ORGANISATION:
         if (
             user is None

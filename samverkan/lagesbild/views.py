@@ -19,25 +19,16 @@ from django.utils.html import json_script
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samverkan.core.models import Role
+from samverkan.core.access import can_save_snapshots
+from samverkan.indicators.access import indicator_list_for_user
 from samverkan.indicators.models import Indicator
-from samverkan.indicators.selectors import focus_area_page, yearly_indicator_values
+from samverkan.indicators.pages import focus_area_page, yearly_indicator_values
 from samverkan.lagesbild import charts, focus, services
+from samverkan.lagesbild.access import get_snapshot_for_user, snapshot_list_for_user
 from samverkan.lagesbild.assemble import lagesbild
 from samverkan.lagesbild.params import parse, quick_periods
-from samverkan.lagesbild.selectors import (
-    agreement_districts,
-    category_choices,
-    get_snapshot_for_user,
-    snapshot_list_for_user,
-)
-from samverkan.plans.selectors import agreement_list_for_user, get_agreement_for_user
-
-SNAPSHOT_ROLES = {Role.ADMIN, Role.STEERING, Role.COORDINATOR}
-
-
-def can_save_snapshots(user) -> bool:
-    return user.is_active and (user.is_superuser or user.role in SNAPSHOT_ROLES)
+from samverkan.lagesbild.selectors import agreement_districts, category_choices
+from samverkan.plans.access import agreement_list_for_user, get_agreement_for_user
 
 
 def default_agreement(user):
@@ -124,7 +115,7 @@ def lagesbild_page(request):
         "data": data,
     }
     try:
-        chosen = parse(data, request.user)
+        chosen = parse(data, agreement_list_for_user(request.user))
     except ValidationError as error:
         context["errors"] = error.message_dict
         chosen = None
@@ -156,7 +147,7 @@ def indicators_beside(user, agreement, categories) -> dict[str, Any]:
     with their latest values and sources: public statistics every logged-in user sees."""
     codes = focus.indicator_focus_codes(agreement, list(categories or []))
     return {
-        "pages": [focus_area_page(user, code) for code in codes],
+        "pages": [focus_area_page(indicator_list_for_user(user), code) for code in codes],
         "selected": bool(categories),
     }
 
@@ -164,7 +155,7 @@ def indicators_beside(user, agreement, categories) -> dict[str, Any]:
 @login_required
 def chart_download(request, key: str, fmt: str):
     try:
-        chosen = parse(request.GET, request.user)
+        chosen = parse(request.GET, agreement_list_for_user(request.user))
     except ValidationError as error:
         return HttpResponse("\n".join(error.messages), status=400, content_type="text/plain")
     builder = charts.BUILDERS.get(key)
@@ -180,7 +171,7 @@ def snapshot_save(request):
     if not can_save_snapshots(request.user):
         raise PermissionDenied(_("Din roll får inte spara lägesbilder."))
     try:
-        chosen = parse(request.POST, request.user)
+        chosen = parse(request.POST, agreement_list_for_user(request.user))
         result = lagesbild(user=request.user, **chosen.kwargs())
         snapshot = services.snapshot_create(
             user=request.user,
@@ -275,7 +266,9 @@ def annual_page(request):
         indicator_areas = [
             {
                 "area": a,
-                "indicators": yearly_indicator_values(request.user, a["number"], annual["years"]),
+                "indicators": yearly_indicator_values(
+                    indicator_list_for_user(request.user), a["number"], annual["years"]
+                ),
             }
             for a in annual["areas"]
             if a["number"] in known

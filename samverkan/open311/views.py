@@ -34,12 +34,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from samverkan.core.access import can_report
 from samverkan.core.auth import BearerToken
 from samverkan.core.models import Classification, User
 from samverkan.core.privacy import find_personal_data
 from samverkan.incidents import services
+from samverkan.incidents.access import incident_list_for_user
 from samverkan.incidents.models import Category, Incident
-from samverkan.incidents.selectors import incident_list_for_user, open_incident_list
+from samverkan.incidents.selectors import open_incident_list
 from samverkan.open311.formats import (
     ATTRIBUTES,
     CLOSED,
@@ -50,8 +52,8 @@ from samverkan.open311.formats import (
     request_out,
     service_out,
 )
+from samverkan.places.access import place_list_for_user
 from samverkan.places.geometry import check_position
-from samverkan.places.selectors import place_list_for_user
 
 MAX_REQUESTS = 1000
 DEFAULT_WINDOW = dt.timedelta(days=90)
@@ -329,7 +331,7 @@ def _check_rate(user: User) -> None:
 
 def _create_request(request, fmt: str):
     user = key_user(request, required=True)
-    if not services.can_report(user):
+    if not can_report(user):
         raise Open311Error(403, [_("Nyckelns användare får inte rapportera händelser.")])
     _check_rate(user)
     fields = _request_fields(request, user)

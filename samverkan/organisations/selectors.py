@@ -1,35 +1,11 @@
-"""Reads of organisations and groups, scoped to the agreements the user may see."""
+"""Reads of organisations and groups for their pages, of what the user may see (fetched
+through `samverkan.organisations.access`)."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q
 
-from samverkan.core.access import get_or_404
 from samverkan.core.models import User
-from samverkan.organisations.models import Group, Membership, Organisation
-from samverkan.plans.selectors import agreement_list_for_user
-
-
-def group_list_for_user(user: User) -> QuerySet[Group]:
-    return Group.objects.filter(agreement__in=agreement_list_for_user(user).values("pk"))
-
-
-def organisation_list_for_user(user: User) -> QuerySet[Organisation]:
-    """Parties to the user's agreements, their units, and organisations sitting in their groups."""
-    party_ids = Organisation.objects.filter(
-        agreements__in=agreement_list_for_user(user).values("pk")
-    ).values("pk")
-    member_org_ids = Membership.objects.filter(group__in=group_list_for_user(user)).values(
-        "organisation"
-    )
-    return Organisation.objects.filter(
-        Q(pk__in=party_ids)
-        | Q(parent__in=party_ids)
-        | Q(parent__parent__in=party_ids)
-        | Q(pk__in=member_org_ids)
-    ).distinct()
-
-
-def get_organisation_for_user(user: User, pk) -> Organisation:
-    return get_or_404(organisation_list_for_user(user).select_related("parent"), pk)
+from samverkan.organisations.access import group_list_for_user
+from samverkan.organisations.models import Decision, Group, Meeting, Membership, Organisation
 
 
 def organisation_memberships(organisation: Organisation, user: User) -> list[Membership]:
@@ -57,14 +33,8 @@ def groups_with_members(user: User, agreement) -> list[Group]:
     )
 
 
-def get_group_for_user(user: User, pk) -> Group:
-    return get_or_404(group_list_for_user(user).select_related("agreement"), pk)
-
-
 def group_meetings(group: Group) -> list:
     """Meetings of the group, newest first, with their decisions and any plan they adopted."""
-    from samverkan.organisations.models import Decision, Meeting
-
     return list(
         Meeting.objects.filter(group=group).prefetch_related(
             Prefetch("decisions", queryset=Decision.objects.select_related("adopted_plan"))

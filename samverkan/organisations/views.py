@@ -1,14 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from samverkan.organisations.models import Membership
-from samverkan.organisations.selectors import (
+from samverkan.organisations.access import (
     get_group_for_user,
     get_organisation_for_user,
-    group_meetings,
     organisation_list_for_user,
-    organisation_memberships,
 )
+from samverkan.organisations.models import Membership
+from samverkan.organisations.selectors import group_meetings, organisation_memberships
 
 
 @login_required

@@ -1,16 +1,16 @@
 """Districts (områden) and named places (platser) under /api/, scoped like the pages:
 a user sees the municipalities of the agreements their organisation is party to
-(`places.selectors`), and another municipality's place is a 404."""
+(`places.access`), and another municipality's place is a 404."""
 
 from ninja import Field, Router, Schema
 
-from samverkan.places.models import District, Place
-from samverkan.places.selectors import (
+from samverkan.places.access import (
     district_list_for_user,
     get_district_for_user,
     get_place_for_user,
     place_list_for_user,
 )
+from samverkan.places.models import District, Place
 
 router = Router(tags=["platser"])
 

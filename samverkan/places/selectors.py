@@ -1,52 +1,15 @@
-"""Reads of municipalities, districts and places.
-
-A user sees a municipality, with its districts and places, when the organisation that is
-the kommun (or the kommun above it) is party to an agreement the user can see: Luleå's
-users see Luleå, the police area that is party to both agreements sees Luleå and Boden, and
-Boden's users see nothing of Luleå. Everything goes through the chokepoints below.
+"""Reads of municipalities, districts and places for the district pages, of what the user
+may see (fetched through `samverkan.places.access`).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count
 
 from samverkan.analysis.geo import area_km2
-from samverkan.core.access import get_or_404
-from samverkan.core.models import User
 from samverkan.places.maps import Sketch, sketch_of
 from samverkan.places.models import District, Municipality, Place
-from samverkan.plans.models import Agreement
-from samverkan.plans.selectors import agreement_list_for_user
-
-# --- Chokepoints ----------------------------------------------------------------------------
-
-
-def municipality_list_for_user(user: User) -> QuerySet[Municipality]:
-    if user.is_authenticated and user.is_superuser:
-        return Municipality.objects.all()
-    parties = Agreement.parties.through.objects.filter(
-        agreement__in=agreement_list_for_user(user).values("pk")
-    ).values("organisation_id")
-    return Municipality.objects.filter(
-        Q(organisation__in=parties) | Q(organisation__parent__in=parties)
-    )
-
-
-def district_list_for_user(user: User) -> QuerySet[District]:
-    return District.objects.filter(municipality__in=municipality_list_for_user(user).values("pk"))
-
-
-def place_list_for_user(user: User) -> QuerySet[Place]:
-    return Place.objects.filter(municipality__in=municipality_list_for_user(user).values("pk"))
-
-
-def get_district_for_user(user: User, pk) -> District:
-    return get_or_404(district_list_for_user(user).select_related("municipality"), pk)
-
-
-def get_place_for_user(user: User, pk) -> Place:
-    return get_or_404(place_list_for_user(user).select_related("municipality", "district"), pk)
-
 
 # --- The districts page -----------------------------------------------------------------------
 
@@ -72,12 +35,13 @@ class MunicipalityView:
         return self.municipality.approximate or any(r.district.approximate for r in self.districts)
 
 
-def district_overview_for_user(user: User) -> list[MunicipalityView]:
-    """The user's municipalities with their districts (area, number of places) and places.
+def district_overview(municipalities: Iterable[Municipality]) -> list[MunicipalityView]:
+    """The user's municipalities (`municipality_list_for_user`) with their districts (area,
+    number of places) and places.
 
     Three queries, whatever the number of municipalities, districts and places.
     """
-    municipalities = list(municipality_list_for_user(user))
+    municipalities = list(municipalities)
     districts = (
         District.objects.filter(municipality__in=[m.pk for m in municipalities])
         .annotate(place_count=Count("places"))

@@ -5,13 +5,13 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from samverkan.plans import services
-from samverkan.plans.selectors import (
+from samverkan.plans.access import (
     get_commitment_for_user,
     get_goal_for_user,
     get_plan_for_user,
     plan_list_for_user,
-    plan_overview,
 )
+from samverkan.plans.selectors import plan_overview
 
 router = Router(tags=["planer"])
 

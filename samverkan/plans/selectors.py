@@ -1,16 +1,14 @@
-"""Reads of agreements and plans. Everything that may belong to another party is fetched
-through the `get_<thing>_for_user` / `<thing>_list_for_user` chokepoints below."""
+"""Reads of plans for the plan page, its API and the reminders. What a user may see is
+fetched through the chokepoints in `samverkan.plans.access`."""
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import OuterRef, QuerySet, Subquery
 
-from samverkan.core.access import get_or_404, organisation_scope_ids
-from samverkan.core.models import User
-from samverkan.indicators.selectors import goal_progress
 from samverkan.plans.models import (
     Agreement,
     Commitment,
@@ -22,55 +20,30 @@ from samverkan.plans.models import (
 )
 from samverkan.plans.rules import effective_status, is_due_soon
 
-# --- Chokepoints ----------------------------------------------------------------------------
+# --- What follows a goal --------------------------------------------------------------------
+
+GoalIndicatorReader = Callable[[Iterable[int]], dict[int, list]]
+_goal_indicator_readers: list[GoalIndicatorReader] = []
 
 
-def agreement_list_for_user(user: User) -> QuerySet[Agreement]:
-    """Agreements the user's organisation (or an organisation above it) is party to."""
-    if user.is_authenticated and user.is_superuser:
-        return Agreement.objects.all()
-    return Agreement.objects.filter(parties__in=organisation_scope_ids(user)).distinct()
+def read_goal_indicators_with(reader: GoalIndicatorReader) -> None:
+    """Show on the plan page, under each goal, what ``reader`` returns for it.
+
+    The indicators that follow a goal belong to the indicators app, which builds on plans;
+    it registers its reader (goal ids → {goal id: [progress]}, a fixed number of queries)
+    from its AppConfig.ready, so plans imports nothing of it.
+    """
+    if reader not in _goal_indicator_readers:
+        _goal_indicator_readers.append(reader)
 
 
-def _visible_agreement_ids(user: User) -> QuerySet:
-    return agreement_list_for_user(user).values("pk")
-
-
-def plan_list_for_user(user: User) -> QuerySet[Plan]:
-    return Plan.objects.filter(agreement__in=_visible_agreement_ids(user))
-
-
-def commitment_list_for_user(user: User) -> QuerySet[Commitment]:
-    return Commitment.objects.filter(section__plan__agreement__in=_visible_agreement_ids(user))
-
-
-def goal_list_for_user(user: User) -> QuerySet[Goal]:
-    return Goal.objects.filter(section__plan__agreement__in=_visible_agreement_ids(user))
-
-
-def get_section_for_user(user: User, pk) -> Section:
-    return get_or_404(
-        Section.objects.filter(plan__in=plan_list_for_user(user)).select_related("plan__agreement"),
-        pk,
-    )
-
-
-def get_agreement_for_user(user: User, pk) -> Agreement:
-    return get_or_404(agreement_list_for_user(user), pk)
-
-
-def get_plan_for_user(user: User, pk) -> Plan:
-    return get_or_404(plan_list_for_user(user).select_related("agreement"), pk)
-
-
-def get_commitment_for_user(user: User, pk) -> Commitment:
-    return get_or_404(commitment_list_for_user(user).select_related("section__plan__agreement"), pk)
-
-
-def get_goal_for_user(user: User, pk) -> Goal:
-    return get_or_404(
-        goal_list_for_user(user).select_related("section__plan__agreement", "parent"), pk
-    )
+def goal_indicators(goal_ids: Iterable[int]) -> dict[int, list]:
+    goal_ids = list(goal_ids)
+    result: dict[int, list] = defaultdict(list)
+    for reader in _goal_indicator_readers:
+        for goal_id, items in reader(goal_ids).items():
+            result[goal_id].extend(items)
+    return result
 
 
 # --- The plan at a glance -----------------------------------------------------------------
@@ -206,7 +179,7 @@ def plan_overview(
     commitments = with_latest_follow_up(in_plan, "commitment")
     responsible = _responsibilities(in_plan)
     views = {s.pk: SectionView(section=s) for s in sections}
-    progress = goal_progress(goal.pk for goal in goals)
+    progress = goal_indicators(goal.pk for goal in goals)
     for goal in goals:
         views[goal.section_id].goals.append(_row(goal, today, track))
         views[goal.section_id].goals[-1].indicators = progress.get(goal.pk, [])

@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 
 from samverkan.core.access import can_decide_plans, can_edit_plans
 from samverkan.core.models import User
+from samverkan.incidents.models import Category
 from samverkan.organisations.models import Decision, Group, Meeting, Organisation
+from samverkan.plans.access import agreement_list_for_user
 from samverkan.plans.models import (
     Agreement,
     Commitment,
@@ -31,10 +33,8 @@ def _require(allowed: bool, message: str) -> None:
 
 
 def _require_party(user: User, plan: Plan) -> None:
-    """Views fetch through the scoped selectors already; services check again so that a
+    """Views fetch through the chokepoints (`plans.access`) already; services check again so a
     command, task or future endpoint cannot write into another party's agreement."""
-    from samverkan.plans.selectors import agreement_list_for_user
-
     if not agreement_list_for_user(user).filter(pk=plan.agreement_id).exists():
         raise PermissionDenied(_("Din organisation är inte part i överenskommelsen."))
 
@@ -68,8 +68,6 @@ def plan_create_from_file(*, plan_file: PlanFile, lines: dict, replace: bool = F
         ("groups", groups, _("okänd grupp i överenskommelsen %(name)r")),
         ("persons", persons, _("okänd användare %(name)r")),
     ]
-    from samverkan.incidents.models import Category  # incidents builds on plans, not back
-
     categories = set(Category.objects.values_list("slug", flat=True))
     for s, section in enumerate(plan_file.sections):
         for i, slug in enumerate(section.incident_categories):

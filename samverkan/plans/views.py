@@ -11,8 +11,16 @@ from samverkan.core.access import can_decide_plans, can_edit_plans
 from samverkan.core.forms import add_service_errors
 from samverkan.core.history import history_entries
 from samverkan.core.models import User
-from samverkan.organisations.selectors import group_list_for_user, organisation_list_for_user
+from samverkan.organisations.access import group_list_for_user, organisation_list_for_user
 from samverkan.plans import services
+from samverkan.plans.access import (
+    agreement_list_for_user,
+    get_agreement_for_user,
+    get_commitment_for_user,
+    get_goal_for_user,
+    get_plan_for_user,
+    get_section_for_user,
+)
 from samverkan.plans.forms import (
     CommitmentForm,
     FollowUpForm,
@@ -22,18 +30,7 @@ from samverkan.plans.forms import (
 )
 from samverkan.plans.models import Commitment, Goal
 from samverkan.plans.planfile import dump_plan_file, plan_to_data
-from samverkan.plans.selectors import (
-    PlanFilters,
-    agreement_list_for_user,
-    current_plan,
-    get_agreement_for_user,
-    get_commitment_for_user,
-    get_goal_for_user,
-    get_plan_for_user,
-    get_section_for_user,
-    plan_overview,
-    target_row,
-)
+from samverkan.plans.selectors import PlanFilters, current_plan, plan_overview, target_row
 
 
 def _validation_messages(error: ValidationError) -> list[str]:

@@ -14,14 +14,13 @@ from django.http import Http404
 
 from samverkan.core.access import can_decide_plans, can_edit_plans, organisation_scope_ids
 from samverkan.core.models import Role, User
-from samverkan.organisations.models import Membership, Organisation
-from samverkan.organisations.selectors import (
+from samverkan.organisations.access import (
     get_organisation_for_user,
     group_list_for_user,
     organisation_list_for_user,
 )
-from samverkan.plans.models import Agreement, Commitment, Goal
-from samverkan.plans.selectors import (
+from samverkan.organisations.models import Membership, Organisation
+from samverkan.plans.access import (
     agreement_list_for_user,
     commitment_list_for_user,
     get_agreement_for_user,
@@ -31,6 +30,7 @@ from samverkan.plans.selectors import (
     goal_list_for_user,
     plan_list_for_user,
 )
+from samverkan.plans.models import Agreement, Commitment, Goal
 
 LULEA = "lulea-polisen-2020-2023"
 LULEA_PROMISES = "lulea-medborgarloften-2020"

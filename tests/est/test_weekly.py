@@ -15,8 +15,8 @@ from samverkan.est.weekly import (
     week_bounds,
     weekly_picture,
 )
+from samverkan.incidents.access import incident_list_for_user
 from samverkan.incidents.models import Category, Incident
-from samverkan.incidents.selectors import incident_list_for_user
 from samverkan.organisations.models import Organisation
 from samverkan.places.models import District, Municipality
 from samverkan.plans.models import Agreement

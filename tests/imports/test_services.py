@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from samverkan.core.access import can_import
 from samverkan.core.schedule import SCHEDULE
 from samverkan.imports import runs, services
 from samverkan.imports.models import ColumnMapping, ImportRun
@@ -28,7 +29,7 @@ from samverkan.imports.tasks import close_abandoned_import_runs
     ],
 )
 def test_who_may_import(request, who, allowed):
-    assert services.can_import(request.getfixturevalue(who)) is allowed
+    assert can_import(request.getfixturevalue(who)) is allowed
 
 
 def test_a_saved_mapping_is_replaced_by_name_within_the_organisation(coordinator, boden_user):

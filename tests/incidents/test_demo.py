@@ -4,8 +4,8 @@ import time
 
 from samverkan.core.privacy import find_personal_data
 from samverkan.demo.incidents import COUNT, EVENTS, PREFIX, load_incidents
+from samverkan.incidents.access import incident_list_for_user
 from samverkan.incidents.models import Incident
-from samverkan.incidents.selectors import incident_list_for_user
 
 
 def test_it_loads_thirty_marked_reports_once(demo, coordinator, kommunpolis):

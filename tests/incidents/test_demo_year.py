@@ -16,8 +16,8 @@ from samverkan.core.privacy import find_personal_data
 from samverkan.demo.incidents import PREFIX
 from samverkan.demo.year import load_year
 from samverkan.demo.year_shape import RISING_DISTRICTS, TEXTS, YEAR_PREFIX
+from samverkan.incidents.access import incident_list_for_user
 from samverkan.incidents.models import Incident
-from samverkan.incidents.selectors import incident_list_for_user
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 

@@ -5,9 +5,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
+from samverkan.incidents.access import incident_list_for_user
 from samverkan.incidents.filters import category_and_children, incident_filter, parse_filter
 from samverkan.incidents.models import Category, Incident
-from samverkan.incidents.selectors import incident_list_for_user
 from samverkan.incidents.services import incident_create
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")

@@ -4,7 +4,7 @@ import pytest
 from django.http import Http404
 
 from samverkan.core.models import User
-from samverkan.incidents.selectors import get_incident_for_user, incident_list_for_user
+from samverkan.incidents.access import get_incident_for_user, incident_list_for_user
 from samverkan.incidents.services import incident_create
 
 from .conftest import BODENS_RESECENTRUM

@@ -10,8 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from samverkan.imports.models import ColumnMapping, ImportProblem, ImportRun
+from samverkan.indicators.access import indicator_list_for_user
+from samverkan.indicators.catalogue import catalogue, is_overdue, next_update_due
 from samverkan.indicators.models import Indicator, Observation, Source
-from samverkan.indicators.selectors import catalogue, is_overdue, next_update_due
 
 YEARLY = Indicator.Cadence.YEARLY
 
@@ -86,8 +87,8 @@ def _entry(groups, code):
 def test_the_catalogue_groups_base_data_by_focus_area_with_a_fixed_today(reader):
     _kolada(2022)
 
-    on_time = catalogue(reader, today=dt.date(2024, 3, 15))
-    late = catalogue(reader, today=dt.date(2024, 4, 1))
+    on_time = catalogue(indicator_list_for_user(reader), today=dt.date(2024, 3, 15))
+    late = catalogue(indicator_list_for_user(reader), today=dt.date(2024, 4, 1))
 
     assert [g.code for g in on_time] == ["6.1", "6.2", "6.3"]
     entry = _entry(on_time, "kolada-n07403")
@@ -109,7 +110,7 @@ def test_the_catalogue_groups_base_data_by_focus_area_with_a_fixed_today(reader)
 
 def test_the_catalogue_reads_in_a_fixed_number_of_queries(reader, django_assert_num_queries):
     with django_assert_num_queries(1):
-        catalogue(reader, today=dt.date(2024, 1, 1))
+        catalogue(indicator_list_for_user(reader), today=dt.date(2024, 1, 1))
 
 
 def test_the_catalogue_page_shows_sources_due_dates_and_runs(client, coordinator):

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from samverkan.indicators.goal_links import GoalIndicator
 from samverkan.indicators.models import Indicator, Observation
-from samverkan.indicators.selectors import goal_progress
+from samverkan.indicators.pages import goal_progress
 from samverkan.indicators.services import goal_indicator_link
 from samverkan.plans.selectors import plan_overview
 

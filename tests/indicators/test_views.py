@@ -146,7 +146,7 @@ def test_the_chart_has_round_ticks(largest, ticks):
     from types import SimpleNamespace
 
     from samverkan.indicators.charts import line_chart
-    from samverkan.indicators.selectors import format_value
+    from samverkan.indicators.pages import format_value
 
     point = SimpleNamespace(value=Decimal(str(largest)), period_label="2020")
     series = [SimpleNamespace(label="Totalt", points=[point])]

@@ -1,5 +1,5 @@
 """Rates per 100 000 from the indicators' population, and the indicators shown beside the
-incident analysis on the lägesbild pages (issues 5 and 6).
+incident analysis on the lägesbild pages.
 
 Hand computation used below (the hand set of tests/lagesbild/conftest.py, local time):
 1 January–22 December 2024 holds 24 reports: 18 skadegörelse in the first district (19 in
@@ -19,9 +19,11 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from samverkan.indicators.access import indicator_list_for_user
+from samverkan.indicators.catalogue import population_figures
 from samverkan.indicators.importers.scb import population_indicator
 from samverkan.indicators.models import Indicator, Observation
-from samverkan.indicators.selectors import population_figures, yearly_indicator_values
+from samverkan.indicators.pages import yearly_indicator_values
 from samverkan.lagesbild.assemble import analyse, lagesbild
 from samverkan.lagesbild.selectors import agreement_population
 from tests.lagesbild.conftest import LULEA_AGREEMENT, visible_rows
@@ -270,7 +272,10 @@ def test_yearly_values_by_hand(handset, coordinator):
     _obs(indicator, 2023, "kommun", "2580", 245)
     _obs(indicator, 2024, "kommun", "2580", 231.5)
     items = {
-        i.indicator.code: i for i in yearly_indicator_values(coordinator, "6.3", [2022, 2023, 2024])
+        i.indicator.code: i
+        for i in yearly_indicator_values(
+            indicator_list_for_user(coordinator), "6.3", [2022, 2023, 2024]
+        )
     }
     rows = items["brott-alkohol-narkotika"].rows
     assert [(r.geography, r.cells) for r in rows] == [
@@ -297,7 +302,7 @@ def test_scoping_is_unchanged_for_a_boden_user(client, population, boden_user):
 
 
 def _boden_agreement(user):
-    from samverkan.plans.selectors import agreement_list_for_user
+    from samverkan.plans.access import agreement_list_for_user
 
     return agreement_list_for_user(user).get()
 

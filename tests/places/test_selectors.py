@@ -8,15 +8,15 @@ from django.http import Http404
 
 from samverkan.core.models import User
 from samverkan.organisations.models import Organisation
-from samverkan.places.models import District, Municipality, Place
-from samverkan.places.selectors import (
+from samverkan.places.access import (
     district_list_for_user,
-    district_overview_for_user,
     get_district_for_user,
     get_place_for_user,
     municipality_list_for_user,
     place_list_for_user,
 )
+from samverkan.places.models import District, Municipality, Place
+from samverkan.places.selectors import district_overview
 
 LULEA = {"2580"}
 BOTH = {"2580", "2582"}
@@ -112,7 +112,7 @@ def test_it_shows_a_municipality_linked_to_a_forvaltning_of_the_kommun(coordinat
 
 
 def test_it_builds_the_overview_of_the_users_municipalities(kommunpolis):
-    overview = district_overview_for_user(kommunpolis)
+    overview = district_overview(municipality_list_for_user(kommunpolis))
     assert [v.municipality.code for v in overview] == ["2582", "2580"]  # by name: Bodens, Luleå
     lulea = overview[1]
     assert [r.district.name for r in lulea.districts] == [

@@ -1,6 +1,6 @@
 from django import template
 
-from samverkan.indicators.selectors import breakdown_label, format_value, observation_geography
+from samverkan.indicators.pages import breakdown_label, format_value, observation_geography
 
 register = template.Library()
 

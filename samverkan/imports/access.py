@@ -11,18 +11,15 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from samverkan.core.access import get_or_404, organisation_tree_ids
+from samverkan.core.access import can_import, get_or_404, scope
 from samverkan.core.models import User
 from samverkan.imports.models import ColumnMapping, ImportRun
-from samverkan.imports.services import can_import
 
 
 def import_run_list_for_user(user: User) -> QuerySet[ImportRun]:
     if not can_import(user):
         return ImportRun.objects.none()
-    if user.is_superuser:
-        return ImportRun.objects.all()
-    return ImportRun.objects.filter(organisation__in=organisation_tree_ids(user))
+    return scope(ImportRun.objects.all(), user, owner="organisation")
 
 
 def get_import_run_for_user(user: User, pk) -> ImportRun:
