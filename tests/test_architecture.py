@@ -62,3 +62,29 @@ def test_the_size_rule_finds_a_long_module_and_accepts_a_reason(tmp_path):
     (package / "short.py").write_text("x = 1\n" * 500)
     (package / "migrations" / "0001_initial.py").write_text("x = 1\n" * 900)
     assert long_modules_without_a_reason(package) == ["pkg/long.py (501 lines)"]
+
+
+# Documents that live outside the repository, and notes on how the code came to be, say
+# nothing to a reader of a clone.
+OUTSIDE = re.compile(
+    r"DOMAIN\.md|ARCHITECTURE\.md|STYLE\.md|shared/seed|\b[Ii]ssue \d|\bhelper H\d"
+)
+
+
+def test_no_file_points_outside_the_repository_or_at_how_it_was_written():
+    found = []
+    for folder in ("samverkan", "docs", "tests", "benchmarks"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.suffix not in {".py", ".md", ".html", ".yaml", ".txt"} or path == Path(
+                __file__
+            ):
+                continue
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if OUTSIDE.search(line):
+                    found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    found += [
+        f"README.md: {line}"
+        for line in (ROOT / "README.md").read_text().splitlines()
+        if OUTSIDE.search(line)
+    ]
+    assert found == [], "\n".join(found)

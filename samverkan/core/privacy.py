@@ -1,7 +1,6 @@
 """The privacy guard for free text: finds personal data a reporter should remove before saving.
 
-EST reports describe places, times and situations, never people (ARCHITECTURE.md, "Places, not
-people"; DOMAIN.md §6.2). Every entry path for report text (form, file import, API, Open311)
+EST reports describe places, times and situations, never people (docs/privacy.md). Every entry path for report text (form, file import, API, Open311)
 runs `find_personal_data` and asks the reporter to remove what it finds.
 
 It finds personnummer and samordningsnummer (only with a valid date and check digit), Swedish

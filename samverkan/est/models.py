@@ -262,7 +262,7 @@ class PlannedEvent(models.Model):
 
 
 class AreaRating(models.Model):
-    """A district's rating for a quarter or tertial (DOMAIN.md §1.7): a level on the
+    """A district's rating for a quarter or tertial (docs/est.md): a level on the
     agreement's ordinal scale (default grön/gul/röd), a trend computed from the period's
     figures, a rationale, and whether it is one of the period's priority areas."""
 

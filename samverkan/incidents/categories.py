@@ -1,4 +1,4 @@
-"""The EST taxonomy every installation starts with (DOMAIN.md §7.2); editable in the admin.
+"""The EST taxonomy every installation starts with (docs/incidents.md); editable in the admin.
 
 (slug, name, parent slug). Klotter is a kind of skadegörelse (sanering costs are counted
 together); the others are top-level. Migration 0002 holds a frozen copy of this list.

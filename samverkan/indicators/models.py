@@ -358,5 +358,5 @@ class ObservationRevision(models.Model):
         return f"{self.observation_id}: {self.value} ({self.changed_at:%Y-%m-%d})"
 
 
-# Goal links live in their own module (helper H7b, migration 0002_goal_links).
+# Goal links live in their own module (migration 0002_goal_links).
 from samverkan.indicators.goal_links import GoalIndicator  # noqa: E402, F401

@@ -103,7 +103,7 @@ def test_it_puts_the_central_meridian_at_500_km_east_and_the_scaled_meridian_arc
 @pytest.mark.parametrize(
     "lon, lat",
     [
-        (22.1539, 65.5844),  # Luleå, DOMAIN.md §6.4
+        (22.1539, 65.5844),  # Luleå, docs/places.md
         (21.6890, 65.8250),  # Boden
         (18.0686, 59.3293),  # Stockholm
         (13.0038, 55.6050),  # Malmö
@@ -119,7 +119,7 @@ def test_it_agrees_with_lantmateriets_formulas_to_a_millimetre(lon, lat):
 
 
 def test_it_places_lulea_about_829_km_east_and_7292_km_north():
-    # Luleå's coordinate from DOMAIN.md §6.4 (65.5844 N, 22.1539 E). The issue's rough
+    # Luleå's coordinate from docs/places.md (65.5844 N, 22.1539 E). A rougher
     # "E 834 000, N 7 280 000" is off by some kilometres; the formulas above give this.
     e, n = to_sweref(22.1539, 65.5844)
     assert round(e) == 829_401

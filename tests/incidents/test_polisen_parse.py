@@ -1,4 +1,4 @@
-"""The pure parse step of Polisen's open events API format (DOMAIN.md §5.1)."""
+"""The pure parse step of Polisen's open events API format (docs/polisen.md)."""
 
 import datetime as dt
 import json

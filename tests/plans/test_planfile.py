@@ -96,7 +96,7 @@ def test_it_loads_every_part_of_the_seed_plan(lulea_plan):
     goals = Goal.objects.filter(section__plan=lulea_plan)
     commitments = Commitment.objects.filter(section__plan=lulea_plan)
 
-    # Counted by hand in the document (shared/seed/000_300170bc32a0a0c7.txt):
+    # Counted by hand in the document (tests/fixtures/seed/verksamhetsplan-2020-2021.txt):
     # headings 1–5, 6 "Fokusområden för insatser/aktiviteter" and 6.1–6.3.
     assert list(sections.values_list("number", flat=True)) == [
         "1",

@@ -1,4 +1,4 @@
-"""Parse Polisen's open events API format (DOMAIN.md §5.1) into plain records.
+"""Parse Polisen's open events API format (docs/polisen.md) into plain records.
 
 This is the pure parse step: no Django, no ORM, no network. Loading into incidents comes later.
 

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-# Polisen's event types (DOMAIN.md §5.1) that have an obvious EST category. A copy, not an
+# Polisen's event types (docs/polisen.md) that have an obvious EST category. A copy, not an
 # import: a migration must not change when the module does. Every other type goes to
 # "ovrigt" until someone maps it on the type mapping page.
 POLISEN_TYPES = {

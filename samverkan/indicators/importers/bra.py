@@ -1,5 +1,5 @@
 """Brå's published table of reported crimes per municipality ("Anmälda brott i kommunerna",
-DOMAIN.md §5.4) as Excel or CSV. Brå has no open API: the coordinator downloads the yearly
+docs/indicators.md) as Excel or CSV. Brå has no open API: the coordinator downloads the yearly
 table and uploads it here.
 
 The layout read (docs/indicators.md, "Brå table"):

@@ -1,4 +1,4 @@
-"""Kolada API v3 (DOMAIN.md §5.2): KPI metadata and values per municipality and year.
+"""Kolada API v3 (docs/indicators.md): KPI metadata and values per municipality and year.
 
 Three steps, as every importer:
 

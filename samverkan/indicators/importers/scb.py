@@ -1,4 +1,4 @@
-"""SCB Statistikdatabasen through PxWebApi 2.0 (DOMAIN.md §5.3): population by
+"""SCB Statistikdatabasen through PxWebApi 2.0 (docs/indicators.md): population by
 municipality, single year of age and sex (table TAB638), for rates per 100 000 and the age
 groups of the plan (0–14, 15–17, 18–25).
 

@@ -1,4 +1,4 @@
-"""The local safety survey (trygghetsmätning, DOMAIN.md §3.1) as the provider delivers it.
+"""The local safety survey (trygghetsmätning, docs/indicators.md) as the provider delivers it.
 
 The provider's problem/trygghet index (0–6; 0 = hardly any problems, 6 = alarming; the
 national average is set near 2) cannot be recomputed from published thresholds, so the

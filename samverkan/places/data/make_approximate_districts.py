@@ -7,7 +7,7 @@ the twelve areas of the safety survey (trygghetsmätningen), so the demo draws:
 
 1. a rough outline of each municipality (Luleå and Boden) by hand, with a dozen corners,
    from known places inside and outside it (see LULEA_OUTLINE);
-2. for Luleå, one approximate point per survey area (DOMAIN.md §6.4; Norrbyarna and
+2. for Luleå, one approximate point per survey area (docs/places.md; Norrbyarna and
    Sörbyarna chosen here, see SEEDS), and the Voronoi tessellation of those points: every
    position belongs to the area whose point is nearest. Distances are measured in
    SWEREF 99 TM (metres), and the cells are clipped to the outline, so the twelve areas
