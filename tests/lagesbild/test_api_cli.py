@@ -10,10 +10,10 @@ import esda
 import libpysal
 import numpy as np
 import pytest
-from scipy import stats
-from statsmodels.stats.multitest import multipletests
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
 
 from samverkan.analysis.geo import to_sweref
 from tests.lagesbild.conftest import LULEA_AGREEMENT, visible_rows
