@@ -107,6 +107,25 @@ def concentration(counts: pd.Series, shares: Sequence[float] = DEFAULT_SHARES) -
     )
 
 
+def cell_concentration(
+    counts: np.ndarray, mask: np.ndarray | None = None, shares: Sequence[float] = DEFAULT_SHARES
+) -> Concentration:
+    """``concentration`` over the cells of a grid: counts[row, col], and mask (True = the
+    cell is in the study area, default all) choosing the units. Units are labelled by their
+    row-major index. Only the study area's cells count, empty ones included, so the shares
+    do not depend on how far the grid reaches beyond it."""
+    counts = np.asarray(counts)
+    flat = counts.ravel()
+    if mask is None:
+        index = np.arange(flat.size)
+    else:
+        mask = np.asarray(mask)
+        if mask.shape != counts.shape or mask.dtype != bool:
+            raise ValueError("mask must be a boolean array shaped like counts")
+        index = np.flatnonzero(mask.ravel())
+    return concentration(pd.Series(flat[index], index=index), shares)
+
+
 @dataclass(frozen=True, eq=False)
 class RepeatPlaces:
     """places: one row per repeat place (place, events), most events first, ties by place."""

@@ -13,6 +13,15 @@ would hold if events were spread at random over the cells. A large positive z me
 events around the cell than expected (a hot spot), a large negative z fewer (a cold spot).
 Formulas, z-scores and p-values are those of esda's ``G_Local(y, w, star=True,
 transform="B")``; the tests check equality to 1e-9.
+
+The study area. With a ``mask`` (True = the cell is part of the study area, e.g. the cells
+whose centre lies in the municipality's districts) Gi* runs over those cells only: N is
+their number, a window holds only its cells in the area, and cells outside are neither
+tested nor counted, so the answer does not depend on how far the grid reaches.
+
+Hot or cold is decided by a test for counts (``hotspot_inference``: exact binomial by
+default, or conditional permutation), with a minimum count per window and
+Benjamini–Hochberg across the map on by default; not by z's normal approximation.
 """
 
 from dataclasses import dataclass, field
@@ -21,10 +30,22 @@ from math import ceil, floor
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
-from scipy import ndimage, signal, stats
+from scipy import signal, stats
 
 from samverkan.analysis.change import benjamini_hochberg
 from samverkan.analysis.geo import to_sweref
+from samverkan.analysis.hotspot_inference import (
+    BINOMIAL,
+    DEFAULT_PERMUTATIONS,
+    DEFAULT_SEED,
+    PERMUTATION,
+    TESTS,
+    binomial_p,
+    cold_testable,
+    permutation_p,
+    window_sums,
+)
+from samverkan.analysis.messages import Message
 
 DEFAULT_CELL = 250.0
 DEFAULT_BANDWIDTH = 500.0
@@ -37,6 +58,13 @@ NOTE_NO_EVENTS = "hotspots_no_events"
 NOTE_ONE_CELL = "hotspots_one_cell"
 NOTE_EQUAL_CELLS = "hotspots_equal_cells"
 NOTE_EMPTY_GRID = "hotspots_empty_grid"
+NOTE_TOO_FEW_EVENTS = "hotspots_too_few_events"  # values: n, min
+NOTE_NO_COLD = "hotspots_no_cold"  # values: n, cells
+NOTE_PERMUTATION_FLOOR = "hotspots_permutation_floor"  # values: permutations, cells
+
+# The fewest events in a window before its cell can be called hot: one or two events in a
+# window of nine cells are what chance gives somewhere on any map.
+DEFAULT_MIN_EVENTS = 3
 
 HOT = "hot"
 COLD = "cold"
@@ -177,10 +205,16 @@ class HotSpots:
     """Gi* for every cell of a grid, arrays shaped like ``grid.counts``.
 
     z: esda's ``Zs``. p: esda's ``p_norm``, the ONE-sided normal p-value ``P(Z > |z|)``
-    in the direction of z. p_two_sided: ``2 * p``, the chance of a z at least this far from
-    0 in either direction; ``classes`` use it (a cell is hot at alpha 0.05 when z > 1.96, as
-    in ArcGIS' Hot Spot Analysis). Where Gi* is undefined (no events, no variance between
-    cells, or a window covering the whole grid) z is 0 and both p-values are 1.
+    in the direction of z; p_two_sided: ``2 * p``. These describe the map; they do not
+    decide it. Where Gi* is undefined (outside the study area, no events, no variance
+    between cells, or a window covering the whole area) z is 0 and both p-values are 1.
+
+    The decision (``classes``) is taken by ``test`` (see ``hotspot_inference``): p_test is
+    its one-sided p in z's direction, set to 1 where the cell cannot be hot or cold (fewer
+    than ``min_events`` events in its window; a cold spot where even an empty window would
+    not be unusual). q: Benjamini–Hochberg adjusted ``min(1, 2 · p_test)`` over the study
+    area's cells where Gi* is defined (the map's family; ``fdr=False``: the doubled p_test
+    itself). A cell is hot (z > 0) or cold (z < 0) when q < alpha.
     """
 
     grid: Grid
@@ -191,7 +225,14 @@ class HotSpots:
     classes: NDArray  # "hot", "cold" or "not significant"
     alpha: float
     fdr: bool
-    notes: list[str] = field(default_factory=list)
+    test: str
+    min_events: int
+    p_test: NDArray
+    q: NDArray
+    mask: NDArray  # the study area: True where a cell is part of N
+    tested: NDArray  # cells of the family that BH corrects over (Gi* defined in the area)
+    permutations: int
+    notes: list = field(default_factory=list)  # codes or Messages (lagesbild.text says them)
 
     @property
     def n_hot(self) -> int:
@@ -201,9 +242,23 @@ class HotSpots:
     def n_cold(self) -> int:
         return int((self.classes == COLD).sum())
 
+    @property
+    def n_cells(self) -> int:
+        """Cells of the study area (N)."""
+        return int(self.mask.sum())
+
+    @property
+    def n_tested(self) -> int:
+        return int(self.tested.sum())
+
+    @property
+    def events_outside(self) -> int:
+        """Events of the grid in cells outside the study area (not counted in Gi*)."""
+        return int(np.asarray(self.grid.counts)[~self.mask].sum())
+
     def frame(self) -> pd.DataFrame:
-        """One row per cell: index, row, col, x, y (cell centre, SWEREF 99 TM), count, z, p,
-        p_two_sided, class."""
+        """One row per cell: index, row, col, x, y (cell centre, SWEREF 99 TM), in_area,
+        count, z, p, p_two_sided, p_test, q, class."""
         rows, cols = self.grid.shape
         row, col = np.divmod(np.arange(rows * cols), max(cols, 1))
         x, y = self.grid.centres()
@@ -214,20 +269,20 @@ class HotSpots:
                 "col": col,
                 "x": x.ravel(),
                 "y": y.ravel(),
+                "in_area": self.mask.ravel(),
                 "count": self.grid.counts.ravel(),
                 "z": self.z.ravel(),
                 "p": self.p.ravel(),
                 "p_two_sided": self.p_two_sided.ravel(),
+                "p_test": self.p_test.ravel(),
+                "q": self.q.ravel(),
                 "class": self.classes.ravel(),
             }
         )
 
 
-def _window_sums(values: NDArray, k: int) -> NDArray:
-    # Separable box sum with zeros outside the grid: exact for whole-number counts.
-    ones = np.ones(2 * k + 1)
-    summed = ndimage.correlate1d(values, ones, axis=0, mode="constant", cval=0.0)
-    return ndimage.correlate1d(summed, ones, axis=1, mode="constant", cval=0.0)
+# Kept under its old name: the lattice window sum now lives with the tests.
+_window_sums = window_sums
 
 
 def _cells_in_window(size: int, k: int) -> NDArray:
@@ -236,61 +291,133 @@ def _cells_in_window(size: int, k: int) -> NDArray:
     return np.minimum(i + k, size - 1) - np.maximum(i - k, 0) + 1
 
 
+def study_mask(grid: Grid, mask: ArrayLike | None) -> NDArray:
+    """The study area as a boolean array shaped like the grid (all True without a mask)."""
+    if mask is None:
+        return np.ones(grid.shape, dtype=bool)
+    mask = np.asarray(mask)
+    if mask.shape != grid.shape:
+        raise ValueError(f"mask has shape {mask.shape}, the grid {grid.shape}")
+    if mask.dtype != bool:
+        raise ValueError(f"mask must be a boolean array, got {mask.dtype}")
+    return mask
+
+
 def getis_ord_gi_star(
     grid: Grid,
     *,
     neighbourhood: int = 1,
     alpha: float = 0.05,
-    fdr: bool = False,
+    fdr: bool = True,
+    test: str = BINOMIAL,
+    min_events: int = DEFAULT_MIN_EVENTS,
+    mask: ArrayLike | None = None,
+    permutations: int = DEFAULT_PERMUTATIONS,
+    seed: int | None = DEFAULT_SEED,
 ) -> HotSpots:
-    """Getis–Ord Gi* on every cell, with binary weights over the (2k + 1)² window around
-    it (k = neighbourhood; the default 1 is the cell and its 8 queen neighbours). Cells on
-    the grid's edge have smaller windows. Equal to esda's ``G_Local(counts.ravel(), w,
-    star=True, transform="B")`` with ``w`` that window as a libpysal W.
+    """Getis–Ord Gi* on every cell of the study area, with binary weights over the
+    (2k + 1)² window around it (k = neighbourhood; the default 1 is the cell and its 8
+    queen neighbours), and hot/cold decided by ``test`` with BH over the map.
 
-    Cells are hot (z > 0) or cold (z < 0) when their two-sided p is below alpha, or with
-    fdr=True when their Benjamini–Hochberg adjusted two-sided p is (false-discovery rate
-    alpha over all the grid's cells).
+    mask: True for the cells of the study area (default: every cell of the grid). Only those
+    cells are N: a window holds only its cells in the area, and cells outside are neither
+    tested nor counted. z equals esda's ``G_Local(counts[mask], w, star=True,
+    transform="B")`` with ``w`` the lattice window restricted to the area's cells.
+
+    test: "binomial" (exact, default), "permutation" (esda's conditional permutation,
+    ``permutations`` draws, ``seed``) or "normal" (the normal approximation, to compare).
+    min_events: the fewest events in a window before its cell can be hot (default 3).
+    fdr: Benjamini–Hochberg at alpha across the map (default); False tests each cell at
+    alpha on its own (many false hot cells on a large map).
     """
     if neighbourhood < 1:
         raise ValueError(f"neighbourhood must be at least 1, got {neighbourhood}")
+    if test not in TESTS:
+        raise ValueError(f"test must be one of {', '.join(TESTS)}, got {test!r}")
+    if min_events < 0:
+        raise ValueError(f"min_events must not be negative, got {min_events}")
+    area = study_mask(grid, mask)
     rows, cols = grid.shape
-    y = np.asarray(grid.counts, dtype=float)
+    y = np.where(area, np.asarray(grid.counts, dtype=float), 0.0)
     z = np.zeros((rows, cols))
     defined = np.zeros((rows, cols), dtype=bool)
-    notes: list[str] = []
-    N = rows * cols
+    notes: list = []
+    N = int(area.sum())
     total = y.sum()
     mean = total / N if N else 0.0
-    variance = (y**2).sum() / N - mean**2 if N else 0.0
+    variance = (y[area] ** 2).sum() / N - mean**2 if N else 0.0
+    window = np.zeros((rows, cols))
+    cardinality = np.zeros((rows, cols))
     if N == 0:
         notes.append(NOTE_EMPTY_GRID)
     elif total == 0:
         notes.append(NOTE_NO_EVENTS)
-    elif variance <= 0 or np.all(y == y.flat[0]):
+    elif variance <= 0 or np.all(y[area] == y[area][0]):
         notes.append(NOTE_ONE_CELL if np.count_nonzero(y) == 1 else NOTE_EQUAL_CELLS)
     else:
         # esda's G_Local.calc with remove_self = False, written out for a lattice.
-        statistic = _window_sums(y, neighbourhood) / total
-        cardinality = np.outer(
-            _cells_in_window(rows, neighbourhood), _cells_in_window(cols, neighbourhood)
-        ).astype(float)
+        window = window_sums(y, neighbourhood)
+        if mask is None:
+            cardinality = np.outer(
+                _cells_in_window(rows, neighbourhood), _cells_in_window(cols, neighbourhood)
+            ).astype(float)
+        else:
+            cardinality = np.rint(window_sums(area.astype(float), neighbourhood))
+        statistic = window / total
         expected = cardinality / N
         expected_variance = cardinality * (N - cardinality)
         expected_variance /= N - 1
         expected_variance *= 1 / N**2
         expected_variance *= variance / mean**2
-        # A window that covers the whole grid holds every event whatever their layout.
-        defined = expected_variance > 0
+        # A window that covers the whole area holds every event whatever their layout.
+        defined = area & (expected_variance > 0)
         z[defined] = (statistic[defined] - expected[defined]) / np.sqrt(expected_variance[defined])
     p = np.where(defined, stats.norm.sf(np.abs(z)), 1.0)
     p_two_sided = np.minimum(2 * p, 1.0)
-    tested = benjamini_hochberg(p_two_sided) if fdr else p_two_sided
-    significant = tested < alpha
-    classes = np.full((rows, cols), NOT_SIGNIFICANT, dtype=object)
+
+    p_test = np.ones((rows, cols))
+    if defined.any():
+        counts_in_window = np.rint(window[defined]).astype(np.int64)
+        if test == BINOMIAL:
+            p_test[defined] = binomial_p(
+                counts_in_window, cardinality[defined], int(total), N, z[defined]
+            )
+        elif test == PERMUTATION:
+            p_test[defined] = permutation_p(
+                np.rint(y[area]).astype(np.int64),
+                np.rint(y[defined]).astype(np.int64),
+                counts_in_window,
+                cardinality[defined].astype(np.int64),
+                z[defined],
+                permutations=permutations,
+                seed=seed,
+            )
+        else:
+            p_test[defined] = p[defined]
+        can_be_hot = defined & (z > 0) & (np.rint(window) >= min_events)
+        can_be_cold = defined & (z < 0)
+        can_be_cold[defined] &= cold_testable(cardinality[defined], int(total), N, alpha)
+        p_test[~(can_be_hot | can_be_cold)] = 1.0
+        if total < min_events:
+            notes.append(Message(NOTE_TOO_FEW_EVENTS, {"n": int(total), "min": min_events}))
+        if not can_be_cold.any():
+            notes.append(Message(NOTE_NO_COLD, {"n": int(total), "cells": N}))
+        m = int(defined.sum())
+        if test == PERMUTATION and fdr and 2 / (permutations + 1) > alpha / m:
+            notes.append(
+                Message(NOTE_PERMUTATION_FLOOR, {"permutations": permutations, "cells": m})
+            )
+    doubled = np.minimum(2 * p_test, 1.0)
+    q = np.ones((rows, cols))
+    q[defined] = benjamini_hochberg(doubled[defined]) if fdr else doubled[defined]
+    significant = defined & (q < alpha)
+    classes = np.full((rows, cols), NOT_SIGNIFICANT, dtype="<U15")
     classes[significant & (z > 0)] = HOT
     classes[significant & (z < 0)] = COLD
-    return HotSpots(grid, neighbourhood, z, p, p_two_sided, classes, alpha, fdr, notes)
+    return HotSpots(
+        grid, neighbourhood, z, p, p_two_sided, classes, alpha, fdr, test, min_events,
+        p_test, q, area, defined, permutations, notes,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True, eq=False)

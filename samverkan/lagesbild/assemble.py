@@ -61,7 +61,10 @@ class Options:
     alpha: float = 0.05
     trend_years: int = 10
     min_difference: float = 3  # period comparison: smallest change in events to flag
-    margin_cells: int = 2  # empty cells around the events' extent in the hot-spot grid
+    margin_cells: int = 2  # empty cells around the events' extent when no district outline
+    hotspot_test: str = "binomial"  # decides hot/cold: "binomial", "permutation" or "normal"
+    min_events: int = 3  # fewest events in a Gi* window before its cell can be hot
+    permutations: int = 999  # draws for hotspot_test="permutation"
     include_summaries: bool = False  # Polisen's "Sammanfattning" notices
     shared: bool = False  # only öppen and intern reports (the "delad" scope)
 
@@ -225,7 +228,7 @@ def analyse(
     tick("trends")
     comparison = comparison_section(current, previous, prev_from, prev_to, data_start, opts)
     tick("comparison")
-    hotspots, grid = hotspot_section(current, opts)
+    hotspots, grid = hotspot_section(current, opts, districts)
     tick("hotspots")
     conc = concentration_section(current, grid)
     tick("concentration")

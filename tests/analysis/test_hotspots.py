@@ -237,10 +237,12 @@ def test_it_classifies_an_empty_hole_in_a_busy_area_as_cold():
     assert hot_spots.n_cold >= 1 and hot_spots.n_hot == 0
 
 
-def test_it_classifies_by_two_sided_p_at_alpha():
+def test_the_old_normal_rule_classifies_by_two_sided_p_at_alpha():
     counts = np.random.default_rng(3).poisson(2, (15, 15))
     counts[6:9, 6:9] += 6
-    hot_spots = getis_ord_gi_star(a_grid(counts), alpha=0.05)
+    hot_spots = getis_ord_gi_star(
+        a_grid(counts), alpha=0.05, test="normal", fdr=False, min_events=0
+    )
     significant = hot_spots.p_two_sided < 0.05
     np.testing.assert_array_equal(hot_spots.classes == HOT, significant & (hot_spots.z > 0))
     np.testing.assert_array_equal(hot_spots.classes == COLD, significant & (hot_spots.z < 0))
@@ -251,8 +253,8 @@ def test_it_classifies_by_two_sided_p_at_alpha():
 def test_it_controls_the_false_discovery_rate_as_scipy_does():
     counts = np.random.default_rng(5).poisson(2, (15, 15))
     counts[2:5, 2:5] += 5
-    plain = getis_ord_gi_star(a_grid(counts), alpha=0.05)
-    fdr = getis_ord_gi_star(a_grid(counts), alpha=0.05, fdr=True)
+    plain = getis_ord_gi_star(a_grid(counts), alpha=0.05, test="normal", fdr=False, min_events=0)
+    fdr = getis_ord_gi_star(a_grid(counts), alpha=0.05, test="normal", min_events=0)
     q = false_discovery_control(plain.p_two_sided.ravel(), method="bh")
     np.testing.assert_allclose(benjamini_hochberg(plain.p_two_sided).ravel(), q, atol=1e-12)
     np.testing.assert_array_equal((fdr.classes != NOT_SIGNIFICANT).ravel(), q < 0.05)
@@ -271,10 +273,13 @@ def test_it_returns_a_tidy_frame_for_a_map():
         "col",
         "x",
         "y",
+        "in_area",
         "count",
         "z",
         "p",
         "p_two_sided",
+        "p_test",
+        "q",
         "class",
     ]
     assert len(frame) == counts.size
@@ -282,7 +287,7 @@ def test_it_returns_a_tidy_frame_for_a_map():
     assert (centre["row"], centre["col"], centre["count"]) == (5, 5, 15)
     assert (centre["x"], centre["y"]) == (LULEA_E + 5.5 * 250, LULEA_N + 5.5 * 250)
     assert centre["class"] == HOT
-    assert not frame[["z", "p", "p_two_sided"]].isna().any().any()
+    assert not frame[["z", "p", "p_two_sided", "p_test", "q"]].isna().any().any()
 
 
 # -- Gi* edge cases: valid, explained, never NaN ---------------------------------------------
@@ -325,7 +330,11 @@ def test_it_still_tests_all_events_in_one_cell_of_a_larger_area():
     hot_spots = getis_ord_gi_star(a_grid(counts))
     np.testing.assert_allclose(hot_spots.z.ravel(), esda_gi_star(counts).Zs, atol=1e-9)
     assert hot_spots.classes[4, 4] == HOT
-    assert hot_spots.notes == []
+    # Even an empty window is what chance gives with 30 events on 81 cells: no cold test.
+    assert [say(n) for n in hot_spots.notes] == [
+        "kalla rutor kan inte påvisas: med 30 händelser på 81 rutor är även ett tomt fönster "
+        "vad slumpen ger"
+    ]
 
 
 def test_it_gives_z_0_where_the_window_covers_the_whole_grid():

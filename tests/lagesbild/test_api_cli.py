@@ -12,6 +12,8 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
 
 from samverkan.analysis.geo import to_sweref
 from tests.lagesbild.conftest import LULEA_AGREEMENT, visible_rows
@@ -44,18 +46,38 @@ def test_api_returns_the_hotspot_grid_that_esda_confirms(client, handset, coordi
     for x, y in zip(e, n, strict=True):
         mine[int((y - h["origin"][1]) // cell), int((x - h["origin"][0]) // cell)] += 1
     np.testing.assert_array_equal(mine, counts)
-    w = libpysal.weights.lat2W(rows, cols, rook=False)
+    # The study area is the cells listed (centre inside the districts): esda on the lattice
+    # restricted to them.
+    ids = [c["index"] for c in h["cells"]]
+    assert h["area"]["cells"] == len(ids) and h["area"]["source"] == "districts"
+    w = libpysal.weights.w_subset(libpysal.weights.lat2W(rows, cols, rook=False), ids)
+    y = counts.ravel()[ids]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        reference = esda.getisord.G_Local(
-            counts.ravel(), w, star=True, transform="B", permutations=0
-        )
+        reference = esda.getisord.G_Local(y, w, star=True, transform="B", permutations=0)
     z = np.array([c["z"] for c in h["cells"]])
     p = np.array([c["p"] for c in h["cells"]])
     np.testing.assert_allclose(z, reference.Zs, rtol=0, atol=1e-9)
     np.testing.assert_allclose(p, reference.p_norm, rtol=0, atol=1e-9)
-    hot95 = sum(1 for zz, pp in zip(z, p, strict=True) if zz > 0 and 2 * pp < 0.05)
+    # The decision, by hand: the window count against Binomial(total, c / N), doubled,
+    # Benjamini–Hochberg over the area (statsmodels), at least 3 events in the window. On
+    # this tight cluster the old normal rule (2 p_norm < 0.05 per cell) finds no fewer.
+    position = {k: n for n, k in enumerate(ids)}
+    window = np.array(
+        [y[i] + sum(y[position[j]] for j in w.neighbors[k]) for i, k in enumerate(ids)]
+    )
+    card = np.array([1 + len(w.neighbors[k]) for k in ids])
+    total, N = y.sum(), len(ids)
+    upper = stats.binom.sf(window - 1, total, card / N)
+    eligible = (z > 0) & (window >= 3)
+    p_hand = np.where(eligible, np.minimum(2 * upper, 1), 1.0)
+    q = multipletests(p_hand, method="fdr_bh")[1]
+    hot95 = int(((q < 0.05) & (z > 0)).sum())
+    old_rule = int(((z > 0) & (2 * p < 0.05)).sum())
+    assert h["test"] == "binomial" and h["min_events"] == 3 and h["fdr_level"] == 0.05
     assert h["n_hot"]["95"] == hot95 > 0
+    assert old_rule >= hot95
+    np.testing.assert_allclose([c["q"] for c in h["cells"]], q, rtol=1e-9, atol=1e-12)
 
 
 def test_cli_json_equals_the_api(client, handset, coordinator):

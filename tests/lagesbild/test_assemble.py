@@ -141,7 +141,9 @@ def test_spatial_analysis_leaves_out_centre_positions(result):
     assert h["events"] == len(rows) - centre
     assert h["events_without_point"] == centre
     assert sum(c["count"] for c in h["cells"]) == len(rows) - centre
-    assert len(h["cells"]) == h["rows"] * h["cols"]
+    # Only the study area's cells (centre inside the districts) are listed and tested.
+    assert len(h["cells"]) == h["area"]["cells"] < h["rows"] * h["cols"]
+    assert h["events_outside_area"] == 0
     assert h["n_hot"]["95"] >= 1
 
 

@@ -53,6 +53,19 @@ def test_page_answers_the_seeds_questions_on_the_hand_set(client, handset, coord
     assert "heta rutor på 90 %-nivån" in html
 
 
+def test_page_says_which_test_decided_the_hot_spots_and_what_chance_gives(
+    client, handset, coordinator
+):
+    html = _page(client, coordinator, fran="2025-01-01", till="2025-12-31")
+    section = html[html.index('id="hotspots"') :]
+    assert "Heta och kalla rutor avgörs av exakt binomialtest" in section
+    assert "Benjamini–Hochberg på 5 %" in section
+    assert "minst 3 händelser finns i dess fönster" in section
+    area = re.search(r"Studieområde: de ([\d  ]+) rutor om 250 m .*?\(([\d  ]+) km²\)", section)
+    assert area, section[:2000]
+    assert "chansen högst 5 % att kartan visar någon het eller kall ruta alls" in section
+
+
 @pytest.mark.parametrize(
     "params",
     [

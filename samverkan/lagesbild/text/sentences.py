@@ -319,3 +319,101 @@ _WRITERS: dict[str, Callable[..., str]] = {
     trends.NOT_CONVERGED: _not_converged,
     **_NOTES,
 }
+
+
+# --- Where: which test decided the hot spots, the study area, what chance gives --------------
+
+
+def _too_few_for_hot(n, min) -> str:  # noqa: A002 - the Message's value name
+    return _(
+        "för få händelser för ett test: %(n)s händelser, minst %(min)s behövs i ett fönster "
+        "för att en ruta ska kunna bli het"
+    ) % {"n": n, "min": min}
+
+
+def _no_cold(n, cells) -> str:
+    return _(
+        "kalla rutor kan inte påvisas: med %(n)s händelser på %(cells)s rutor är även ett "
+        "tomt fönster vad slumpen ger"
+    ) % {"n": n, "cells": format_decimal(cells, 0)}
+
+
+def _permutation_floor(permutations, cells) -> str:
+    return _(
+        "med %(perm)s permutationer är det minsta möjliga p-värdet 1/%(n)s, för stort för "
+        "att klara Benjamini–Hochberg över %(cells)s rutor utan många heta rutor samtidigt; "
+        "välj fler permutationer eller det exakta testet"
+    ) % {
+        "perm": format_decimal(permutations, 0),
+        "n": format_decimal(permutations + 1, 0),
+        "cells": format_decimal(cells, 0),
+    }
+
+
+_WRITERS.update(
+    {
+        hotspots.NOTE_TOO_FEW_EVENTS: _too_few_for_hot,
+        hotspots.NOTE_NO_COLD: _no_cold,
+        hotspots.NOTE_PERMUTATION_FLOOR: _permutation_floor,
+    }
+)
+
+
+def hotspot_decision_sentence(test: str, alpha: float, min_events: int, permutations: int) -> str:
+    """Which test decided hot and cold, with the correction and the minimum count."""
+    names = {
+        "binomial": _(
+            "exakt binomialtest: antalet i rutans fönster jämfört med vad totalen ger om "
+            "händelserna vore jämnt spridda över studieområdets rutor"
+        ),
+        "permutation": _(
+            "villkorad permutation (som esda): rutan behåller sitt antal och grannarna dras "
+            "slumpvis bland studieområdets övriga rutor, %(n)s dragningar"
+        )
+        % {"n": format_decimal(permutations, 0)},
+        "normal": _("normalapproximation av Gi* (ger många falska heta rutor på glesa kartor)"),
+    }
+    return _(
+        "Heta och kalla rutor avgörs av %(test)s, med Benjamini–Hochberg på %(alpha)s %% "
+        "över kartans rutor. En ruta kan bli het först när minst %(min)s händelser finns i "
+        "dess fönster."
+    ) % {
+        "test": names.get(test, test),
+        "alpha": format_decimal(alpha * 100, 0),
+        "min": min_events,
+    }
+
+
+def hotspot_false_alarm_sentence(alpha: float) -> str:
+    """What chance alone gives on a map with no real concentration."""
+    return _(
+        "Om händelserna i själva verket vore slumpmässigt spridda över studieområdet är "
+        "chansen högst %(alpha)s %% att kartan visar någon het eller kall ruta alls; på de "
+        "flesta sådana kartor visas ingen. Utan korrektionen skulle tusentals rutor av "
+        "slump se heta ut på en karta med några hundra händelser."
+    ) % {"alpha": format_decimal(alpha * 100, 0)}
+
+
+def hotspot_area_sentence(source: str, cells: int, km2: float, cell: float) -> str:
+    """The study area Gi* and the concentration are computed over."""
+    if source == "districts":
+        return _(
+            "Studieområde: de %(n)s rutor om %(c)s m vars mittpunkt ligger inom områdenas "
+            "gränser (%(km2)s km²)."
+        ) % {"n": format_decimal(cells, 0), "c": format_decimal(cell, 0),
+             "km2": format_decimal(km2, 0)}  # fmt: skip
+    return _(
+        "Studieområde: händelsernas utbredning plus marginal, %(n)s rutor om %(c)s m "
+        "(%(km2)s km²). Det finns inga områdesgränser, så rutornas antal, Gi* och "
+        "koncentrationen beror på hur långt händelserna råkar sträcka sig."
+    ) % {"n": format_decimal(cells, 0), "c": format_decimal(cell, 0),
+         "km2": format_decimal(km2, 1)}  # fmt: skip
+
+
+def hotspot_outside_sentence(n: int) -> str:
+    return ngettext(
+        "%(n)d händelse med exakt position ligger utanför studieområdet och ingår inte i rutnätet.",
+        "%(n)d händelser med exakt position ligger utanför studieområdet och ingår inte i "
+        "rutnätet.",
+        n,
+    ) % {"n": n}
