@@ -223,7 +223,9 @@ def analyse(
         else None
     )
     tick("trends")
-    comparison = comparison_section(current, previous, prev_from, prev_to, data_start, opts)
+    comparison = comparison_section(
+        current, previous, prev_from, prev_to, data_start, opts, (last - date_from).days + 1
+    )
     tick("comparison")
     hotspots, grid = hotspot_section(current, opts)
     tick("hotspots")
