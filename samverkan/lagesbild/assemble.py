@@ -199,7 +199,15 @@ def analyse(
     tick("split")
 
     count_section = counts_section(current, previous, opts, populations)
-    rates = rates_section(count_section, population)
+    rates = rates_section(
+        count_section,
+        population,
+        days=(
+            (min(date_to, data_end) if data_end else date_to)
+            - (max(date_from, data_start) if data_start else date_from)
+        ).days
+        + 1,
+    )
     tick("counts")
     wh = weekday_hour_section(current)
     tick("weekday_hour")
