@@ -16,8 +16,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from samverkan.analysis.formatting import format_decimal
-from samverkan.analysis.rates import wilson_interval
 from samverkan.indicators.catalogue import focus_area_title
+from samverkan.indicators.comparisons import missing_geographies, observation_interval
 from samverkan.indicators.goal_links import GoalIndicator
 from samverkan.indicators.models import (
     BREAKDOWN_GRADE,
@@ -104,34 +104,6 @@ def breakdown_label(breakdown: dict) -> str:
 
 def breakdown_key_label(key: str) -> str:
     return str(BREAKDOWN_LABELS.get(key, key.capitalize()))
-
-
-# --- Intervals ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Interval:
-    """An observation's 95 % interval: the source's own, or Wilson's for a share with an n."""
-
-    low: Decimal
-    high: Decimal
-    method: str  # "källan" (as published) or "wilson" (computed here)
-
-    def text(self) -> str:
-        return f"{format_value(self.low)}–{format_value(self.high)}"
-
-
-def observation_interval(o: Observation, unit: str) -> Interval | None:
-    """The source's interval when it publishes one; else, for a percentage of n respondents
-    (a survey share), Wilson's 95 % interval computed from the value and n; else None."""
-    if o.ci_low is not None and o.ci_high is not None:
-        return Interval(Decimal(o.ci_low), Decimal(o.ci_high), "källan")
-    if unit == Indicator.Unit.PERCENT and o.n:
-        bounds = wilson_interval(float(o.value) / 100, int(o.n))
-        if bounds is not None:
-            low, high = (Decimal(str(round(100 * b, 1))) for b in bounds)
-            return Interval(low, high, "wilson")
-    return None
 
 
 # --- One indicator ---------------------------------------------------------------------------
@@ -241,24 +213,10 @@ def indicator_page(indicator: Indicator) -> IndicatorPage:
     )
 
 
-def comparison_geographies() -> list[tuple[str, str]]:
-    """The geographies a local figure is compared with: the installation's municipalities
-    (the agreements' kommuner), the county and the country."""
-    from samverkan.places.models import Municipality
-
-    codes = list(Municipality.objects.order_by("code").values_list("code", flat=True))
-    codes = codes or list(MUNICIPALITY_NAMES)
-    return [
-        *((Observation.GeoLevel.MUNICIPALITY.value, code) for code in codes),
-        (Observation.GeoLevel.COUNTY.value, "25"),
-        (Observation.GeoLevel.COUNTRY.value, "SE"),
-    ]
-
-
 def _missing_comparison(shown: list[Observation]) -> list[str]:
-    """The comparison geographies without a figure for the latest period."""
-    held = {(o.geo_level, o.geo_code) for o in shown}
-    return [geography_label(*g) for g in comparison_geographies() if g not in held]
+    """The comparison geographies (`comparisons.comparison_geographies`) without a figure
+    for the latest period, by name."""
+    return [geography_label(*g) for g in missing_geographies(shown)]
 
 
 def _pivot(latest: list[Observation]) -> Pivot | None:
@@ -360,7 +318,7 @@ def latest_figures(indicator: Indicator, observations: list[Observation]) -> lis
             if quoted and quoted[1] != text and quoted[1].endswith(f" {text}"):
                 text = quoted[1]
         interval = observation_interval(first, indicator.unit) if len(group) == 1 else None
-        ci = interval.text() if interval else ""
+        ci = f"{format_value(interval.low)}–{format_value(interval.high)}" if interval else ""
         if interval and interval.method == "wilson":
             ci = _("%(ci)s (Wilson)") % {"ci": ci}
         figures.append(

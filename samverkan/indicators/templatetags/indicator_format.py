@@ -1,11 +1,7 @@
 from django import template
 
-from samverkan.indicators.pages import (
-    breakdown_label,
-    format_value,
-    observation_geography,
-    observation_interval,
-)
+from samverkan.indicators.comparisons import observation_interval
+from samverkan.indicators.pages import breakdown_label, format_value, observation_geography
 
 register = template.Library()
 
@@ -33,5 +29,5 @@ def interval_text(observation, unit=""):
     interval = getattr(observation, "interval", None) or observation_interval(observation, unit)
     if interval is None:
         return ""
-    text = interval.text()
+    text = f"{format_value(interval.low)}–{format_value(interval.high)}"
     return f"{text} (Wilson)" if interval.method == "wilson" else text
