@@ -105,7 +105,7 @@ def test_five_against_one_is_not_a_change_worked_by_hand():
         (5.0, low / (1 - low), high / (1 - high)), rel=1e-9
     )
     assert change_verdict(r) == (
-        "ingen statistiskt säkerställd förändring (kvot 5,00 (95 % KI 0,56–236); p = 0,22, "
+        "ingen statistiskt säkerställd förändring (kvot 5,00, 95 % KI 0,56–236; p = 0,22, "
         "exakt villkorligt binomialtest)"
     )
 
@@ -221,7 +221,7 @@ def test_it_flags_a_district_where_graffiti_rises_and_says_so_in_swedish():
     assert hertson["flag"] == "increase"
     q_text = format_stat("q", hertson["q_value"])
     assert change_sentence(hertson, result.by).startswith(
-        "Klotter i Hertsön: 14 mot väntat 5,2 (kvot 2,69 (95 % KI "
+        "Klotter i Hertsön: 14 mot väntat 5,2 (kvot 2,69, 95 % KI "
     )
     assert change_sentence(hertson, result.by).endswith(
         f"; {q_text}, exakt villkorligt binomialtest, FDR-korrigerat)."
@@ -239,7 +239,7 @@ def test_it_flags_a_decrease_and_leaves_a_steady_group_alone():
         2 * stats.binom.cdf(8, 108, 1 / 6), rel=1e-9
     )
     assert change_sentence(centrum_graffiti, result.by).endswith(
-        "(kvot 0,40 (95 % KI 0,17–0,82); q = 0,01, exakt villkorligt binomialtest, FDR-korrigerat)."
+        "(kvot 0,40, 95 % KI 0,17–0,82; q = 0,01, exakt villkorligt binomialtest, FDR-korrigerat)."
     )
     steady = row(result, "Centrum", "skadegörelse")
     assert (steady["flag"], change_sentence(steady, result.by)) == ("", "")

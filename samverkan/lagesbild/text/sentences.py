@@ -340,12 +340,12 @@ def _ratio_number(value: float) -> str:
 
 
 def rate_ratio_text(row: Mapping[str, Any]) -> str:
-    """ "kvot 1,25 (95 % KI 0,86–1,83)": the rate ratio of a ``PeriodChange`` row; "" when
+    """ "kvot 1,25, 95 % KI 0,86–1,83": the rate ratio of a ``PeriodChange`` row; "" when
     there is no baseline to divide by."""
     ratio, low, high = row.get("ratio"), row.get("ratio_low"), row.get("ratio_high")
     if not _finite(ratio) or not _finite(low) or not _finite(high):
         return ""
-    return _("kvot %(ratio)s (95 %% KI %(low)s–%(high)s)") % {
+    return _("kvot %(ratio)s, 95 %% KI %(low)s–%(high)s") % {
         "ratio": _ratio_number(float(ratio)),
         "low": _ratio_number(float(low)),
         "high": _ratio_number(float(high)),
