@@ -200,6 +200,12 @@ def test_rates_on_the_page(client, population, coordinator):
     assert "900,0" in html and "476,2" in html
     assert "Folkmängd 2024, SCB" in html
     assert "3 260" in html or "3\xa0260" in html
+    # Garwood's interval for 24 events and the annualised rate (357 days), said as such.
+    scale = 100_000 / 3260
+    low, high = stats.chi2.ppf(0.025, 48) / 2 * scale, stats.chi2.ppf(0.975, 50) / 2 * scale
+    assert f"95 % KI {format_decimal(low, 1)}–{format_decimal(high, 1)}" in html
+    assert "data-annualised" in html and "Omräknat till helår" in html
+    assert "Garwood" in html and "data-comparison-missing" in html
 
 
 def test_no_population_says_so_in_one_line(client, handset, agreement, coordinator):
