@@ -5,6 +5,7 @@ the area prioritisation. The weekly picture itself is in `est.weekly`."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -66,9 +67,13 @@ class DistrictFigures:
     count: int
     previous: int
     change: int
-    p: float | None  # two-sided exact Poisson test against the previous period's count
+    p: float | None  # two-sided exact conditional (binomial) test of the two periods' counts
     q: float | None  # Benjamini–Hochberg over the agreement's districts
     trend: str  # AreaRating.Trend value
+    ratio: float | None = None  # reports per day against the previous period's
+    ratio_low: float | None = None  # its exact 95 % interval
+    ratio_high: float | None = None
+    note: str = ""  # why the district was not tested (analysis.change.NOTE_*), "" when it was
 
     @property
     def trend_symbol(self) -> str:
@@ -83,9 +88,9 @@ def _bounds_utc(period: Period) -> tuple[dt.datetime, dt.datetime]:
 
 def period_figures(agreement: Agreement, period: Period) -> list[DistrictFigures]:
     """Per district: öppen and intern reports in the period and the previous one, and the
-    trend: ↑ or ↓ only when an exact Poisson test (the previous period as the expected count,
-    Benjamini–Hochberg over the districts, q < 0.10, a difference of at least 3) says so,
-    else →. Two queries."""
+    trend: ↑ or ↓ only when the exact conditional test of the two counts (binomial given
+    their sum, the periods' lengths in days as exposure; Benjamini–Hochberg over the
+    districts, q < 0.10, a difference of at least 3) says so, else →. Two queries."""
     previous = period.previous
     first, _end = _bounds_utc(previous)
     middle, last = _bounds_utc(period)
@@ -120,8 +125,16 @@ def period_figures(agreement: Agreement, period: Period) -> list[DistrictFigures
         [{"district": pk, "count": by_district.get(pk, (0, 0))[1]} for pk, _n in districts],
         columns=["district", "count"],
     )
+    days = (period.end - period.start).days + 1
+    days_before = (previous.end - previous.start).days + 1
     table = period_change(
-        frame, base, by=("district",), baseline_periods=1, alpha=0.10, min_difference=3
+        frame,
+        base,
+        by=("district",),
+        baseline_periods=1,
+        exposure=days / days_before,
+        alpha=0.10,
+        min_difference=3,
     ).table.set_index("district")
     trend_of = {INCREASE: AreaRating.Trend.UP, DECREASE: AreaRating.Trend.DOWN}
     rows = []
@@ -138,9 +151,18 @@ def period_figures(agreement: Agreement, period: Period) -> list[DistrictFigures
                 p=float(row["p_value"]) if tested else None,
                 q=float(row["q_value"]) if tested else None,
                 trend=trend_of.get(row["flag"], AreaRating.Trend.FLAT),
+                ratio=_finite(row["ratio"]),
+                ratio_low=_finite(row["ratio_low"]),
+                ratio_high=_finite(row["ratio_high"]),
+                note=str(row["note"]),
             )
         )
     return rows
+
+
+def _finite(value) -> float | None:
+    number = float(value)
+    return number if math.isfinite(number) else None
 
 
 def priority_scale() -> list[str]:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.analysis.formatting import format_decimal
 from samverkan.indicators.catalogue import focus_area_title
+from samverkan.indicators.comparisons import missing_geographies, observation_interval
 from samverkan.indicators.goal_links import GoalIndicator
 from samverkan.indicators.models import (
     BREAKDOWN_GRADE,
@@ -135,6 +136,8 @@ class IndicatorPage:
     pivot: Pivot | None
     latest: list[Observation]
     comparison: list[Observation]
+    comparison_missing: list[str] = field(default_factory=list)
+    has_wilson: bool = False
 
 
 def _geo_key(o: Observation) -> str:
@@ -182,6 +185,7 @@ def indicator_page(indicator: Indicator) -> IndicatorPage:
 
     latest: list[Observation] = []
     comparison: list[Observation] = []
+    missing: list[str] = []
     if observations:
         local_levels = {Observation.GeoLevel.MUNICIPALITY, Observation.GeoLevel.DISTRICT}
         local = [o for o in observations if o.geo_level in local_levels] or observations
@@ -193,6 +197,9 @@ def indicator_page(indicator: Indicator) -> IndicatorPage:
             if o.geo_level in {Observation.GeoLevel.COUNTRY, Observation.GeoLevel.COUNTY}
             and o.period_end == last_end
         ]
+        missing = _missing_comparison(latest + comparison)
+    for o in observations:
+        o.interval = observation_interval(o, indicator.unit)
     return IndicatorPage(
         indicator=indicator,
         series=series,
@@ -201,7 +208,15 @@ def indicator_page(indicator: Indicator) -> IndicatorPage:
         pivot=_pivot(latest),
         latest=latest,
         comparison=comparison,
+        comparison_missing=missing,
+        has_wilson=any(o.interval and o.interval.method == "wilson" for o in observations),
     )
+
+
+def _missing_comparison(shown: list[Observation]) -> list[str]:
+    """The comparison geographies (`comparisons.comparison_geographies`) without a figure
+    for the latest period, by name."""
+    return [geography_label(*g) for g in missing_geographies(shown)]
 
 
 def _pivot(latest: list[Observation]) -> Pivot | None:
@@ -302,9 +317,10 @@ def latest_figures(indicator: Indicator, observations: list[Observation]) -> lis
             quoted = QUOTED_IN_NOTE.match(first.note)
             if quoted and quoted[1] != text and quoted[1].endswith(f" {text}"):
                 text = quoted[1]
-        ci = ""
-        if first.ci_low is not None and first.ci_high is not None:
-            ci = f"{format_value(first.ci_low)}–{format_value(first.ci_high)}"
+        interval = observation_interval(first, indicator.unit) if len(group) == 1 else None
+        ci = f"{format_value(interval.low)}–{format_value(interval.high)}" if interval else ""
+        if interval and interval.method == "wilson":
+            ci = _("%(ci)s (Wilson)") % {"ci": ci}
         figures.append(
             Figure(
                 indicator=indicator,

@@ -202,7 +202,15 @@ def analyse(
     tick("split")
 
     count_section = counts_section(current, previous, opts, populations)
-    rates = rates_section(count_section, population)
+    rates = rates_section(
+        count_section,
+        population,
+        days=(
+            (min(date_to, data_end) if data_end else date_to)
+            - (max(date_from, data_start) if data_start else date_from)
+        ).days
+        + 1,
+    )
     tick("counts")
     wh = weekday_hour_section(current)
     tick("weekday_hour")
@@ -226,7 +234,9 @@ def analyse(
         else None
     )
     tick("trends")
-    comparison = comparison_section(current, previous, prev_from, prev_to, data_start, opts)
+    comparison = comparison_section(
+        current, previous, prev_from, prev_to, data_start, opts, (last - date_from).days + 1
+    )
     tick("comparison")
     hotspots, grid = hotspot_section(current, opts, districts)
     tick("hotspots")

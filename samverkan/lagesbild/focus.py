@@ -19,11 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.analysis.change import period_change
-from samverkan.analysis.formatting import format_stat
 from samverkan.analysis.trends import yearly_trend
 from samverkan.incidents.filters import category_and_children
 from samverkan.lagesbild import selectors
-from samverkan.lagesbild.text.sentences import say
+from samverkan.lagesbild.text.sentences import change_verdict, say
 from samverkan.plans.models import Section
 from samverkan.plans.selectors import current_plan
 
@@ -64,8 +63,12 @@ def focus_areas(agreement, mapping: dict[str, list[str]] | None = None) -> list[
     return areas
 
 
-def _compare(now_label: str, before_label: str, now: int, before: int) -> str:
-    """ "2025 mot 2024: 25 mot 22, ingen statistiskt säkerställd förändring (p = …)"."""
+def _compare(
+    now_label: str, before_label: str, now: int, before: int, exposure: float = 1.0
+) -> str:
+    """ "2025 mot 2024: 25 mot 22, ingen statistiskt säkerställd förändring (kvot 1,14, 95 % KI
+    …; p = …, exakt villkorligt binomialtest)". ``exposure``: the first period's length in
+    the second's (days against days), so 365 against 366 days is a comparison of rates."""
     if before == 0:
         return _("%(a)s mot %(b)s: %(n)d mot 0; inget test utan jämförelsevärde.") % {
             "a": now_label, "b": before_label, "n": now,
@@ -75,16 +78,15 @@ def _compare(now_label: str, before_label: str, now: int, before: int) -> str:
         pd.DataFrame({"g": ["x"], "count": [before]}),
         by=("g",),
         baseline_periods=1,
+        exposure=exposure,
     ).table.iloc[0]
-    verdict = (
-        _("statistiskt säkerställd förändring")
-        if change["flag"] in ("increase", "decrease")
-        else _("ingen statistiskt säkerställd förändring")
-    )
-    return _("%(a)s mot %(b)s: %(n)d mot %(m)d, %(v)s (%(p)s, exakt Poissontest).") % {
-        "a": now_label, "b": before_label, "n": now, "m": before, "v": verdict,
-        "p": format_stat("p", float(change["p_value"])),
+    return _("%(a)s mot %(b)s: %(n)d mot %(m)d, %(v)s.") % {
+        "a": now_label, "b": before_label, "n": now, "m": before, "v": change_verdict(change),
     }  # fmt: skip
+
+
+def _days(first: dt.date, last: dt.date) -> int:
+    return (last - first).days + 1
 
 
 def annual(agreement, user, *, years: int = 6, shared: bool = False) -> dict[str, Any]:
@@ -138,7 +140,11 @@ def annual(agreement, user, *, years: int = 6, shared: bool = False) -> dict[str
         comparison = ""
         if len(complete) >= 2:
             a, b = complete[-2], complete[-1]
-            comparison = _compare(str(b), str(a), int(per_year[b]), int(per_year[a]))
+            comparison = _compare(
+                str(b), str(a), int(per_year[b]), int(per_year[a]),
+                _days(dt.date(b, 1, 1), dt.date(b, 12, 31))
+                / _days(dt.date(a, 1, 1), dt.date(a, 12, 31)),
+            )  # fmt: skip
         so_far = _("Ingen jämförelse: data saknas för samma datum i fjol.")
         if ytd_comparable:
             dates = chosen["date"]
@@ -147,6 +153,7 @@ def annual(agreement, user, *, years: int = 6, shared: bool = False) -> dict[str
             so_far = _compare(
                 _("I år t.o.m. %(d)s") % {"d": today.isoformat()}, _("samma datum i fjol"),
                 now, before,
+                _days(ytd_start, today) / _days(ytd_before_start, ytd_before_end),
             )  # fmt: skip
         result["areas"].append(
             {

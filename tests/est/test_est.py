@@ -297,10 +297,17 @@ def test_the_trend_follows_the_periods_figures(agreement, coordinator, two_distr
     rows = {row.district_id: row for row in selectors.period_figures(agreement, period)}
     assert (rows[a.pk].count, rows[a.pk].previous, rows[a.pk].trend) == (12, 2, "upp")
     assert (rows[b.pk].count, rows[b.pk].previous, rows[b.pk].trend) == (3, 3, "samma")
-    # Two-sided exact Poisson p for 12 against an expected 2: 2·P(X ≥ 12 | μ = 2).
+    # The conditional test: 12 of 14 reports in 120 of 120 + 122 days, two-sided (central)
+    # from SciPy's one-sided binomial test; the old known-mean rule said 2·P(X ≥ 12 | μ = 2).
     from scipy import stats
 
-    assert rows[a.pk].p == pytest.approx(2 * stats.poisson.sf(11, 2))
+    pi0 = 120 / (120 + 122)
+    assert rows[a.pk].p == pytest.approx(
+        2 * stats.binomtest(12, 14, pi0, alternative="greater").pvalue, rel=1e-9
+    )
+    assert rows[a.pk].ratio == pytest.approx((12 / 120) / (2 / 122))
+    assert rows[a.pk].ratio_low < rows[a.pk].ratio < rows[a.pk].ratio_high
+    assert rows[b.pk].p == pytest.approx(1.0)
     rating = rate(coordinator, agreement, a)
     assert rating.trend == "upp" and rating.period_label == "2025 T1"
 

@@ -263,3 +263,22 @@ def test_the_week_page_makes_a_constant_number_of_queries(
             due_date=dt.date(2025, 3, 1),
         )
     assert queries() == few
+
+
+def test_the_prioritisation_page_names_the_conditional_test_and_explains_untested_areas(
+    client, agreement, two_districts, make_report
+):
+    a, b = two_districts
+    # 2025 T1 against 2024 T3: A rises from 2 to 12 (tested, ratio shown), B has 1 against 1
+    # (too few for any verdict).
+    for i in range(12):
+        make_report("klotter", a, local(2025, 2 + i))
+    for i in range(2):
+        make_report("klotter", a, local(2024, 40 + i))
+    make_report("klotter", b, local(2025, 2))
+    make_report("klotter", b, local(2024, 40))
+    login(client, "samordnare")
+    html = client.get(f"/est/{agreement.pk}/prioritering/?period=2025-03-01").content.decode()
+    assert "exakt villkorligt binomialtest" in html and "Poisson" not in html
+    assert "kvot" in html and "95 % KI" in html
+    assert "inte testad: för få rapporter för ett test" in html

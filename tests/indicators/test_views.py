@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from samverkan.indicators.models import Indicator, Observation, Source
+from samverkan.indicators.pages import format_value, geography_label
 from samverkan.indicators.seed_figures import SEED_SOURCE_SLUG, seed_figures
 
 SOURCE_NAME = "Verksamhetsplanen 2020–2021 (styrgruppens beslut)"
@@ -215,3 +216,47 @@ def test_areas_are_shown_side_by_side_with_renters_against_owners(client, reader
     )
     # A linked district shows its own name; an unlinked code its slug.
     assert rows == [(hertson.name, "2,1 ", "1,25 "), ("Porson", "1,95 ", "1,1 ")]
+
+
+def test_a_survey_share_with_an_n_gets_a_wilson_interval_and_missing_comparisons_are_named(
+    client, reader
+):
+    from statsmodels.stats.proportion import proportion_confint
+
+    from samverkan.indicators.pages import indicator_page
+    from samverkan.places.models import Municipality
+
+    source = Source.objects.create(slug="tm-test", name="Trygghetsmätning", citation="Källa: TM")
+    indicator = Indicator.objects.create(
+        code="tm-trygg", name="Känner sig trygga", unit=Indicator.Unit.PERCENT, source=source
+    )
+    now = dt.datetime(2023, 1, 1, tzinfo=dt.UTC)
+    for geo_level, geo_code, value, n in [
+        ("kommun", "2580", "61.5", 455),
+        ("land", "SE", "70", None),
+    ]:
+        Observation.objects.create(
+            indicator=indicator, period_start=dt.date(2022, 1, 1), period_end=dt.date(2022, 12, 31),
+            period_label="2022", geo_level=geo_level, geo_code=geo_code, value=Decimal(value), n=n,
+            retrieved_at=now,
+        )  # fmt: skip
+    page = indicator_page(indicator)
+    [local] = page.latest
+    low, high = proportion_confint(0.615 * 455, 455, alpha=0.05, method="wilson")
+    assert (float(local.interval.low), float(local.interval.high)) == (
+        round(100 * low, 1), round(100 * high, 1)
+    )  # fmt: skip
+    assert local.interval.method == "wilson" and page.has_wilson
+    [national] = page.comparison
+    assert national.interval is None  # no n, no interval invented
+    # The county and every other municipality held in places lack a 2022 figure.
+    others = Municipality.objects.exclude(code="2580").values_list("code", flat=True)
+    assert page.comparison_missing == [
+        *(geography_label("kommun", code) for code in sorted(others)),
+        "Norrbottens län",
+    ]
+    client.force_login(reader)
+    html = client.get(reverse("indicator_detail", args=["tm-trygg"])).content.decode()
+    text = f"{format_value(Decimal(str(round(100 * low, 1))))}–"
+    assert text in html and "(Wilson)" in html and "data-wilson" in html
+    assert "Jämförelsevärden som saknas för den senaste perioden:" in html

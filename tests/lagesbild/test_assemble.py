@@ -111,9 +111,19 @@ def test_comparison_with_the_year_before(result):
     comparison = result["comparison"]
     assert comparison["current_total"] == len(now)
     assert comparison["previous_total"] == len(before)
-    p_up = stats.poisson.sf(len(now) - 1, len(before))
-    p_down = stats.poisson.cdf(len(now), len(before))
-    expected_p = min(1.0, 2 * min(p_up, p_down))
+    # The conditional test: k₁ given k₁ + k₂ is binomial(n, t₁ / (t₁ + t₂)), t₁ the days of
+    # 2025 up to the last report, t₂ the 366 days of 2024.
+    days = (max(r[0] for r in now).date() - FROM).days + 1
+    assert comparison["exposure"] == pytest.approx(days / 366, abs=1e-6)
+    n, pi0 = len(now) + len(before), days / (days + 366)
+    up = stats.binomtest(len(now), n, pi0, alternative="greater").pvalue
+    down = stats.binomtest(len(now), n, pi0, alternative="less").pvalue
+    expected_p = min(1.0, 2 * min(up, down))
+    assert comparison["p_value"] == pytest.approx(expected_p, rel=1e-9)
+    ratio = (len(now) / days) / (len(before) / 366)
+    assert comparison["rate_ratio"] == pytest.approx(ratio, rel=1e-6)
+    assert "exakt villkorligt binomialtest" in comparison["sentence"]
+    assert "kvot " in comparison["sentence"] and "95 % KI" in comparison["sentence"]
     assert f"{len(now)} händelser mot {len(before)}" in comparison["sentence"]
     rows = {(r["district"], r["category"]): r for r in comparison["rows"]}
     assert sum(r["count"] for r in rows.values()) == len(now)

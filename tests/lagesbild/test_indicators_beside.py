@@ -18,7 +18,9 @@ import pandas as pd
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from scipy import stats
 
+from samverkan.analysis.formatting import format_decimal
 from samverkan.indicators.access import indicator_list_for_user
 from samverkan.indicators.catalogue import population_figures
 from samverkan.indicators.importers.scb import population_indicator
@@ -102,9 +104,21 @@ def test_hand_computed_rate_through_the_pure_assembler():
         "Våld": 613.5,  # 20 × 100 000 / 3 260 = 613,496…
         "Rån": 122.7,  # 4 × 100 000 / 3 260 = 122,699…
     }
-    assert rates["by_district"] == [
+    keys = ("name", "count", "population", "per_100k")
+    assert [{k: d[k] for k in keys} for d in rates["by_district"]] == [
         {"name": "Centrum", "count": 24, "population": 3260, "per_100k": 736.2}
     ]
+    # Garwood's interval for 24 events from χ² quantiles; the data run 1–24 March, so the
+    # period is annualised by 365.25 / 24 and the page says so.
+    low, high = stats.chi2.ppf(0.025, 48) / 2, stats.chi2.ppf(0.975, 50) / 2
+    centrum = rates["by_district"][0]
+    assert (centrum["ci_low"], centrum["ci_high"]) == (
+        round(low * 100_000 / 3260, 1), round(high * 100_000 / 3260, 1)
+    )  # fmt: skip
+    assert rates["annualised"] and rates["days"] == 24
+    assert rates["per_year"] == round(24 * 365.25 / 24 * 100_000 / 3260, 1)
+    assert rates["year_ci_high"] == round(high * 365.25 / 24 * 100_000 / 3260, 1)
+    assert "räknas också om till helår" in rates["definition"]
 
 
 def test_population_sums_one_breakdown_shape(population):
@@ -135,9 +149,15 @@ def test_the_text_format_prints_the_rates(population, agreement):
                  "--to", TO.isoformat(), "--format", "text", stdout=out)  # fmt: skip
     text = out.getvalue()
     block = text.split("Per 100 000 invånare\n", 1)[1].split("\n\n", 1)[0]
+    # 1 January–22 December is 357 days: annualised by 365.25 / 357, Garwood's bounds for
+    # 24 events (χ² quantiles) scaled the same way.
+    scale = 365.25 / 357 * 100_000 / 3260
+    low, high = stats.chi2.ppf(0.025, 48) / 2 * scale, stats.chi2.ppf(0.975, 50) / 2 * scale
     assert block.splitlines() == [
         "  Folkmängd 2024, SCB Statistikdatabasen",
         "  Alla händelser: 736,2",
+        f"  Omräknat till helår: {format_decimal(24 * scale, 1)} per 100 000 och år "
+        f"(95 % KI {format_decimal(low, 1)}–{format_decimal(high, 1)})",
         "  Skadegörelse: 552,1",
         "  Klotter: 184,0",
         "  Folkmängd 2024, SCB Statistikdatabasen",
@@ -180,6 +200,12 @@ def test_rates_on_the_page(client, population, coordinator):
     assert "900,0" in html and "476,2" in html
     assert "Folkmängd 2024, SCB" in html
     assert "3 260" in html or "3\xa0260" in html
+    # Garwood's interval for 24 events and the annualised rate (357 days), said as such.
+    scale = 100_000 / 3260
+    low, high = stats.chi2.ppf(0.025, 48) / 2 * scale, stats.chi2.ppf(0.975, 50) / 2 * scale
+    assert f"95 % KI {format_decimal(low, 1)}–{format_decimal(high, 1)}" in html
+    assert "data-annualised" in html and "Omräknat till helår" in html
+    assert "Garwood" in html and "data-comparison-missing" in html
 
 
 def test_no_population_says_so_in_one_line(client, handset, agreement, coordinator):

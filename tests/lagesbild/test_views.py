@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from samverkan.analysis.formatting import format_stat
 from samverkan.lagesbild import services
 from samverkan.lagesbild.assemble import lagesbild
 from samverkan.lagesbild.models import Snapshot
@@ -51,6 +52,8 @@ def test_page_answers_the_seeds_questions_on_the_hand_set(client, handset, coord
     assert "Ökningen är statistiskt säkerställd" in html
     assert "Poisson-regression" in html
     assert "heta rutor på 90 %-nivån" in html
+    assert "exakt villkorligt binomialtest" in html and "95 % KI" in html
+    assert "Poissontest" not in html
 
 
 def test_page_says_which_test_decided_the_hot_spots_and_what_chance_gives(
@@ -260,6 +263,19 @@ def test_annual_counts_per_focus_area(handset, agreement, coordinator):
     assert trygghet[2024] == 25
     assert {c["year"]: c["count"] for c in areas["6.3"]["counts"]}[2024] == 0
     assert "2025 mot 2024" in areas["6.1"]["comparison"]
+    # The conditional test with the rate ratio, 365 days against 2024's 366: hand-checked
+    # with SciPy's binomial test.
+    from scipy import stats
+
+    counts = {c["year"]: c["count"] for c in areas["6.1"]["counts"]}
+    now, before = counts[2025], counts[2024]
+    pi0 = 365 / (365 + 366)
+    up = stats.binomtest(now, now + before, pi0, alternative="greater").pvalue
+    down = stats.binomtest(now, now + before, pi0, alternative="less").pvalue
+    p = min(1.0, 2 * min(up, down))
+    text = areas["6.1"]["comparison"]
+    assert "exakt villkorligt binomialtest" in text and "kvot " in text and "95 % KI" in text
+    assert format_stat("p", p) in text
 
 
 def test_a_focus_area_counts_the_categories_its_plan_names(handset, agreement, coordinator):

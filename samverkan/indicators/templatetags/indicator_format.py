@@ -1,5 +1,6 @@
 from django import template
 
+from samverkan.indicators.comparisons import observation_interval
 from samverkan.indicators.pages import breakdown_label, format_value, observation_geography
 
 register = template.Library()
@@ -19,3 +20,14 @@ def breakdown_text(observation):
 @register.filter
 def geography_text(observation):
     return observation_geography(observation)
+
+
+@register.filter
+def interval_text(observation, unit=""):
+    """ "24,1–30,4" (the source's interval) or "24,1–30,4 (Wilson)" for a share with an n;
+    "" when there is none."""
+    interval = getattr(observation, "interval", None) or observation_interval(observation, unit)
+    if interval is None:
+        return ""
+    text = f"{format_value(interval.low)}–{format_value(interval.high)}"
+    return f"{text} (Wilson)" if interval.method == "wilson" else text

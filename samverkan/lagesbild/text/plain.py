@@ -93,6 +93,15 @@ def _rates_lines(rates: dict[str, Any]) -> list[str]:
     if rates["available"]:
         lines.append(f"  {rates['label']}")
         lines.append(_("  Alla händelser: %s") % format_decimal(rates["per_100k"], 1))
+        if rates.get("per_year") is not None:
+            lines.append(
+                _("  Omräknat till helår: %(rate)s per 100 000 och år (95 %% KI %(lo)s–%(hi)s)")
+                % {
+                    "rate": format_decimal(rates["per_year"], 1),
+                    "lo": format_decimal(rates["year_ci_low"], 1),
+                    "hi": format_decimal(rates["year_ci_high"], 1),
+                }
+            )
         lines += [
             f"  {c['name']}: {format_decimal(c['per_100k'], 1)}" for c in rates["by_category"]
         ]

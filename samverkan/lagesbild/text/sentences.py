@@ -245,9 +245,10 @@ def change_sentence(row: Mapping[str, Any], by: tuple[str, ...]) -> str:
             )
             % values
         )
-    return _("%(label)s: %(count)d mot väntat %(expected)s (%(q)s, %(method)s).") % {
+    return _("%(label)s: %(count)d mot väntat %(expected)s (%(ratio)s; %(q)s, %(method)s).") % {
         **values,
         "expected": format_decimal(row["expected"]),
+        "ratio": rate_ratio_text(row),
         "q": format_stat("q", row["q_value"]),
         "method": change.METHOD,
     }
@@ -271,8 +272,15 @@ def change_summary(result: change.PeriodChange) -> str:
             "%(n)d nya grupper utan händelser under jämförelseperioden.",
             new,
         ) % {"n": new}
+    too_few = ""
+    if result.n_too_few:
+        too_few = " " + ngettext(
+            "%(n)d grupp har för få händelser för ett test.",
+            "%(n)d grupper har för få händelser för ett test.",
+            result.n_too_few,
+        ) % {"n": result.n_too_few}
     if result.n_tested == 0:
-        return _("Inga grupper med händelser under jämförelseperioden att testa.") + news
+        return _("Inga grupper med händelser under jämförelseperioden att testa.") + news + too_few
     tested = ngettext("%(n)d grupp testad", "%(n)d grupper testade", result.n_tested) % {
         "n": result.n_tested
     }
@@ -289,6 +297,7 @@ def change_summary(result: change.PeriodChange) -> str:
             "alpha": format_decimal(result.alpha, 2),
         }
         + news
+        + too_few
     )
 
 
@@ -417,3 +426,67 @@ def hotspot_outside_sentence(n: int) -> str:
         "rutnätet.",
         n,
     ) % {"n": n}
+
+# --- Two periods: the rate ratio and the verdict ---------------------------------------------
+
+
+def _ratio_number(value: float) -> str:
+    if value >= 100:
+        return format_decimal(value, 0)
+    return format_decimal(value, 1 if value >= 10 else 2)
+
+
+def rate_ratio_text(row: Mapping[str, Any]) -> str:
+    """ "kvot 1,25, 95 % KI 0,86–1,83": the rate ratio of a ``PeriodChange`` row; "" when
+    there is no baseline to divide by."""
+    ratio, low, high = row.get("ratio"), row.get("ratio_low"), row.get("ratio_high")
+    if not _finite(ratio) or not _finite(low) or not _finite(high):
+        return ""
+    return _("kvot %(ratio)s, 95 %% KI %(low)s–%(high)s") % {
+        "ratio": _ratio_number(float(ratio)),
+        "low": _ratio_number(float(low)),
+        "high": _ratio_number(float(high)),
+    }
+
+
+def _finite(value: Any) -> bool:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return False
+    return number == number and abs(number) != float("inf")
+
+
+def change_note(row: Mapping[str, Any]) -> str:
+    """Why a row of ``PeriodChange.table`` was not tested; "" for a tested row."""
+    note = row.get("note") or ""
+    if note == change.NOTE_NO_EVENTS:
+        return _("inga händelser i någon av perioderna, inget test")
+    if note == change.NOTE_NO_BASELINE:
+        return _("inga händelser under jämförelseperioden, inget test utan jämförelsevärde")
+    if note == change.NOTE_TOO_FEW:
+        return _(
+            "för få händelser för ett test (%(n)d sammanlagt; ingen fördelning av så få "
+            "händelser kan ge ett säkerställt resultat)"
+        ) % {"n": int(row["count"]) + int(row["baseline_total"])}
+    return ""
+
+
+def change_verdict(row: Mapping[str, Any]) -> str:
+    """The verdict of one comparison (a total, alone in its family so q = p): "ingen
+    statistiskt säkerställd förändring (kvot 1,10, 95 % KI 0,81–1,50; p = 0,55, exakt
+    villkorligt binomialtest)", or why it was not tested."""
+    if not row["tested"]:
+        return change_note(row)
+    p_value = float(row["p_value"])
+    verdict = (
+        _("statistiskt säkerställd förändring")
+        if row["flag"] in (change.INCREASE, change.DECREASE)
+        else _("ingen statistiskt säkerställd förändring")
+    )
+    return _("%(verdict)s (%(ratio)s; %(p)s, %(test)s)") % {
+        "verdict": verdict,
+        "ratio": rate_ratio_text(row),
+        "p": format_stat("p", p_value),
+        "test": change.TEST,
+    }
