@@ -12,8 +12,11 @@ by the scheduled fetch (`polisen_fetch`).
   the municipality's own centre (a point inside its boundary), not the county's.
 - The same id with new text (Polisen updates a notice) updates the record; when a payload
   holds one id twice, the later one counts (a file of appended fetches ends with the newest).
-- Records are öppen (Polisen publishes them), reported by the police organisation, with
-  time precision "ungefär" (Polisen's time is when the event was reported).
+- Records are öppen (Polisen publishes them), reported by the police organisation. The time
+  is the one at the start of the notice's name ("22 augusti 17.59", time precision
+  "ungefär"); Polisen's ``datetime`` (when the notice was published) is kept in
+  ``published_at``. A name without a readable time leaves only the publication time: the
+  record then has it as its time, with time precision "publiceringstid".
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from samverkan.places.models import Municipality
 
 SOURCE = Incident.Source.POLISEN.value
 APPROXIMATE = Incident.TimePrecision.APPROXIMATE.value
+PUBLISHED = Incident.TimePrecision.PUBLISHED.value
 OPEN = Classification.OPEN.value
 FALLBACK_CATEGORY = "ovrigt"
 
@@ -110,7 +114,8 @@ def _rows(events, *, municipalities: dict[str, Municipality], mapping, fallback)
             "external_id": event.external_id,
             "category": mapping.get(event.type, fallback),
             "occurred_from": event.occurred_at,
-            "time_precision": APPROXIMATE,
+            "time_precision": APPROXIMATE if event.title_timed else PUBLISHED,
+            "published_at": event.published_at,
             "municipality": municipality,
             "lat": lat,
             "lon": lon,
