@@ -126,9 +126,7 @@ def polisen_other(frame: pd.DataFrame) -> dict[str, Any]:
         types = frame.loc[other, "source_type"].astype(object).fillna("").value_counts()
         out["types"] = [
             {"type": str(t) or _("(utan typ)"), "count": int(c)}
-            for t, c in sorted(types.items(), key=lambda item: (-item[1], str(item[0])))[
-                :TOP_TYPES
-            ]
+            for t, c in sorted(types.items(), key=lambda item: (-item[1], str(item[0])))[:TOP_TYPES]
         ]
     sentence = _(
         "%(share)s av Polisens händelser (%(n)d av %(total)d) ligger i Övrigt eftersom "
