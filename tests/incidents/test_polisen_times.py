@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.urls import reverse
 
 from samverkan.incidents.importers.polisen import parse, slug_title, title_time
 from samverkan.incidents.importers.polisen_load import import_polisen
@@ -230,3 +231,16 @@ def test_the_ordinary_types_of_the_fixture_are_mapped_and_the_rest_stays_in_ovri
     assert slugs["610002"] == "hot"
     assert slugs["610005"] == "hot-mot-anstalld"
     assert slugs["610006"] == slugs[UNTIMED] == "ovrigt"  # Polisinsats, Trafikkontroll
+
+
+def test_the_run_page_shows_the_share_in_ovrigt_and_the_untimed_events(client, police, kommunpolis):
+    run = import_polisen(ERAS.read_bytes(), organisation=police)
+    # 13 kept, none a summary; Polisinsats/kommendering and Trafikkontroll have no mapping.
+    assert run.details["events"] == 13 and run.details["unmapped"] == 2
+    assert run.details["unmapped_types"] == [["Polisinsats/kommendering", 1], ["Trafikkontroll", 1]]
+    assert run.details["untimed"] == 1
+    client.force_login(kommunpolis)
+    html = client.get(reverse("import_run_detail", args=[run.pk])).content.decode()
+    assert "2 av 13 händelser (sammanfattningar oräknade) har en typ utan kategori" in html
+    assert "Polisinsats/kommendering (1), Trafikkontroll (1)" in html
+    assert "1 händelse har ingen tid i rubriken" in html

@@ -21,6 +21,8 @@ by the scheduled fetch (`polisen_fetch`).
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.utils.translation import gettext as _
 
 from samverkan.core.models import Classification, User
@@ -165,13 +167,28 @@ def import_polisen(
     superseded = len(result.rows) - len(latest)
     run.rows_total += superseded
     run.unchanged += superseded
-    run.details = {**run.details, "superseded": superseded}
+    mapping = type_mapping()
+    # What the run page says about the events kept: how many (summaries aside) have a type
+    # without a mapping and so land in Övrigt, the commonest such types, and how many names
+    # gave no time (their time is the publication time).
+    kept = [event for _number, event in latest.values()]
+    unmapped = Counter(e.type for e in kept if not e.is_summary and e.type not in mapping)
+    run.details = {
+        **run.details,
+        "superseded": superseded,
+        "events": sum(not e.is_summary for e in kept),
+        "unmapped": sum(unmapped.values()),
+        "unmapped_types": [
+            [t, n] for t, n in sorted(unmapped.items(), key=lambda i: (-i[1], i[0]))[:5]
+        ],
+        "untimed": sum(not e.title_timed for e in kept),
+    }
 
     fallback = Category.objects.get(slug=FALLBACK_CATEGORY)
     rows = _rows(
         latest.values(),
         municipalities=by_code,
-        mapping=type_mapping(),
+        mapping=mapping,
         fallback=fallback,
     )
     last_problem = run.problems.order_by("-pk").values_list("pk", flat=True).first() or 0
