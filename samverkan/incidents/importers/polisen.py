@@ -25,6 +25,7 @@ Facts of the real data handled here:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import math
@@ -184,17 +185,30 @@ def title_time(name: str, published: dt.datetime) -> dt.datetime | None:
     day, hour, minute = int(day), int(hour), int(minute)
     if hour > 23 or minute > 59:
         return None
-    limit = published + TITLE_AHEAD
-    year = published.astimezone(STOCKHOLM).year
-    for candidate in (year + 1, year, year - 1):
-        try:
-            local = dt.datetime(candidate, month, day, hour, minute, tzinfo=STOCKHOLM)
-        except ValueError:  # 31 april, 29 februari of a common year
-            continue
-        moment = local.astimezone(dt.UTC)
-        if moment <= limit:
-            return moment
+    # Compared as wall-clock tuples (aware datetimes of different zones compare slowly; an
+    # hour of summer time does not matter against a day's allowance).
+    ahead = published + TITLE_AHEAD
+    limit = (ahead.year, ahead.month, ahead.day, ahead.hour, ahead.minute)
+    year = published.year
+    # The year after only when published just before New Year with a title in January.
+    candidates = (year + 1, year) if month == 1 and published.month == 12 else (year, year - 1)
+    for candidate in candidates:
+        if (candidate, month, day, hour, minute) <= limit:
+            try:
+                return _local_hour(candidate, month, day, hour) + _MINUTES[minute]
+            except ValueError:  # 31 april; 29 februari of a common year: the year before
+                continue
     return None
+
+
+_MINUTES = [dt.timedelta(minutes=m) for m in range(60)]
+
+
+@functools.lru_cache(maxsize=8192)
+def _local_hour(year: int, month: int, day: int, hour: int) -> dt.datetime:
+    """The start of that hour of Swedish local time, in UTC (summer time changes on the
+    hour; in the hour that occurs twice in October, the first, summer time)."""
+    return dt.datetime(year, month, day, hour, tzinfo=STOCKHOLM).astimezone(dt.UTC)
 
 
 def slug_title(url: str) -> str:
