@@ -22,3 +22,13 @@ EST_CATEGORIES = [
     ("arrangemang", "Arrangemang (planerat)", None),
     ("ovrigt", "Övrigt", None),
 ]
+
+# Categories for the common Polisen types that no EST category fits (docs/polisen.md):
+# (slug, name, parent slug, position among the EST categories' 10, 20, …). Migration 0011
+# holds a frozen copy of this list and of the type mapping that uses them.
+SOURCE_CATEGORIES = [
+    ("stold", "Stöld", None, 105),
+    ("bedrageri", "Bedrägeri", None, 107),
+    ("hot", "Olaga hot", None, 112),
+    ("trafik", "Trafikolycka/trafikbrott", None, 125),
+]

@@ -42,6 +42,8 @@ class Incident(models.Model):
         EXACT = "exakt", _("Exakt")
         APPROXIMATE = "ungefar", _("Ungefär")
         DAY = "dag", _("Dag")
+        # Only when the source published it (a Polisen notice whose name gives no time).
+        PUBLISHED = "publicerad", _("Publiceringstid")
 
     class PlaceType(models.TextChoices):
         PUBLIC = "offentlig", _("Offentlig plats")
@@ -151,6 +153,9 @@ class Incident(models.Model):
     # The point is only the municipality's (or county's) centre, not where it happened:
     # counted, but kept out of maps and hot-spot analysis.
     position_is_centre = models.BooleanField(_("positionen är kommunens mittpunkt"), default=False)
+    # When the source published the report (Polisen's ``datetime``); the event's own time,
+    # where the source gives one, is occurred_from. Empty for reports entered here.
+    published_at = models.DateTimeField(_("publicerad hos källan"), null=True, blank=True)
     import_run = models.ForeignKey(
         "imports.ImportRun",
         on_delete=models.SET_NULL,

@@ -42,6 +42,7 @@ from samverkan.lagesbild.sections.comparison import comparison_section
 from samverkan.lagesbild.sections.counts import counts_section, rates_section
 from samverkan.lagesbild.sections.periods import between, previous_period, trend_windows
 from samverkan.lagesbild.sections.places import concentration_section, hotspot_section
+from samverkan.lagesbild.sections.sources import figure_sources, polisen_other, time_quality
 from samverkan.lagesbild.sections.time_patterns import (
     holiday_section,
     seasonality_section,
@@ -103,6 +104,9 @@ class Lagesbild:
     concentration: dict[str, Any]
     districts: list[dict[str, Any]] = field(default_factory=list)
     rates: dict[str, Any] = field(default_factory=dict)
+    # Per chart its sources' shares; the period's publication-timed and centre-only events;
+    # Polisen's events still in Övrigt (sections.sources).
+    sources: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict, repr=False)
 
@@ -242,6 +246,16 @@ def analyse(
     tick("hotspots")
     conc = concentration_section(current, grid)
     tick("concentration")
+    quality = time_quality(current)
+    for section in (count_section, wh, weekend, season, holidays):
+        section["time_note"] = quality["note"]
+    other = polisen_other(current)
+    sources = {
+        "figures": figure_sources(current, previous, frame, windows),
+        "time_quality": quality,
+        "polisen_other": other,
+    }
+    tick("sources")
 
     total = count_section["total"]
     share = weekend["overall"]
@@ -258,6 +272,7 @@ def analyse(
         "per_day": num(total / ((last - first).days + 1), 3) if first <= last else None,
         "per_100k": rates["per_100k"],
         "population_label": rates["label"],
+        "polisen_other_share": other["share"],
     }
     if total == 0:
         notes.append(_("Inga händelser i perioden: figurer och tester saknas därför."))
@@ -283,6 +298,7 @@ def analyse(
         concentration=conc,
         districts=districts or [],
         rates=rates,
+        sources=sources,
         notes=notes,
     )
     tick("assemble")
@@ -373,7 +389,7 @@ def lagesbild(
     else:
         population = None
     result = analyse(
-        frame.drop(columns=["classification", "organisation_id", "position_is_centre"]),
+        frame.drop(columns=["classification", "organisation_id"]),
         date_from=date_from,
         date_to=date_to,
         options=opts,

@@ -34,6 +34,7 @@ class Chart:
     spec: dict[str, Any]
     columns: list[tuple[str, str]]  # (field, heading)
     rows: list[dict[str, Any]]
+    source: str = ""  # "Källor: Polisens händelser 62 %, …" (sections.sources)
 
     def csv(self) -> str:
         out = io.StringIO()
@@ -428,7 +429,11 @@ BUILDERS = {
 
 
 def all_charts(result: dict[str, Any]) -> dict[str, Chart]:
-    return {key: build(result) for key, build in BUILDERS.items()}
+    charts = {key: build(result) for key, build in BUILDERS.items()}
+    figures = (result.get("sources") or {}).get("figures") or {}
+    for key, chart in charts.items():
+        chart.source = (figures.get(key) or {}).get("line", "")
+    return charts
 
 
 def render_static(spec: dict[str, Any], fmt: str) -> bytes:

@@ -46,6 +46,11 @@ FIELDS = (
     "position_is_centre",
     "classification",
     "organisation_id",
+    # Where each row comes from and what its time is worth (lagesbild.sections.sources).
+    "source",
+    "source_type",
+    "time_precision",
+    "category__slug",
 )
 COLUMNS = (
     "id",
@@ -59,6 +64,10 @@ COLUMNS = (
     "position_is_centre",
     "classification",
     "organisation_id",
+    "source",
+    "source_type",
+    "time_precision",
+    "category_slug",
 )
 
 

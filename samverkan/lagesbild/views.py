@@ -61,6 +61,7 @@ def _chart_context(result: dict[str, Any], link) -> dict[str, dict[str, Any]]:
             "script": json_script(chart.spec, f"spec-{key}"),
             "headings": [h for _f, h in chart.columns],
             "table": chart.table(),
+            "source": chart.source,
             "csv": link(key, "csv"),
             "svg": link(key, "svg"),
             "png": link(key, "png"),

@@ -72,7 +72,7 @@ def test_the_sample_is_loaded_with_every_real_data_fact(police, sample):
     assert stored["601006"].source_type == "Brand"  # trailing spaces stripped
     assert stored["601006"].category.slug == "brand"
     assert stored["601007"].occurred_from.hour == 7  # 9:48 +02:00 = 07:48 UTC
-    assert stored["601008"].category.slug == "ovrigt"  # "Stöld" has no mapping
+    assert stored["601008"].category.slug == "stold"  # mapped by migration 0011
     assert stored["601008"].source_type == "Stöld"
 
     problems = list(run.problems.order_by("row"))
@@ -96,8 +96,10 @@ def test_importing_again_changes_nothing_and_an_updated_notice_updates(police, s
 
 
 def test_a_mapping_is_used_and_the_type_kept(police, sample):
-    SourceTypeMapping.objects.create(
-        source="polisen", source_type="Stöld", category=Category.objects.get(slug="inbrott")
+    SourceTypeMapping.objects.update_or_create(
+        source="polisen",
+        source_type="Stöld",
+        defaults={"category": Category.objects.get(slug="inbrott")},
     )
     import_polisen(sample, organisation=police)
     assert Incident.objects.get(external_id="601008").category.slug == "inbrott"

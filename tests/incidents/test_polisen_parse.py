@@ -71,7 +71,7 @@ def test_it_reads_a_lulea_event_completely(sample):
     (row,) = _rows(sample, "601001")
     assert row == PolisenEvent(
         external_id="601001",
-        occurred_at=dt.datetime(2026, 8, 22, 9, 48, 12, tzinfo=CEST),
+        occurred_at=dt.datetime(2026, 8, 22, 9, 48, tzinfo=CEST),
         name="22 augusti 09.48, Skadegörelse, Luleå",
         summary="Klotter på busskur vid Smedjegatan.",
         url="https://polisen.se/aktuellt/handelser/2026/augusti/22/22-augusti-09.48-skadegorelse-lulea/",
@@ -84,6 +84,8 @@ def test_it_reads_a_lulea_event_completely(sample):
         position_is_centre=True,
         county_only=False,
         is_summary=False,
+        published_at=dt.datetime(2026, 8, 22, 9, 48, 12, tzinfo=CEST),
+        title_timed=True,
     )
 
 
@@ -136,8 +138,8 @@ def test_it_strips_trailing_spaces_of_the_type_and_keeps_the_original(sample):
 )
 def test_it_parses_hours_with_and_without_zero_padding(sample, external_id, expected):
     (row,) = _rows(sample, external_id)
-    assert row.occurred_at == expected
-    assert row.occurred_at.utcoffset() == dt.timedelta(hours=2)
+    assert row.published_at == expected
+    assert row.published_at.utcoffset() == dt.timedelta(hours=2)
 
 
 def test_it_reports_the_broken_events_of_the_sample_as_problems(sample):
@@ -391,5 +393,5 @@ def test_it_parses_any_datetime_with_or_without_padded_hour_to_the_same_instant(
         f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
     )
     (row,) = _parse_one(datetime=text).rows
-    assert row.occurred_at == moment
-    assert row.occurred_at.utcoffset() == offset
+    assert row.published_at == moment
+    assert row.published_at.utcoffset() == offset

@@ -10,7 +10,13 @@ Facts of the real data handled here:
 - Since early 2026 most events carry only the county (``"Norrbottens län"``) as
   ``location.name``; the municipality is then the last comma-separated part of ``name``
   (``"22 augusti 17.59, Brand, Luleå"``). Such records are flagged ``county_only=True``.
-- The hour in ``datetime`` is not always zero-padded (``"2026-08-22 9:48:12 +02:00"``).
+- ``datetime`` is when the notice was *published* (often an hour or more after the event),
+  not when the event happened; the hour is not always zero-padded (``"2026-08-22 9:48:12
+  +02:00"``). The event's own day and time are the start of ``name`` (``"22 augusti 17.59"``,
+  Swedish local time, no year): ``occurred_at`` is that time, in the year that puts it at or
+  shortly before the publication (`title_time`), and ``published_at`` the publication time.
+  A name without a readable time gives ``occurred_at = published_at`` and
+  ``title_timed=False``.
 - ``type`` may carry trailing spaces; the stripped value is ``type``, the original ``type_raw``.
 - ``Sammanfattning …`` types summarise many call-outs: kept, flagged ``is_summary=True``, to be
   left out of analysis by default.
@@ -19,12 +25,14 @@ Facts of the real data handled here:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import math
 import re
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
 POLISEN_BASE_URL = "https://polisen.se"
 
@@ -32,6 +40,24 @@ _DATETIME = re.compile(
     r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?"
     r"\s*([+-])(\d{2}):?(\d{2})\s*$"
 )
+
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+MONTHS_SV = {
+    name: number
+    for number, name in enumerate(
+        ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+         "september", "oktober", "november", "december"),
+        start=1,
+    )
+}  # fmt: skip
+# "22 augusti 17.59", "2 januari 9.05", "1 juli 00.15" (also "17:59") at the start of a name.
+_TITLE_TIME = re.compile(r"\s*(\d{1,2})\s+([^\W\d_]+)\s+(\d{1,2})[.:](\d{2})(?!\d)")
+# The same day and time in the notice's address: ".../2023/juni/21/21-juni-1818-brand-solna/".
+_SLUG_TIME = re.compile(r"/(\d{1,2})-([^\W\d_]+)-(\d{1,2})[.:]?(\d{2})-[^/]*/?$")
+# A title time may lie a little after the publication (clocks, a notice written ahead); one
+# more than this after it belongs to the year before.
+TITLE_AHEAD = dt.timedelta(days=1)
 
 
 class PolisenPayloadError(ValueError):
@@ -42,7 +68,7 @@ class PolisenEvent(NamedTuple):
     """One kept event. A named tuple: immutable, and a payload of a million builds fast."""
 
     external_id: str
-    occurred_at: dt.datetime
+    occurred_at: dt.datetime  # the title's time (UTC), else the publication time
     name: str
     summary: str
     url: str
@@ -56,6 +82,8 @@ class PolisenEvent(NamedTuple):
     position_is_centre: bool = True
     county_only: bool = False
     is_summary: bool = False
+    published_at: dt.datetime | None = None  # Polisen's ``datetime``, in its own offset
+    title_timed: bool = False  # occurred_at came from the title
 
 
 @dataclass(frozen=True)
@@ -136,6 +164,58 @@ def parse_datetime(value: Any) -> dt.datetime:
         )
     except ValueError:
         raise ValueError(f"tidpunkten {value!r} är inte ett giltigt datum och klockslag") from None
+
+
+def title_time(name: str, published: dt.datetime) -> dt.datetime | None:
+    """The event time at the start of a notice's ``name`` (``"22 augusti 17.59, Brand,
+    Luleå"``), read as Swedish local time (summer time included), as an aware UTC datetime;
+    None when the name does not start with a valid day, Swedish month name and time.
+
+    The title has no year: the year is the one that puts the title time at or before the
+    publication time ``published`` (aware), allowing it up to ``TITLE_AHEAD`` after it. A
+    title "31 december 23.50" published on 1 January 00.20 is therefore from the year before.
+    """
+    m = _TITLE_TIME.match(name)
+    if m is None:
+        return None
+    day, month_name, hour, minute = m.groups()
+    month = MONTHS_SV.get(month_name.casefold())
+    if month is None:
+        return None
+    day, hour, minute = int(day), int(hour), int(minute)
+    if hour > 23 or minute > 59:
+        return None
+    # Compared as wall-clock tuples (aware datetimes of different zones compare slowly; an
+    # hour of summer time does not matter against a day's allowance).
+    ahead = published + TITLE_AHEAD
+    limit = (ahead.year, ahead.month, ahead.day, ahead.hour, ahead.minute)
+    year = published.year
+    # The year after only when published just before New Year with a title in January.
+    candidates = (year + 1, year) if month == 1 and published.month == 12 else (year, year - 1)
+    for candidate in candidates:
+        if (candidate, month, day, hour, minute) <= limit:
+            try:
+                return _local_hour(candidate, month, day, hour) + _MINUTES[minute]
+            except ValueError:  # 31 april; 29 februari of a common year: the year before
+                continue
+    return None
+
+
+_MINUTES = [dt.timedelta(minutes=m) for m in range(60)]
+
+
+@functools.lru_cache(maxsize=8192)
+def _local_hour(year: int, month: int, day: int, hour: int) -> dt.datetime:
+    """The start of that hour of Swedish local time, in UTC (summer time changes on the
+    hour; in the hour that occurs twice in October, the first, summer time)."""
+    return dt.datetime(year, month, day, hour, tzinfo=STOCKHOLM).astimezone(dt.UTC)
+
+
+def slug_title(url: str) -> str:
+    """The day and time in a notice's address as a name would start ("21 juni 18.18"), or
+    "" when the address has none."""
+    m = _SLUG_TIME.search(url)
+    return "{} {} {}.{}".format(*m.groups()) if m else ""
 
 
 def parse_gps(value: Any) -> tuple[float, float]:
@@ -305,13 +385,16 @@ def parse(raw: bytes | str, *, municipalities: dict[str, str]) -> ParseResult:
             continue
 
         lat, lon = point
+        published_at = occurred_at.astimezone(dt.UTC)
+        url = absolute_url(item.get("url"))
+        titled = title_time(name, occurred_at) or title_time(slug_title(url), occurred_at)
         rows.append(
             PolisenEvent(
                 event_id,
-                occurred_at,
+                titled or published_at,
                 name,
                 _text(item.get("summary")).strip(),
-                absolute_url(item.get("url")),
+                url,
                 type_,
                 type_raw,
                 code,
@@ -321,6 +404,8 @@ def parse(raw: bytes | str, *, municipalities: dict[str, str]) -> ParseResult:
                 True,
                 county_only,
                 type_.startswith("Sammanfattning"),
+                occurred_at,
+                titled is not None,
             )
         )
     return result

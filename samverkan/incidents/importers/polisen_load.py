@@ -12,11 +12,16 @@ by the scheduled fetch (`polisen_fetch`).
   the municipality's own centre (a point inside its boundary), not the county's.
 - The same id with new text (Polisen updates a notice) updates the record; when a payload
   holds one id twice, the later one counts (a file of appended fetches ends with the newest).
-- Records are öppen (Polisen publishes them), reported by the police organisation, with
-  time precision "ungefär" (Polisen's time is when the event was reported).
+- Records are öppen (Polisen publishes them), reported by the police organisation. The time
+  is the one at the start of the notice's name ("22 augusti 17.59", time precision
+  "ungefär"); Polisen's ``datetime`` (when the notice was published) is kept in
+  ``published_at``. A name without a readable time leaves only the publication time: the
+  record then has it as its time, with time precision "publiceringstid".
 """
 
 from __future__ import annotations
+
+from collections import Counter
 
 from django.utils.translation import gettext as _
 
@@ -32,6 +37,7 @@ from samverkan.places.models import Municipality
 
 SOURCE = Incident.Source.POLISEN.value
 APPROXIMATE = Incident.TimePrecision.APPROXIMATE.value
+PUBLISHED = Incident.TimePrecision.PUBLISHED.value
 OPEN = Classification.OPEN.value
 FALLBACK_CATEGORY = "ovrigt"
 
@@ -110,7 +116,8 @@ def _rows(events, *, municipalities: dict[str, Municipality], mapping, fallback)
             "external_id": event.external_id,
             "category": mapping.get(event.type, fallback),
             "occurred_from": event.occurred_at,
-            "time_precision": APPROXIMATE,
+            "time_precision": APPROXIMATE if event.title_timed else PUBLISHED,
+            "published_at": event.published_at,
             "municipality": municipality,
             "lat": lat,
             "lon": lon,
@@ -160,13 +167,28 @@ def import_polisen(
     superseded = len(result.rows) - len(latest)
     run.rows_total += superseded
     run.unchanged += superseded
-    run.details = {**run.details, "superseded": superseded}
+    mapping = type_mapping()
+    # What the run page says about the events kept: how many (summaries aside) have a type
+    # without a mapping and so land in Övrigt, the commonest such types, and how many names
+    # gave no time (their time is the publication time).
+    kept = [event for _number, event in latest.values()]
+    unmapped = Counter(e.type for e in kept if not e.is_summary and e.type not in mapping)
+    run.details = {
+        **run.details,
+        "superseded": superseded,
+        "events": sum(not e.is_summary for e in kept),
+        "unmapped": sum(unmapped.values()),
+        "unmapped_types": [
+            [t, n] for t, n in sorted(unmapped.items(), key=lambda i: (-i[1], i[0]))[:5]
+        ],
+        "untimed": sum(not e.title_timed for e in kept),
+    }
 
     fallback = Category.objects.get(slug=FALLBACK_CATEGORY)
     rows = _rows(
         latest.values(),
         municipalities=by_code,
-        mapping=type_mapping(),
+        mapping=mapping,
         fallback=fallback,
     )
     last_problem = run.problems.order_by("-pk").values_list("pk", flat=True).first() or 0

@@ -50,6 +50,7 @@ COLUMNS = (
     "source_url",
     "is_summary",
     "position_is_centre",
+    "published_at",
 )
 # Always compared and written: they follow from any row.
 DERIVED = (
@@ -77,6 +78,7 @@ DEFAULTS = {
     "source_url": "",
     "is_summary": False,
     "position_is_centre": False,
+    "published_at": None,
 }
 CHOICES = {
     "time_precision": set(Incident.TimePrecision.values),
@@ -240,6 +242,11 @@ def check(raw: dict, ctx: Context, source: str) -> Row:
                     row.problem(
                         key, value, _("Kostnaden ska vara mellan 0 och 9 999 999 999,99 kr.")
                     )
+        elif key == "published_at":
+            if isinstance(value, dt.datetime):
+                value = _aware(value)
+            else:
+                row.problem(key, value, _("Publiceringstiden är inte en tidpunkt."))
         elif key in ("source_type", "source_url"):
             value = str(value).strip()
             if len(value) > MAX_LENGTH[key]:

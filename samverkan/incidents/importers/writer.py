@@ -107,6 +107,7 @@ def _stored_readers() -> dict[str, Any]:
     return {
         "occurred_from": read_datetime,
         "occurred_to": read_datetime,
+        "published_at": read_datetime,
         "cost_sek": read_decimal,
         "creates_insecurity": read_bool,
         "is_summary": read_bool,
@@ -152,6 +153,7 @@ class Writer:
         self.adapters = {
             "occurred_from": adapt_datetime,
             "occurred_to": adapt_datetime,
+            "published_at": adapt_datetime,
             "cost_sek": adapt_decimal,
         }
         self.adapt_datetime = adapt_datetime
@@ -271,7 +273,7 @@ class Writer:
         else:
             adapt_datetime, adapt_decimal = self.adapt_datetime, self.adapters["cost_sek"]
             i_from, i_to = COLUMNS.index("occurred_from"), COLUMNS.index("occurred_to")
-            i_cost = COLUMNS.index("cost_sek")
+            i_cost, i_published = COLUMNS.index("cost_sek"), COLUMNS.index("published_at")
             params = []
             for row in rows:
                 record = list(record_of({**DEFAULTS, **row.values}))
@@ -280,6 +282,8 @@ class Writer:
                 record[i_to] = adapted if until is when else adapt_datetime(until)
                 if record[i_cost] is not None:
                     record[i_cost] = adapt_decimal(record[i_cost])
+                if record[i_published] is not None:
+                    record[i_published] = adapt_datetime(record[i_published])
                 record.extend(tail)
                 record.extend((row.external_id, run_pk, stamp, stamp))
                 params.append(record)
