@@ -26,6 +26,7 @@ from samverkan.indicators.pages import focus_area_page, yearly_indicator_values
 from samverkan.lagesbild import charts, focus, services
 from samverkan.lagesbild.access import get_snapshot_for_user, snapshot_list_for_user
 from samverkan.lagesbild.assemble import lagesbild
+from samverkan.lagesbild.disclosure import outbound_chart
 from samverkan.lagesbild.params import parse, quick_periods
 from samverkan.lagesbild.selectors import agreement_districts, category_choices
 from samverkan.plans.access import agreement_list_for_user, get_agreement_for_user
@@ -69,6 +70,8 @@ def _chart_context(result: dict[str, Any], link) -> dict[str, dict[str, Any]]:
 
 
 def _download(chart: charts.Chart, fmt: str, name: str) -> HttpResponse:
+    """Every chart file goes through here: a file travels, so small counts are suppressed."""
+    chart = outbound_chart(chart)
     if fmt == "csv":
         response = HttpResponse(chart.csv(), content_type="text/csv; charset=utf-8")
     elif fmt == "svg":
