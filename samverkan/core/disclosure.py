@@ -163,24 +163,38 @@ def _walk_list(rows: list, limit: int, notice: str) -> tuple[list, bool]:
 
 
 def _complement(original: list[dict], shown: list[dict], limit: int, notice: str) -> None:
-    """Per count column: when exactly one row is suppressed, hide the smallest other
-    non-zero count too (shown as "≥ limit")."""
+    """Per count column: while the column's total and the shown rows pin down a hidden row's
+    count, hide the smallest count still shown too (as "≥ limit")."""
     columns = {k for row in original for k in row if k in COUNT_KEYS}
     for key in columns:
-        small = [
-            k for k, row in enumerate(original) if _is_count(row.get(key)) and 0 < row[key] < limit
-        ]
-        if len(small) != 1:
-            continue
-        others = [
-            (row[key], k)
-            for k, row in enumerate(original)
-            if k != small[0] and _is_count(row.get(key)) and row[key] >= limit
-        ]
-        if others:
-            _value, k = min(others)
+        values = {
+            k: row[key] for k, row in enumerate(original) if _is_count(row.get(key)) and row[key]
+        }
+        total = sum(values.values())
+        hidden = {k: (1, limit - 1) for k, v in values.items() if v < limit}
+        while hidden and _pinned(hidden, total - sum(v for k, v in values.items()
+                                                      if k not in hidden)):  # fmt: skip
+            shown_rows = [(v, k) for k, v in values.items() if k not in hidden]
+            if not shown_rows:
+                break  # every non-zero row is hidden: only hiding the total would help
+            _value, k = min(shown_rows)
+            hidden[k] = (limit, total)
             shown[k][key] = f"≥ {limit}"
             _withhold(shown[k], DERIVED_KEYS, notice)
+
+
+def _pinned(hidden: dict[int, tuple[int, int]], rest: int) -> bool:
+    """Whether any hidden row's count follows from ``rest`` (the total less the shown rows)
+    and the other hidden rows' ranges: a sum of integer ranges takes every value between
+    its bounds, so row k lies in [max(lo, rest - Σ hi), min(hi, rest - Σ lo)] of the others."""
+    low = sum(lo for lo, _hi in hidden.values())
+    high = sum(hi for _lo, hi in hidden.values())
+    for lo, hi in hidden.values():
+        first = max(lo, rest - (high - hi))
+        last = min(hi, rest - (low - lo))
+        if first == last:
+            return True
+    return False
 
 
 # --- With the setting ----------------------------------------------------------------------
