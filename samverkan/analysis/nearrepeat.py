@@ -41,10 +41,12 @@ SAME_LOCATION = 1.0  # metres: geocoded to the same address or point
 PERMUTATIONS = 999
 SEED = 20260
 MIN_EVENTS = 20
+MAX_PAIRS = 2_000_000  # close pairs held; beyond it the caller is asked to narrow the choice
 CHUNK_ELEMENTS = 4_000_000
 
 TOO_FEW_EVENTS = "nearrepeat_too_few_events"
 NO_TIMES = "nearrepeat_no_times"
+TOO_MANY_PAIRS = "nearrepeat_too_many_pairs"
 KNOX_RESULT = "nearrepeat_result"
 
 
@@ -137,13 +139,17 @@ def knox_test(
     permutations: int = PERMUTATIONS,
     seed: int = SEED,
     min_events: int = MIN_EVENTS,
+    alpha: float = 0.05,
+    max_pairs: int = MAX_PAIRS,
 ) -> KnoxResult:
     """The Knox test of events at (x, y) metres (SWEREF 99 TM) and times t (days, floats).
 
     ``exact``: False for an event whose position is not its own (only the municipality's
     centre); such events, and those with a missing position or time, are left out and
     counted in ``n_left_out``. Fewer than ``min_events`` events left: ``tested=False`` and
-    the message ``TOO_FEW_EVENTS``.
+    the message ``TOO_FEW_EVENTS``; more than ``max_pairs`` pairs within the last distance
+    edge: ``TOO_MANY_PAIRS`` (counted first without holding them). The primary test is
+    significant when its p ≤ ``alpha``.
     """
     x = np.asarray(x, dtype=float).ravel()
     y = np.asarray(y, dtype=float).ravel()
@@ -176,7 +182,14 @@ def knox_test(
         result.messages.append(Message(NO_TIMES, {"n": n}))
         return result
 
-    pairs = cKDTree(np.column_stack([x, y])).query_pairs(float(d_edges[-1]), output_type="ndarray")
+    tree = cKDTree(np.column_stack([x, y]))
+    close_pairs = (int(tree.count_neighbors(tree, float(d_edges[-1]))) - n) // 2
+    if close_pairs > max_pairs:
+        result.messages.append(
+            Message(TOO_MANY_PAIRS, {"n": n, "pairs": close_pairs, "maximum": int(max_pairs)})
+        )
+        return result
+    pairs = tree.query_pairs(float(d_edges[-1]), output_type="ndarray")
     i, j = pairs[:, 0], pairs[:, 1]
     distance = np.hypot(x[i] - x[j], y[i] - y[j])
     space = _distance_band(distance, d_edges, same_location)
@@ -237,6 +250,7 @@ def knox_test(
         "ratio": primary_obs / primary_expected if primary_expected > 0 else float("nan"),
         "p": (1 + primary_at_least) / (1 + permutations),
     }
+    result.primary["significant"] = bool(result.primary["p"] <= alpha)
     result.messages.append(
         Message(
             KNOX_RESULT,
@@ -248,6 +262,8 @@ def knox_test(
                 "expected": primary_expected,
                 "p": result.primary["p"],
                 "permutations": int(permutations),
+                "alpha": float(alpha),
+                "significant": result.primary["significant"],
             },
         )
     )

@@ -40,6 +40,7 @@ from samverkan.analysis.counts import local_time, with_local_time
 from samverkan.lagesbild.sections.common import NO_CATEGORY, NO_DISTRICT, jsonable, num, subset
 from samverkan.lagesbild.sections.comparison import comparison_section
 from samverkan.lagesbild.sections.counts import counts_section, rates_section
+from samverkan.lagesbild.sections.near_repeat import near_repeat_section
 from samverkan.lagesbild.sections.periods import between, previous_period, trend_windows
 from samverkan.lagesbild.sections.places import concentration_section, hotspot_section
 from samverkan.lagesbild.sections.time_patterns import (
@@ -100,6 +101,7 @@ class Lagesbild:
     concentration: dict[str, Any]
     districts: list[dict[str, Any]] = field(default_factory=list)
     rates: dict[str, Any] = field(default_factory=dict)
+    near_repeat: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict, repr=False)
 
@@ -229,6 +231,8 @@ def analyse(
     tick("hotspots")
     conc = concentration_section(current, grid)
     tick("concentration")
+    near = near_repeat_section(current, (parameters or {}).get("categories"), opts)
+    tick("near_repeat")
 
     total = count_section["total"]
     share = weekend["overall"]
@@ -270,6 +274,7 @@ def analyse(
         concentration=conc,
         districts=districts or [],
         rates=rates,
+        near_repeat=near,
         notes=notes,
     )
     tick("assemble")

@@ -158,3 +158,13 @@ def test_a_planted_near_repeat_is_found():
         assert result.primary["ratio"] > 2
         found += result.primary["p"] < 0.05
     assert found == 10
+
+
+def test_too_many_close_pairs_are_explained_before_they_are_held():
+    rng = np.random.default_rng(1)
+    x, y, t = rng.uniform(0, 200, 300), rng.uniform(0, 200, 300), rng.uniform(0, 30, 300)
+    result = knox_test(x, y, t, max_pairs=1000)
+    assert not result.tested and result.pairs_held == 0
+    assert result.messages[0].code == nearrepeat.TOO_MANY_PAIRS
+    # 300 events within 200 m of each other: every pair is within 500 m.
+    assert result.messages[0].values["pairs"] == 300 * 299 // 2

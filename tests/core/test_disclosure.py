@@ -63,7 +63,9 @@ def test_joint_figures_are_withheld_in_every_row_of_the_list():
 def test_without_small_counts_nothing_changes():
     data = {"total": 12, "share": 0.5, "rows": [{"count": 0, "z": 1.0}, {"count": 12, "z": 2.0}]}
     assert suppress_tree(data, 5) == data
-    assert suppress_tree({"rows": [{"count": 2, "z": 1.0}]}, 0) == {"rows": [{"count": 2, "z": 1.0}]}
+    assert suppress_tree({"rows": [{"count": 2, "z": 1.0}]}, 0) == {
+        "rows": [{"count": 2, "z": 1.0}]
+    }
 
 
 def _derivable(original: list[int], shown: list) -> list[int]:

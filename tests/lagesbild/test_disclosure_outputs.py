@@ -13,7 +13,7 @@ from tests.lagesbild.conftest import LULEA_AGREEMENT
 
 YEAR = {"from": "2025-01-01", "to": "2025-12-31"}
 PAGE_YEAR = {"overenskommelse": LULEA_AGREEMENT, "fran": "2025-01-01", "till": "2025-12-31"}
-KEYS = {"count", "total", "previous", "previous_total", "current_total", "events"}
+KEYS = {"count", "total", "previous", "previous_total", "current_total", "events", "observed"}
 
 
 def small_counts(data, path="") -> list[str]:
