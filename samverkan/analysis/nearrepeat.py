@@ -186,7 +186,15 @@ def knox_test(
     close_pairs = (int(tree.count_neighbors(tree, float(d_edges[-1]))) - n) // 2
     if close_pairs > max_pairs:
         result.messages.append(
-            Message(TOO_MANY_PAIRS, {"n": n, "pairs": close_pairs, "maximum": int(max_pairs)})
+            Message(
+                TOO_MANY_PAIRS,
+                {
+                    "n": n,
+                    "pairs": close_pairs,
+                    "maximum": int(max_pairs),
+                    "distance": float(d_edges[-1]),
+                },
+            )
         )
         return result
     pairs = tree.query_pairs(float(d_edges[-1]), output_type="ndarray")

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samverkan.core.access import can_save_snapshots
+from samverkan.core.disclosure import label, small_count_limit
 from samverkan.indicators.access import indicator_list_for_user
 from samverkan.indicators.models import Indicator
 from samverkan.indicators.pages import focus_area_page, yearly_indicator_values
@@ -53,8 +54,19 @@ def vega_bundle(request):
     return response
 
 
+def _downloads_note() -> str:
+    limit = small_count_limit()
+    if not limit:
+        return ""
+    return _("Filerna visar antal under %(limit)d som %(label)s (skydd av små tal).") % {
+        "limit": limit,
+        "label": label(limit),
+    }
+
+
 def _chart_context(result: dict[str, Any], link) -> dict[str, dict[str, Any]]:
     out = {}
+    note = _downloads_note()
     for key, chart in charts.all_charts(result).items():
         out[key] = {
             "key": key,
@@ -65,6 +77,7 @@ def _chart_context(result: dict[str, Any], link) -> dict[str, dict[str, Any]]:
             "csv": link(key, "csv"),
             "svg": link(key, "svg"),
             "png": link(key, "png"),
+            "downloads_note": note,
         }
     return out
 

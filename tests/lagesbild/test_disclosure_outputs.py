@@ -69,8 +69,9 @@ def _kwargs(user):
 def test_page_for_staff_shows_exact_counts(client, handset, coordinator):
     client.force_login(coordinator)
     page = client.get("/lagesbild/", PAGE_YEAR).content.decode()
-    assert "1–4" not in page
+    assert '">1–4<' not in page
     assert page.count('data-label="Antal">2<') > 0  # a week with two events, exactly
+    assert "Filerna visar antal under 5 som 1–4" in page  # the downloads say so
 
 
 def _csv(client, url, query=None):
@@ -123,7 +124,7 @@ def test_snapshot_api_and_downloads_are_suppressed(client, handset, agreement, c
     rows = _rows(_csv(client, f"/lagesbild/sparade/{snapshot.pk}/diagram/vecka.csv", {}))
     assert "1–4" in [c for row in rows for c in row]
     page = client.get(f"/lagesbild/sparade/{snapshot.pk}/").content.decode()
-    assert "1–4" not in page
+    assert '">1–4<' not in page and 'data-label="Antal">2<' in page
 
 
 def test_snapshot_list_total_is_suppressed(client, handset, agreement, coordinator):

@@ -95,3 +95,15 @@ def test_page_and_api_with_a_category(client, handset, coordinator):
     assert near["tested"]
     assert small_counts(near) == []
     assert not any(type(c["observed"]) is int and 0 < c["observed"] < 5 for c in near["cells"])
+
+
+def test_too_many_pairs_for_a_page_are_explained(monkeypatch):
+    from samverkan.lagesbild.sections import near_repeat
+
+    monkeypatch.setattr(near_repeat, "MAX_PAIRS", 50)
+    frame, *_ = burglaries()
+    section = analyse(
+        frame, date_from=FROM, date_to=TO, parameters={"categories": ["inbrott"]}
+    ).to_dict()["near_repeat"]
+    assert not section["tested"]
+    assert "par inom 500 m från varandra, fler än de 50" in section["sentence"]

@@ -33,6 +33,9 @@ DISTANCE_EDGES = nearrepeat.DISTANCE_EDGES
 TIME_EDGES = nearrepeat.TIME_EDGES
 PERMUTATIONS = nearrepeat.PERMUTATIONS
 SEED = nearrepeat.SEED
+# A page computes the test on every view: 999 permutations over 100 000 close pairs take a
+# few seconds on two cores, so beyond that the page asks for a narrower choice.
+MAX_PAIRS = 100_000
 
 
 def _distance_labels(edges, same: float) -> list[str]:
@@ -124,6 +127,7 @@ def near_repeat_section(
         permutations=PERMUTATIONS,
         seed=SEED,
         alpha=opts.alpha,
+        max_pairs=MAX_PAIRS,
     )
     out["events"], out["n_left_out"] = result.n_events, result.n_left_out
     out["sentence"] = " ".join(say(m) for m in result.messages)

@@ -338,11 +338,16 @@ def _nearrepeat_no_times(n) -> str:
     }
 
 
-def _nearrepeat_too_many_pairs(n, pairs, maximum) -> str:
+def _nearrepeat_too_many_pairs(n, pairs, maximum, distance) -> str:
     return _(
-        "%(n)d händelser ger %(pairs)s par nära varandra, fler än de %(maximum)s som testet "
-        "håller i minnet: välj en kortare period, ett område eller en kategori."
-    ) % {"n": n, "pairs": format_decimal(pairs, 0), "maximum": format_decimal(maximum, 0)}
+        "%(n)d händelser ger %(pairs)s par inom %(d)s m från varandra, fler än de %(maximum)s "
+        "som testet räknar med här: välj en kortare period, ett område eller en kategori."
+    ) % {
+        "n": n,
+        "pairs": format_decimal(pairs, 0),
+        "maximum": format_decimal(maximum, 0),
+        "d": format_decimal(distance, 0),
+    }
 
 
 def _nearrepeat_result(
