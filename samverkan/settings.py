@@ -278,6 +278,11 @@ SAMVERKAN_MAP_ATTRIBUTION = env_str(
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
 )
 
+# Small-count suppression (docs/privacy.md): counts 1 to this limit less one are shown as
+# "1–4" in every figure that leaves the organisation's own users (downloads, API, command
+# line output); 0 turns it off.
+SAMVERKAN_SMALL_COUNT_LIMIT = env_int("SAMVERKAN_SMALL_COUNT_LIMIT", 5)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

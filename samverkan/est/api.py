@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from samverkan.core.disclosure import outbound
 from samverkan.core.models import User
 from samverkan.est import access, services
 from samverkan.est.models import Action
@@ -125,7 +126,8 @@ def get_week(request, agreement_id: int, year: int, week: int):
         raise Http404
     picture, meeting = picture_or_snapshot(agreement, year, week)
     closed = meeting is not None and meeting.is_closed
-    return {**picture, "closed": closed, "snapshot_id": meeting.pk if closed else None}
+    # An API response leaves the organisation's own users: small counts suppressed.
+    return outbound({**picture, "closed": closed, "snapshot_id": meeting.pk if closed else None})
 
 
 @router.get("/actions", response=list[ActionOut], summary="EST-åtgärder")
@@ -179,7 +181,7 @@ def list_snapshots(request, agreement: int | None = None):
 @router.get("/snapshots/{snapshot_id}", response=SnapshotOut, summary="Ett stängt veckomöte")
 def get_snapshot(request, snapshot_id: int):
     meeting = access.get_snapshot_for_user(request.auth, snapshot_id)
-    return {**_snapshot(meeting), "snapshot": meeting.snapshot}
+    return {**_snapshot(meeting), "snapshot": outbound(meeting.snapshot)}
 
 
 def _snapshot(meeting) -> dict:

@@ -1,4 +1,8 @@
-"""The lägesbild over HTTP: the same JSON as ``samverkan lagesbild --format json``."""
+"""The lägesbild over HTTP: the same JSON as ``samverkan lagesbild --format json``.
+
+An API response leaves the organisation's own users (it goes into other systems and
+documents): every answer here carries the lägesbild with small counts suppressed
+(``lagesbild.disclosure``, docs/privacy.md)."""
 
 from __future__ import annotations
 
@@ -8,8 +12,10 @@ from typing import Any
 from django.http import QueryDict
 from ninja import Field, Query, Router, Schema
 
+from samverkan.core.disclosure import small_count_limit, suppress_count
 from samverkan.lagesbild.access import get_snapshot_for_user, snapshot_list_for_user
 from samverkan.lagesbild.assemble import lagesbild
+from samverkan.lagesbild.disclosure import outbound_result
 from samverkan.lagesbild.params import parse
 from samverkan.plans.access import agreement_list_for_user
 
@@ -35,13 +41,13 @@ class SnapshotSummary(Schema):
     created_by: str | None
     date_from: str
     date_to: str
-    total: int | None
+    total: int | str | None
     recomputed_from: int | None
 
 
 def compute(request_data, user) -> dict[str, Any]:
     chosen = parse(request_data, agreement_list_for_user(user))
-    return lagesbild(user=user, **chosen.kwargs()).to_dict()
+    return outbound_result(lagesbild(user=user, **chosen.kwargs()).to_dict())
 
 
 @router.get(
@@ -70,7 +76,9 @@ def _summary(snapshot) -> dict[str, Any]:
         "created_by": snapshot.created_by.username if snapshot.created_by else None,
         "date_from": snapshot.parameters.get("date_from", ""),
         "date_to": snapshot.parameters.get("date_to", ""),
-        "total": (snapshot.result.get("key_figures") or {}).get("total"),
+        "total": suppress_count(
+            (snapshot.result.get("key_figures") or {}).get("total"), small_count_limit()
+        ),
         "recomputed_from": snapshot.recomputed_from_id,
     }
 
@@ -95,4 +103,5 @@ def snapshot_list(request, agreement: int | None = None):
 def snapshot_detail(request, snapshot_id: int):
     snapshot = get_snapshot_for_user(request.user, snapshot_id)
     return {**_summary(snapshot), "parameters": snapshot.parameters,
-            "data_version": snapshot.data_version, "result": snapshot.result}  # fmt: skip
+            "data_version": snapshot.data_version,
+            "result": outbound_result(snapshot.result)}  # fmt: skip

@@ -40,6 +40,7 @@ from samverkan.analysis.counts import local_time, with_local_time
 from samverkan.lagesbild.sections.common import NO_CATEGORY, NO_DISTRICT, jsonable, num, subset
 from samverkan.lagesbild.sections.comparison import comparison_section
 from samverkan.lagesbild.sections.counts import counts_section, rates_section
+from samverkan.lagesbild.sections.near_repeat import near_repeat_section
 from samverkan.lagesbild.sections.periods import between, previous_period, trend_windows
 from samverkan.lagesbild.sections.places import concentration_section, hotspot_section
 from samverkan.lagesbild.sections.sources import figure_sources, polisen_other, time_quality
@@ -107,6 +108,8 @@ class Lagesbild:
     # Per chart its sources' shares; the period's publication-timed and centre-only events;
     # Polisen's events still in Övrigt (sections.sources).
     sources: dict[str, Any] = field(default_factory=dict)
+
+    near_repeat: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict, repr=False)
 
@@ -257,6 +260,9 @@ def analyse(
     }
     tick("sources")
 
+    near = near_repeat_section(current, (parameters or {}).get("categories"), opts)
+    tick("near_repeat")
+
     total = count_section["total"]
     share = weekend["overall"]
     key_figures = {
@@ -299,6 +305,8 @@ def analyse(
         districts=districts or [],
         rates=rates,
         sources=sources,
+
+        near_repeat=near,
         notes=notes,
     )
     tick("assemble")

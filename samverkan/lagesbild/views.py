@@ -20,12 +20,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samverkan.core.access import can_save_snapshots
+from samverkan.core.disclosure import label, small_count_limit
 from samverkan.indicators.access import indicator_list_for_user
 from samverkan.indicators.models import Indicator
 from samverkan.indicators.pages import focus_area_page, yearly_indicator_values
 from samverkan.lagesbild import charts, focus, services
 from samverkan.lagesbild.access import get_snapshot_for_user, snapshot_list_for_user
 from samverkan.lagesbild.assemble import lagesbild
+from samverkan.lagesbild.disclosure import outbound_chart
 from samverkan.lagesbild.params import parse, quick_periods
 from samverkan.lagesbild.selectors import agreement_districts, category_choices
 from samverkan.plans.access import agreement_list_for_user, get_agreement_for_user
@@ -52,8 +54,19 @@ def vega_bundle(request):
     return response
 
 
+def _downloads_note() -> str:
+    limit = small_count_limit()
+    if not limit:
+        return ""
+    return _("Filerna visar antal under %(limit)d som %(label)s (skydd av små tal).") % {
+        "limit": limit,
+        "label": label(limit),
+    }
+
+
 def _chart_context(result: dict[str, Any], link) -> dict[str, dict[str, Any]]:
     out = {}
+    note = _downloads_note()
     for key, chart in charts.all_charts(result).items():
         out[key] = {
             "key": key,
@@ -65,11 +78,14 @@ def _chart_context(result: dict[str, Any], link) -> dict[str, dict[str, Any]]:
             "csv": link(key, "csv"),
             "svg": link(key, "svg"),
             "png": link(key, "png"),
+            "downloads_note": note,
         }
     return out
 
 
 def _download(chart: charts.Chart, fmt: str, name: str) -> HttpResponse:
+    """Every chart file goes through here: a file travels, so small counts are suppressed."""
+    chart = outbound_chart(chart)
     if fmt == "csv":
         response = HttpResponse(chart.csv(), content_type="text/csv; charset=utf-8")
     elif fmt == "svg":

@@ -26,7 +26,8 @@ def _get(client, user, **params):
     return client.get(URL, params)
 
 
-def test_api_returns_the_hotspot_grid_that_esda_confirms(client, handset, coordinator):
+def test_api_returns_the_hotspot_grid_that_esda_confirms(client, handset, coordinator, settings):
+    settings.SAMVERKAN_SMALL_COUNT_LIMIT = 0  # exact counts: suppression is off
     response = _get(
         client, coordinator, agreement=LULEA_AGREEMENT, **{"from": "2025-01-01"}, to="2025-12-31"
     )

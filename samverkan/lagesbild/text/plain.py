@@ -22,9 +22,9 @@ def as_text(result: dict[str, Any]) -> str:
     if p.get("categories"):
         lines.append(_("Kategorier: %s") % ", ".join(p["categories"]))
     lines.append(_("Omfattning: %s") % result["scope"].get("kind", ""))
-    lines += ["", _("Nyckeltal"), _("  Händelser: %d") % k["total"]]
+    lines += ["", _("Nyckeltal"), _("  Händelser: %s") % k["total"]]
     if k["previous_total"] is not None:
-        lines.append(_("  Samma period året innan: %d") % k["previous_total"])
+        lines.append(_("  Samma period året innan: %s") % k["previous_total"])
     lines.append(_("  Helgnätter: %s") % k["weekend_night_sentence"])
     lines += ["", _("Per kategori")]
     lines += [f"  {r['name']}: {r['count']}" for r in result["counts"]["by_category"]]
@@ -61,7 +61,7 @@ def as_text(result: dict[str, Any]) -> str:
     lines += ["", _("Hot spots (Gi*, rutor om %s m)") % format_decimal(h["cell"], 0)]
     lines.append(
         _(
-            "  %(hot)d heta och %(cold)d kalla rutor på 95 %%-nivån av %(n)d; %(e)d händelser med exakt position."
+            "  %(hot)d heta och %(cold)d kalla rutor på 95 %%-nivån av %(n)d; %(e)s händelser med exakt position."
         )
         % {
             "hot": h["n_hot"]["95"],
@@ -92,8 +92,10 @@ def _rates_lines(rates: dict[str, Any]) -> list[str]:
     lines = ["", _("Per 100 000 invånare")]
     if rates["available"]:
         lines.append(f"  {rates['label']}")
-        lines.append(_("  Alla händelser: %s") % format_decimal(rates["per_100k"], 1))
-        if rates.get("per_year") is not None:
+        lines.append(_("  Alla händelser: %s") % _rate(rates["per_100k"]))
+        if isinstance(rates.get("per_year"), (int, float)) and isinstance(
+            rates.get("year_ci_low"), (int, float)
+        ):
             lines.append(
                 _("  Omräknat till helår: %(rate)s per 100 000 och år (95 %% KI %(lo)s–%(hi)s)")
                 % {
@@ -102,15 +104,17 @@ def _rates_lines(rates: dict[str, Any]) -> list[str]:
                     "hi": format_decimal(rates["year_ci_high"], 1),
                 }
             )
-        lines += [
-            f"  {c['name']}: {format_decimal(c['per_100k'], 1)}" for c in rates["by_category"]
-        ]
+        lines += [f"  {c['name']}: {_rate(c['per_100k'])}" for c in rates["by_category"]]
     else:
         lines.append(f"  {rates['note']}")
     if rates["by_district"]:
         lines.append(f"  {rates['district_label']}")
         lines += [
-            f"  {_('Område')} {d['name']}: {format_decimal(d['per_100k'], 1)}"
-            for d in rates["by_district"]
+            f"  {_('Område')} {d['name']}: {_rate(d['per_100k'])}" for d in rates["by_district"]
         ]
     return lines
+
+
+def _rate(value) -> str:
+    """A rate, or "–" where it is withheld (small-count suppression) or missing."""
+    return "–" if value is None else format_decimal(value, 1)

@@ -18,6 +18,7 @@ from samverkan.analysis import (
     counts,
     holidays_se,
     hotspots,
+    nearrepeat,
     timepatterns,
     trends,
 )
@@ -490,3 +491,72 @@ def change_verdict(row: Mapping[str, Any]) -> str:
         "p": format_stat("p", p_value),
         "test": change.TEST,
     }
+
+# --- Near repeats (Knox test) ------------------------------------------------------------------
+
+
+def _nearrepeat_too_few(n, minimum) -> str:
+    return _(
+        "För få händelser för ett test av nära upprepning: %(n)d med exakt position och tid, "
+        "minst %(minimum)d behövs."
+    ) % {"n": n, "minimum": minimum}
+
+
+def _nearrepeat_no_times(n) -> str:
+    return _("Alla %(n)d händelser har samma tidpunkt: avstånd i tid finns inte att testa.") % {
+        "n": n
+    }
+
+
+def _nearrepeat_too_many_pairs(n, pairs, maximum, distance) -> str:
+    return _(
+        "%(n)d händelser ger %(pairs)s par inom %(d)s m från varandra, fler än de %(maximum)s "
+        "som testet räknar med här: välj en kortare period, ett område eller en kategori."
+    ) % {
+        "n": n,
+        "pairs": format_decimal(pairs, 0),
+        "maximum": format_decimal(maximum, 0),
+        "d": format_decimal(distance, 0),
+    }
+
+
+def _nearrepeat_result(
+    n, distance, days, observed, expected, p, permutations, alpha, significant
+) -> str:
+    values = {
+        "n": n,
+        "d": format_decimal(distance, 0),
+        "t": format_decimal(days, 0),
+        "obs": observed,
+        "exp": format_decimal(expected, 1),
+        "p": format_stat("p", p),
+        "r": permutations,
+    }
+    text = (
+        _(
+            "Av %(n)d händelser med exakt position låg %(obs)d par inom %(d)s m och %(t)s dagar "
+            "från varandra; om tiderna vore oberoende av platserna väntas %(exp)s "
+            "(%(p)s, Knoxtest med %(r)d slumpningar)."
+        )
+        % values
+    )
+    if significant:
+        return (
+            text
+            + " "
+            + _(
+                "Det är fler än slumpen ger: tecken på nära upprepning (händelser följer tätt på "
+                "varandra nära samma plats)."
+            )
+        )
+    return text + " " + _("Det är inte fler än slumpen kan ge: ingen säkerställd nära upprepning.")
+
+
+_WRITERS.update(
+    {
+        nearrepeat.TOO_FEW_EVENTS: _nearrepeat_too_few,
+        nearrepeat.NO_TIMES: _nearrepeat_no_times,
+        nearrepeat.TOO_MANY_PAIRS: _nearrepeat_too_many_pairs,
+        nearrepeat.KNOX_RESULT: _nearrepeat_result,
+    }
+)

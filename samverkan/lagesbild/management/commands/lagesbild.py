@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.core.models import User
 from samverkan.lagesbild.assemble import lagesbild
+from samverkan.lagesbild.disclosure import outbound_result
 from samverkan.lagesbild.params import parse
 from samverkan.lagesbild.text.plain import as_text
 from samverkan.plans.access import agreement_list_for_user
@@ -65,7 +66,8 @@ class Command(BaseCommand):
                 f"{key}: {m}" for key, messages in error.message_dict.items() for m in messages
             ]
             raise CommandError("\n".join(lines)) from None
-        result = lagesbild(user=user, **chosen.kwargs()).to_dict()
+        # The output is written to files and documents: small counts are suppressed.
+        result = outbound_result(lagesbild(user=user, **chosen.kwargs()).to_dict())
         if options["format"] == "json":
             self.stdout.write(json.dumps(result, ensure_ascii=False, allow_nan=False))
         else:
