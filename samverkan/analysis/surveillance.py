@@ -373,7 +373,7 @@ def weekly_flags(
     dispersion = np.full(len(keys), np.nan)
     trend = np.zeros(len(keys), dtype=bool)
 
-    seasonal = history.reshape(len(keys), -1).sum(axis=1) > 0 if seasonal_years else None
+    seasonal = history.sum(axis=(1, 2)) > 0 if seasonal_years else None
     if seasonal is not None and seasonal.any():
         fit = seasonal_baseline(history[seasonal], seasonal_years)
         method[seasonal] = SEASONAL

@@ -3,9 +3,9 @@
 ``analysis.surveillance.weekly_flags`` decides (docs/est.md, docs/statistics-weekly.md). It
 needs, per district × category cell: this week's count, the previous weeks' counts and, for
 each earlier year with data, the same weeks ± ``WINDOW`` of that year. All of it comes from
-one grouped query (counts per cell per week over the 6 ranges of weeks) and one aggregate
-(when the agreement's reports begin, so that a year before the first report is not read as
-a year of zeros). Both are constant in number whatever the data.
+one aggregate (when the agreement's reports begin, so that a year before the first report
+is not read as a year of zeros) and one grouped query (counts per cell per week over the
+recent weeks and the window of each year with data): two queries whatever the data.
 """
 
 from __future__ import annotations
@@ -25,21 +25,34 @@ MAX_YEARS = surveillance.MAX_YEARS
 WEEKS_PER_YEAR = surveillance.WEEKS_PER_YEAR
 
 
-def history_offsets(baseline_weeks: int) -> list[list[int]]:
+def history_offsets(baseline_weeks: int, years: int = MAX_YEARS) -> list[list[int]]:
     """The week offsets (relative to the week, 0) fetched, as contiguous blocks: the recent
-    weeks and the week itself, then the window of each earlier year, newest first."""
+    weeks and the week itself, then the window of each earlier year with data, newest
+    first."""
     blocks = [list(range(-baseline_weeks, 1))]
-    for year in range(1, MAX_YEARS + 1):
+    for year in range(1, years + 1):
         centre = -WEEKS_PER_YEAR * year
         blocks.append(list(range(centre - WINDOW, centre + WINDOW + 1)))
     return blocks
 
 
 def grouped_counts(
-    shown: QuerySet, iso_year: int, iso_week: int, baseline_weeks: int, week_start, shift_week
-) -> tuple[dict[tuple[int | None, int], dict[int, int]], dt.datetime | None]:
-    """Counts per (district, category) per week offset, and the first report's time."""
-    blocks = history_offsets(baseline_weeks)
+    shown: QuerySet,
+    iso_year: int,
+    iso_week: int,
+    baseline_weeks: int,
+    week_start,
+    shift_week,
+    monday_of,
+) -> tuple[dict[tuple[int | None, int], dict[int, int]], int]:
+    """Counts per (district, category) per week offset, and how many earlier years have
+    data. Two queries: when the reports begin, then the counts of the weeks needed (only the
+    windows of years with data, so a young installation pays nothing for the history)."""
+    first = shown.aggregate(first=Min("occurred_from"))["first"]
+    years = history_years(
+        monday_of(first) if first is not None else None, iso_year, iso_week, week_start, shift_week
+    )
+    blocks = history_offsets(baseline_weeks, years)
     offsets = sorted({o for block in blocks for o in block}, reverse=True)
 
     def start(offset: int) -> dt.datetime:
@@ -65,13 +78,12 @@ def grouped_counts(
     for row in rows:
         cell = series.setdefault((row["district_id"], row["category_id"]), {})
         cell[row["bucket"]] = cell.get(row["bucket"], 0) + row["n"]
-    first = shown.aggregate(first=Min("occurred_from"))["first"]
-    return series, first
+    return series, years
 
 
 def history_years(first: dt.datetime | None, iso_year: int, iso_week: int, week_start, shift):
     """How many earlier years have data throughout their window (0 … MAX_YEARS): the window
-    must not begin before the Monday of the first report's week."""
+    must not begin before ``first``, the Monday of the first report's week."""
     if first is None:
         return 0
     years = 0

@@ -265,11 +265,15 @@ def weekly_picture(
     scope = Incident.objects.filter(municipality__in=municipalities, is_summary=False)
     shown = scope.filter(classification__in=SHOWN)
 
-    series, first = week_flags.grouped_counts(
-        shown, iso_year, iso_week, baseline_weeks, week_start, shift_week
+    series, years = week_flags.grouped_counts(
+        shown,
+        iso_year,
+        iso_week,
+        baseline_weeks,
+        week_start,
+        shift_week,
+        lambda moment: week_start(*current_week(moment)),
     )
-    first_week = week_start(*current_week(first)) if first is not None else None
-    years = week_flags.history_years(first_week, iso_year, iso_week, week_start, shift_week)
     flags = surveillance.weekly_flags(
         {
             key: week_flags.week_series(counts, baseline_weeks, years)
