@@ -35,6 +35,7 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
+from samverkan.analysis.breaks import StepBreak, step_break
 from samverkan.analysis.messages import Message
 
 MIN_YEARS = 5
@@ -164,13 +165,50 @@ class Trend:
     alpha: float = 0.05
     rates: tuple[Rate, ...] = ()
     mann_kendall: MannKendall | None = None
+    step: StepBreak | None = None  # the break test on the same series
+    seasonal: bool = False  # month-of-year terms in the model (monthly_trend)
+    season_message: Message | None = None  # why there are none, when there are none
+
+    @property
+    def broken(self) -> bool:
+        """A step was found: the series is not read as a trend."""
+        return self.step is not None and self.step.found
 
     @property
     def direction(self) -> str:
-        """``"increase"``, ``"decrease"`` or ``""`` (not significant or not tested)."""
+        """``"increase"``, ``"decrease"`` or ``""`` (not significant, not tested, or a break
+        in the series)."""
         if not self.tested or self.p_value is None or self.p_value >= self.alpha:
             return ""
+        if self.broken:
+            return ""
         return "increase" if (self.factor or 1.0) > 1 else "decrease"
+
+
+def _fit(
+    y: np.ndarray, exog: np.ndarray, offset: np.ndarray | None, names=(POISSON, QUASI_POISSON)
+):
+    """Poisson GLM (log link); quasi-Poisson when Pearson χ²/df > DISPERSION_LIMIT. The
+    slope is column 1. Returns (β, CI low, CI high, p, dispersion, method); NaNs when the fit
+    fails."""
+    model = sm.GLM(y, exog, family=sm.families.Poisson(), offset=offset)
+    try:
+        with warnings.catch_warnings():
+            # Convergence and domain warnings are caught below as non-finite numbers.
+            warnings.simplefilter("ignore")
+            fit = model.fit()
+            dispersion = float(fit.pearson_chi2 / fit.df_resid)
+            method = names[0]
+            if dispersion > DISPERSION_LIMIT:
+                # Quasi-Poisson: same estimate, scale = Pearson χ²/df, t with n − p df.
+                fit = model.fit(start_params=fit.params, scale="X2", use_t=True)
+                method = names[1]
+            beta = float(fit.params[1])
+            low, high = (float(v) for v in np.asarray(fit.conf_int(alpha=0.05))[1])
+            p = float(fit.pvalues[1])
+    except (ValueError, np.linalg.LinAlgError, ZeroDivisionError):
+        return (math.nan,) * 5 + (names[0],)
+    return beta, low, high, p, dispersion, method
 
 
 def _untested(reason: Message, years: np.ndarray, counts: np.ndarray, alpha: float) -> Trend:
@@ -244,24 +282,7 @@ def yearly_trend(
 
     # Centring the year keeps the intercept near the data; the slope is unchanged.
     exog = sm.add_constant(years - years.mean(), has_constant="add")
-    model = sm.GLM(y, exog, family=sm.families.Poisson(), offset=offset)
-    try:
-        with warnings.catch_warnings():
-            # Convergence and domain warnings are caught below as non-finite numbers.
-            warnings.simplefilter("ignore")
-            fit = model.fit()
-            dispersion = float(fit.pearson_chi2 / fit.df_resid)
-            method = POISSON
-            if dispersion > DISPERSION_LIMIT:
-                # Quasi-Poisson: same estimate, scale = Pearson χ²/df, t with n − 2 df.
-                fit = model.fit(start_params=fit.params, scale="X2", use_t=True)
-                method = QUASI_POISSON
-            beta = float(fit.params[1])
-            low, high = (float(v) for v in np.asarray(fit.conf_int(alpha=0.05))[1])
-            p = float(fit.pvalues[1])
-    except (ValueError, np.linalg.LinAlgError):
-        beta, low, high, p, dispersion, method = (math.nan,) * 5 + (POISSON,)
-
+    beta, low, high, p, dispersion, method = _fit(y, exog, offset)
     numbers = (beta, low, high, p, dispersion)
     if not all(math.isfinite(v) for v in numbers):
         return _untested(
@@ -290,4 +311,100 @@ def yearly_trend(
         alpha=alpha,
         rates=rates,
         mann_kendall=mann_kendall(y if offset is None else y / np.exp(offset)),
+        step=step_break(y, [str(int(v)) for v in years], alpha=alpha),
+    )
+
+
+# --- Monthly trend with seasonality ------------------------------------------------------------
+
+SEASON_MIN_MONTHS = 24
+POISSON_SEASONAL = "Poisson-regression med månadseffekter"
+QUASI_POISSON_SEASONAL = "kvasi-Poisson-regression med månadseffekter"
+SEASONAL_MANN_KENDALL = "säsongs-Mann–Kendall (Hirsch)"
+TOO_FEW_MONTHS = "trend_too_few_months"
+NO_SEASON_TERMS = "trend_no_season_terms"
+MIN_MONTHS = 6
+
+
+def seasonal_mann_kendall(values: np.ndarray, months: np.ndarray) -> MannKendall:
+    """Hirsch's seasonal Kendall test: S and Var(S) summed over the months of the year, so
+    the season does not count as a trend; continuity-corrected z as in mann_kendall."""
+    s, variance = 0, 0.0
+    for month in np.unique(months):
+        part = mann_kendall(values[months == month])
+        s += part.s
+        variance += part.variance
+    n = len(values)
+    if variance <= 0:
+        return MannKendall(n=n, s=s, variance=0.0, z=0.0, p_value=1.0, method=SEASONAL_MANN_KENDALL)
+    z = (s - np.sign(s)) / math.sqrt(variance)
+    p = float(min(1.0, 2 * stats.norm.sf(abs(z))))
+    return MannKendall(n, int(s), float(variance), float(z), p, SEASONAL_MANN_KENDALL)
+
+
+def month_indicators(months: np.ndarray) -> np.ndarray:
+    """Month-of-year indicator columns (January is the reference), one per month present."""
+    present = sorted(set(int(m) for m in months))[1:]
+    return (
+        np.column_stack([(months == m).astype(float) for m in present])
+        if present
+        else (np.zeros((len(months), 0)))
+    )
+
+
+def monthly_trend(counts: pd.Series, *, alpha: float = 0.05) -> Trend:
+    """Trend over whole months: ``counts`` indexed by "YYYY-MM" labels in time order. With at
+    least SEASON_MIN_MONTHS (two years) the model is count ~ month number + month of year
+    (Poisson, quasi-Poisson when overdispersed) and the robustness check is the seasonal
+    Mann–Kendall test; with fewer months the season cannot be told from a trend, so there are
+    no month terms and ``season_message`` says so. The factor is per month. The break test
+    uses the same month terms."""
+    series = pd.Series(counts)
+    labels = [str(v) for v in series.index]
+    y = np.asarray(series.to_numpy(), dtype=float)
+    if len(y) and (np.any(~np.isfinite(y)) or np.any(y < 0) or np.any(y != np.round(y))):
+        raise ValueError("counts must be non-negative integers")
+    months = np.array([int(label[5:7]) if len(label) >= 7 else 0 for label in labels])
+    empty = np.array([], dtype=int)
+    if len(y) < MIN_MONTHS:
+        return _untested(Message(TOO_FEW_MONTHS, {"n": len(y), "min": MIN_MONTHS}), empty, y, alpha)
+    span = {"first": labels[0], "last": labels[-1]}
+    if y.sum() == 0:
+        return _untested(Message(NO_EVENTS_IN_SPAN, span), empty, y, alpha)
+    if np.count_nonzero(y) == 1:
+        return _untested(
+            Message(ONE_YEAR_ONLY, {"year": labels[int(np.argmax(y))]}), empty, y, alpha
+        )
+    seasonal = len(y) >= SEASON_MIN_MONTHS
+    t = np.arange(len(y), dtype=float) - (len(y) - 1) / 2
+    season = month_indicators(months) if seasonal else np.zeros((len(y), 0))
+    exog = np.column_stack([np.ones(len(y)), t, season])
+    names = (POISSON_SEASONAL, QUASI_POISSON_SEASONAL) if seasonal else (POISSON, QUASI_POISSON)
+    beta, low, high, p, dispersion, method = _fit(y, exog, None, names)
+    if not all(math.isfinite(v) for v in (beta, low, high, p, dispersion)):
+        return _untested(Message(NOT_CONVERGED, {**span, "method": method}), empty, y, alpha)
+    p = min(max(p, 0.0), 1.0)
+    factor = math.exp(beta)
+    return Trend(
+        tested=True,
+        message=Message(
+            TREND_TESTED, {"p_value": p, "factor": factor, "method": method, "alpha": alpha}
+        ),
+        n_years=len(set(label[:4] for label in labels)),
+        first_year=None,
+        last_year=None,
+        total=int(y.sum()),
+        method=method,
+        factor=factor,
+        ci_low=math.exp(low),
+        ci_high=math.exp(high),
+        p_value=p,
+        dispersion=dispersion,
+        alpha=alpha,
+        mann_kendall=seasonal_mann_kendall(y, months) if seasonal else mann_kendall(y),
+        step=step_break(y, labels, season=season, alpha=alpha, min_segment=3),
+        seasonal=seasonal,
+        season_message=None
+        if seasonal
+        else Message(NO_SEASON_TERMS, {"n": len(y), "min": SEASON_MIN_MONTHS}),
     )

@@ -18,6 +18,15 @@ the begränsad reports are only counted, never shown.
 Weeks run from Monday 00:00 to the next Monday 00:00, Europe/Stockholm (summer time included:
 a week in which the clocks change is 167 or 169 hours long). All counting is done in the
 database with a constant number of queries, whatever the number of reports.
+
+The increase flags (``est.flags`` → ``analysis.surveillance``): each cell is compared with
+the same weeks of up to five earlier years (Farrington–Noufaily), or with the previous weeks
+when no earlier year has data, at a per-cell level that keeps the expected false flags of a
+year at one. Snapshot version 2 added the flags' fields (``method``, ``expected``,
+``threshold``, ``dispersion``, ``new_large``, ``explanation`` per cell; ``history_years``,
+``alpha``, ``expected_false_per_year``, ``false_flags`` for the picture); a version 1
+snapshot has none of them and still renders (its ``p``/``q`` and ``test`` say what decided
+then).
 """
 
 from __future__ import annotations
@@ -28,20 +37,21 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samverkan.analysis.weekly_increase import Q_LEVEL, weekly_increases
+from samverkan.analysis import surveillance
 from samverkan.core.access import scope
 from samverkan.core.models import Classification
+from samverkan.est import flags as week_flags
 from samverkan.est.models import Action, PlannedEvent, WeekMeeting, WeekNote
 from samverkan.incidents.models import Category, Incident
 from samverkan.places.models import District, Municipality
 from samverkan.plans.models import Agreement
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2
 MAX_POINTS = 2000
 MAX_NOTABLE = 30
 SHOWN = [Classification.OPEN, Classification.INTERNAL]
@@ -102,13 +112,19 @@ class Cell:
     category_id: int
     category: str
     count: int
-    baseline: list[int]  # counts of the baseline weeks, oldest first
-    baseline_mean: float
+    baseline: list[int]  # counts of the previous weeks, oldest first
+    baseline_mean: float  # their mean (the "snitt" of the tables)
     tested: bool
-    p: float | None
-    q: float | None
-    increase: bool
-    new: bool
+    p: float | None  # P(X ≥ count) under the cell's baseline
+    q: float | None  # version 1 only (Benjamini–Hochberg); None since version 2
+    increase: bool  # flagged: by the test, or new and large by the rule
+    new: bool  # no report in any baseline week
+    method: str = ""  # "seasonal", "recent" or "none"
+    expected: float | None = None  # the baseline's prediction for the week
+    threshold: int | None = None  # the smallest count that is flagged
+    dispersion: float | None = None
+    new_large: bool = False
+    explanation: str = ""
 
 
 @dataclass
@@ -181,7 +197,7 @@ class WeeklyPicture:
     week_start: str  # local date of the Monday
     week_end: str  # local date of the Sunday
     baseline_weeks: int
-    q_level: float
+    q_level: float | None  # version 1 only; None since version 2
     test: str  # which test decides, in Swedish
     total: int  # öppen + intern reports of the week
     baseline_total_mean: float
@@ -195,6 +211,10 @@ class WeeklyPicture:
     planned_events: list[EventRow] = field(default_factory=list)
     notes: list[NoteRow] = field(default_factory=list)
     computed_at: str = ""
+    history_years: int = 0  # earlier years in the seasonal baseline (0: recent weeks only)
+    alpha: float | None = None  # the per-cell level
+    expected_false_per_year: float | None = None
+    false_flags: str = ""  # the sentence beside the flags
     version: int = SNAPSHOT_VERSION
 
     @property
@@ -204,13 +224,6 @@ class WeeklyPicture:
     def as_dict(self) -> dict:
         """Plain JSON: what the API returns and what a closed meeting stores."""
         return dataclasses.asdict(self)
-
-
-def test_description(baseline_weeks: int, q_level: float) -> str:
-    return _(
-        "ökning statistiskt säkerställd: Poisson-test mot snittet för de %(weeks)s "
-        "föregående veckorna, justerat för många jämförelser (Benjamini–Hochberg), q = %(q)s"
-    ) % {"weeks": baseline_weeks, "q": f"{q_level:.2f}".replace(".", ",")}
 
 
 def _local(value: dt.datetime) -> str:
@@ -234,18 +247,12 @@ def weekly_picture(
     baseline_weeks: int | None = None,
     now: dt.datetime | None = None,
 ) -> WeeklyPicture:
-    """The picture of one ISO week for an agreement. Eleven queries, whatever the data."""
+    """The picture of one ISO week for an agreement. Twelve queries, whatever the data."""
     if baseline_weeks is None:
         baseline_weeks = settings.SAMVERKAN_EST_BASELINE_WEEKS
+    baseline_weeks = max(baseline_weeks, surveillance.RECENT_SPAN - 1)
     now = now or timezone.now()
     start, end = week_bounds(iso_year, iso_week)
-    first = week_start(*shift_week(iso_year, iso_week, -baseline_weeks))
-    # Bucket b (0 … baseline_weeks) is the week starting `baseline_weeks - b` weeks earlier;
-    # the last bucket is the week itself.
-    bounds = [
-        week_start(*shift_week(iso_year, iso_week, b - baseline_weeks))
-        for b in range(baseline_weeks + 1)
-    ] + [end]
 
     municipalities = list(agreement_municipalities(agreement).values_list("pk", flat=True))
     districts = {
@@ -258,33 +265,28 @@ def weekly_picture(
     scope = Incident.objects.filter(municipality__in=municipalities, is_summary=False)
     shown = scope.filter(classification__in=SHOWN)
 
-    # Rows are already limited to [first, end): the latest week start not after a report's
-    # time is its bucket, so one comparison per branch, newest first.
-    buckets = Case(
-        *[When(occurred_from__gte=bounds[b], then=Value(b)) for b in range(baseline_weeks, -1, -1)],
-        output_field=IntegerField(),
+    series, years = week_flags.grouped_counts(
+        shown,
+        iso_year,
+        iso_week,
+        baseline_weeks,
+        week_start,
+        shift_week,
+        lambda moment: week_start(*current_week(moment)),
     )
-    grouped = (
-        shown.filter(occurred_from__gte=first, occurred_from__lt=end)
-        .annotate(bucket=buckets)
-        .values("district_id", "category_id", "bucket")
-        .annotate(n=Count("*"))
-        .order_by()
-    )
-    series: dict[tuple[int | None, int], list[int]] = {}
-    for row in grouped:
-        key = (row["district_id"], row["category_id"])
-        series.setdefault(key, [0] * (baseline_weeks + 1))[row["bucket"]] += row["n"]
-
-    results = weekly_increases(
-        {key: (counts[-1], sum(counts[:-1])) for key, counts in series.items()},
-        baseline_weeks=baseline_weeks,
-        q_level=Q_LEVEL,
+    flags = surveillance.weekly_flags(
+        {
+            key: week_flags.week_series(counts, baseline_weeks, years)
+            for key, counts in series.items()
+        },
+        years=years,
     )
     no_district = _("Utan område")
     district_order = {pk: i for i, pk in enumerate(districts)}
     cells = []
-    for (district_id, category_id), result in results.items():
+    for (district_id, category_id), result in flags.cells.items():
+        counts = series[(district_id, category_id)]
+        previous = [counts.get(o, 0) for o in range(-baseline_weeks, 0)]
         cells.append(
             Cell(
                 district_id=district_id,
@@ -292,13 +294,19 @@ def weekly_picture(
                 category_id=category_id,
                 category=categories.get(category_id, ""),
                 count=result.count,
-                baseline=series[(district_id, category_id)][:-1],
-                baseline_mean=result.baseline_mean,
+                baseline=previous,
+                baseline_mean=sum(previous) / baseline_weeks,
                 tested=result.tested,
                 p=result.p,
-                q=result.q,
-                increase=result.increase,
-                new=result.new,
+                q=None,
+                increase=result.flagged,
+                new=not result.tested,
+                method=result.method,
+                expected=result.expected if result.tested else None,
+                threshold=result.threshold,
+                dispersion=result.dispersion,
+                new_large=result.new_large,
+                explanation=week_flags.cell_sentence(result.reason),
             )
         )
     cells.sort(key=lambda c: (district_order.get(c.district_id, len(districts)), c.category))
@@ -400,8 +408,8 @@ def weekly_picture(
         week_start=start.date().isoformat(),
         week_end=(end.date() - dt.timedelta(days=1)).isoformat(),
         baseline_weeks=baseline_weeks,
-        q_level=Q_LEVEL,
-        test=test_description(baseline_weeks, Q_LEVEL),
+        q_level=None,
+        test=week_flags.method_description(flags, baseline_weeks),
         total=sum(cell.count for cell in cells),
         baseline_total_mean=sum(cell.baseline_mean for cell in cells),
         restricted_count=restricted_count,
@@ -414,6 +422,10 @@ def weekly_picture(
         planned_events=events,
         notes=notes,
         computed_at=_local(now),
+        history_years=flags.years,
+        alpha=flags.alpha,
+        expected_false_per_year=flags.expected_false_per_year,
+        false_flags=week_flags.false_flags_sentence(flags),
     )
 
 

@@ -13,7 +13,7 @@ from django.test import override_settings
 
 from samverkan.est import selectors, services
 from samverkan.est.models import Action, AreaRating, WeekMeeting
-from samverkan.est.weekly import picture_or_snapshot, weekly_picture
+from samverkan.est.weekly import SNAPSHOT_VERSION, picture_or_snapshot, weekly_picture
 from samverkan.organisations.models import Organisation
 from samverkan.places.models import District
 
@@ -150,7 +150,7 @@ def test_closing_the_meeting_stores_an_immutable_snapshot(
     meeting = services.meeting_close(
         by=coordinator, agreement=agreement, iso_year=2025, iso_week=10
     )
-    assert meeting.is_closed and meeting.snapshot_version == 1
+    assert meeting.is_closed and meeting.snapshot_version == SNAPSHOT_VERSION == 2
     assert meeting.snapshot["decisions"] == "Sanering i Bergnäset"
     assert meeting.snapshot["picture"]["total"] == 7
     assert [n["text"] for n in meeting.snapshot["picture"]["notes"]] == ["Klotter ökar"]

@@ -38,7 +38,10 @@ def test_it_returns_the_weekly_picture(client, agreement, hand_case):
     data = response.json()
     assert (data["total"], data["restricted_count"], data["closed"]) == (7, 1, False)
     assert [c["category"] for c in data["cells"] if c["increase"]] == ["Klotter"]
-    assert "Benjamini–Hochberg" in data["test"]
+    assert "8 föregående veckorna" in data["test"] and "per cell" in data["test"]
+    klotter = next(c for c in data["cells"] if c["increase"])
+    assert (klotter["method"], klotter["threshold"], klotter["q"]) == ("recent", 4, None)
+    assert data["expected_false_per_year"] > 0 and data["alpha"] == pytest.approx(1 / 208)
 
 
 def test_another_partys_week_and_an_impossible_week_are_404(client, agreement):

@@ -113,9 +113,10 @@ def test_the_week_page_shows_the_table_the_increase_and_the_test(client, agreeme
     html = client.get(f"/est/{agreement.pk}/2025/v10/").content.decode()
     a = hand_case["a"].name
     assert f'data-district="{a}" data-category="Klotter" class="increase"' in html
-    assert "Säkerställd ökning" in html
-    assert "Poisson-test mot snittet för de 8 föregående veckorna" in html
-    assert "Benjamini–Hochberg" in html and "q = 0,10" in html
+    assert 'data-flag="increase"' in html and "Ökning: 4 mot väntat 0,31 (gräns 4)." in html
+    assert "reservmetod, jämfört med de 8 föregående veckorna" in html
+    assert "Väntat antal falsklarm:" in html and "per år" in html
+    assert "Benjamini–Hochberg" not in html
     assert "1 rapport med klassning begränsad ingår inte i detaljerna." in html
     assert "<svg" in html and "<circle" in html
     assert "v9" in html and "v11" in html
@@ -282,3 +283,43 @@ def test_the_prioritisation_page_names_the_conditional_test_and_explains_unteste
     assert "exakt villkorligt binomialtest" in html and "Poisson" not in html
     assert "kvot" in html and "95 % KI" in html
     assert "inte testad: för få rapporter för ett test" in html
+
+def test_a_version_1_snapshot_still_renders_with_the_test_it_was_decided_by(
+    client, agreement, hand_case
+):
+    # What a meeting closed before the flags' fields existed stored: Benjamini–Hochberg
+    # q-values, no method, threshold or expected false flags.
+    from samverkan.est.weekly import weekly_picture
+
+    picture = weekly_picture(agreement, 2025, 10).as_dict()
+    for key in ("history_years", "alpha", "expected_false_per_year", "false_flags"):
+        picture.pop(key)
+    for row in picture["cells"]:
+        for key in ("method", "expected", "threshold", "dispersion", "new_large", "explanation"):
+            row.pop(key)
+        row["q"] = 0.04 if row["increase"] else (0.9 if row["tested"] else None)
+    picture.update(
+        version=1,
+        q_level=0.10,
+        test="ökning statistiskt säkerställd: Poisson-test mot snittet för de 8 föregående "
+        "veckorna, justerat för många jämförelser (Benjamini–Hochberg), q = 0,10",
+    )
+    meeting = services.meeting_for_week(agreement, 2025, 10)
+    meeting.status = WeekMeeting.Status.CLOSED
+    meeting.snapshot_version = 1
+    meeting.snapshot = {
+        "version": 1,
+        "picture": picture,
+        "notes": "",
+        "decisions": "",
+        "closed_at": "2025-03-10T12:00+01:00",
+        "closed_by": "samordnare",
+    }
+    meeting.save()
+    login(client, "lasare")
+    response = client.get(f"/est/{agreement.pk}/2025/v10/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "data-snapshot" in html and "Säkerställd ökning" in html and "q = 0,0400" in html
+    assert "Benjamini–Hochberg" in html and "Väntat antal falsklarm" not in html
+    assert "data-explanation" not in html

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from scipy import stats
 
 from samverkan.core.models import User
 from samverkan.est.weekly import (
@@ -122,36 +123,68 @@ def cell(picture, district, category_slug):
     return matches[0]
 
 
+def gamma_poisson_tail(k: int, total: int, weeks: int) -> float:
+    """P(X ≥ k) when this week's rate is Gamma(total + ½, weeks) (Jeffreys) and X Poisson
+    given the rate: the negative binomial with size total + ½ and p = weeks / (weeks + 1),
+    summed term by term."""
+    size, prob = total + 0.5, weeks / (weeks + 1)
+    below = sum(
+        math.exp(math.lgamma(j + size) - math.lgamma(size) - math.lgamma(j + 1))
+        * prob**size
+        * (1 - prob) ** j
+        for j in range(k)
+    )
+    return 1 - below
+
+
 def test_it_matches_the_hand_computed_case(agreement, hand_case):
     a, b = hand_case["a"], hand_case["b"]
     picture = weekly_picture(agreement, 2025, 10)
+    # Reports begin in 2025: no earlier year, so every cell is compared with the 8 previous
+    # weeks. The pooled dispersion Σ(y − ȳ)² / Σȳ × 8/7 = 3.5 / 14 × 8/7 < 1 is floored at 1,
+    # so the predictive law of a cell with `total` reports in 8 weeks is the Poisson–gamma
+    # mixture (negative binomial) of gamma_poisson_tail.
+    assert picture.history_years == 0 and "reservmetod" in picture.test
 
     a_klotter = cell(picture, a, "klotter")
     assert a_klotter.count == 4
     assert a_klotter.baseline == [0, 0, 0, 1, 0, 0, 0, 1]  # weeks 2 … 9
     assert a_klotter.baseline_mean == 0.25
-    # P(X ≥ 4 | μ = 0.25) = 1 − e^−0.25 (1 + 0.25 + 0.25²/2 + 0.25³/6)
-    p_a_klotter = 1 - math.exp(-0.25) * (1 + 0.25 + 0.25**2 / 2 + 0.25**3 / 6)
+    assert a_klotter.method == "recent" and a_klotter.expected == pytest.approx(2.5 / 8)
+    p_a_klotter = gamma_poisson_tail(4, 2, 8)
     assert a_klotter.p == pytest.approx(p_a_klotter)
+    assert a_klotter.p == pytest.approx(stats.nbinom.sf(3, 2.5, 8 / 9))
 
     a_skad = cell(picture, a, "skadegorelse")
     assert (a_skad.count, a_skad.baseline_mean) == (1, 1.0)
-    p_a_skad = 1 - math.exp(-1)  # P(X ≥ 1 | μ = 1)
-    assert a_skad.p == pytest.approx(p_a_skad)
+    assert a_skad.p == pytest.approx(gamma_poisson_tail(1, 8, 8))
+    assert not a_skad.increase and "För få rapporter" in a_skad.explanation
 
     b_klotter = cell(picture, b, "klotter")
     assert (b_klotter.count, b_klotter.baseline_mean, b_klotter.p) == (0, 0.5, 1.0)
 
     b_skad = cell(picture, b, "skadegorelse")
     assert (b_skad.count, b_skad.tested, b_skad.new, b_skad.p) == (2, False, True, None)
+    assert not b_skad.increase and not b_skad.new_large
 
-    # Benjamini–Hochberg over the three tested cells (m = 3), by hand:
-    # ranks 1, 2, 3 → q = 3p, min(3p/2, 1), 1.
-    assert a_klotter.q == pytest.approx(3 * p_a_klotter)
-    assert a_skad.q == pytest.approx(3 * p_a_skad / 2)
-    assert b_klotter.q == pytest.approx(1.0)
+    # Four cells (three tested, one new): the per-cell level is 1 / (52 × 4), so that a year
+    # of such weeks gives one false flag on average. A × klotter: p ≈ 0,0012 ≤ 0,0048, 4 ≥ 3
+    # reports and 4 + 1 ≥ 5 in the last four weeks: flagged.
+    assert picture.alpha == pytest.approx(1 / 208)
+    assert p_a_klotter < 1 / 208 < gamma_poisson_tail(3, 2, 8)
+    assert a_klotter.threshold == 4 and a_klotter.increase
     assert [(c.district_id, c.category) for c in picture.increases] == [(a.pk, "Klotter")]
-    assert "Poisson-test" in picture.test and "q = 0,10" in picture.test
+    assert "Ökning: 4 mot väntat 0,31 (gräns 4)." == a_klotter.explanation
+    # The expected false flags: 52 × Σ P(X ≥ threshold) over the cells, by hand.
+    new_size = 0.5 / 8 / (1 / 8)  # half a report over 8 weeks, Poisson–gamma: size ½
+    expected = 52 * (
+        gamma_poisson_tail(a_klotter.threshold, 2, 8)
+        + gamma_poisson_tail(a_skad.threshold, 8, 8)
+        + gamma_poisson_tail(b_klotter.threshold, 4, 8)
+        + stats.nbinom.sf(b_skad.threshold - 1, new_size, 8 / 9)
+    )
+    assert picture.expected_false_per_year == pytest.approx(expected)
+    assert "Väntat antal falsklarm" in picture.false_flags
 
     assert picture.total == 4 + 1 + 0 + 2
     assert picture.baseline_total_mean == pytest.approx(0.25 + 1 + 0.5 + 0)
@@ -230,3 +263,48 @@ def test_it_makes_the_same_number_of_queries_whatever_the_data(
                 make_report(category, district, local(2025, week), creates_insecurity=True)
     assert queries() == few
     assert few <= 12
+    # History in earlier years (the seasonal baseline) costs no query more.
+    for year in (2022, 2023, 2024):
+        make_report("klotter", a, local(year, 10))
+    assert queries() == few
+
+
+def test_with_earlier_years_each_cell_is_compared_with_the_same_weeks_of_those_years(
+    agreement, two_districts, make_report
+):
+    from samverkan.analysis.surveillance import WeekSeries, weekly_flags
+
+    a, b = two_districts
+    window = [1, 0, 2, 1, 0, 1, 1]  # weeks 7 … 13 of 2022, 2023 and 2024
+    for year in (2022, 2023, 2024):
+        for week, n in zip(range(7, 14), window, strict=True):
+            for _ in range(n):
+                make_report("klotter", a, local(year, week))
+        make_report("brand", b, local(year, 10))
+        make_report("brand", b, local(year, 30))  # outside every window: not fetched
+    for week in (8, 9):
+        make_report("klotter", a, local(2025, week))
+    for day in range(1, 7):
+        make_report("klotter", a, local(2025, 10, day=day))
+    picture = weekly_picture(agreement, 2025, 10)
+    assert picture.history_years == 3 and "de 3 föregående åren" in picture.test
+
+    recent = [0, 0, 0, 0, 0, 0, 1, 1]
+    expected = weekly_flags(
+        {
+            "a": WeekSeries(6, recent, [window] * 3),
+            "b": WeekSeries(0, [0] * 8, [[0, 0, 0, 1, 0, 0, 0]] * 3),
+        },
+        years=3,
+    )
+    klotter = cell(picture, a, "klotter")
+    brand = cell(picture, b, "brand")
+    assert klotter.method == brand.method == "seasonal"
+    for got, want in ((klotter, expected.cells["a"]), (brand, expected.cells["b"])):
+        assert got.expected == pytest.approx(want.expected)
+        assert got.p == pytest.approx(want.p)
+        assert (got.threshold, got.increase) == (want.threshold, want.flagged)
+    # 6 against about 0,86 a week in the same weeks of earlier years: flagged.
+    assert klotter.expected == pytest.approx(6 / 7 + 0.5 / 21)
+    assert klotter.increase and not brand.increase
+    assert picture.expected_false_per_year == pytest.approx(expected.expected_false_per_year)

@@ -11,10 +11,49 @@ from django.utils.translation import gettext as _
 
 from samverkan.analysis.counts import counts
 from samverkan.analysis.formatting import format_decimal
-from samverkan.analysis.trends import yearly_trend
+from samverkan.analysis.trends import Trend, monthly_trend, yearly_trend
 from samverkan.lagesbild.sections.common import num
 from samverkan.lagesbild.sections.periods import local_start
-from samverkan.lagesbild.text.sentences import say, trend_summary
+from samverkan.lagesbild.text.sentences import say, trend_sentence, trend_summary
+
+
+def _robustness(trend: Trend) -> dict[str, Any]:
+    """The Mann–Kendall check and the break test beside the regression."""
+    mk = trend.mann_kendall
+    step = trend.step
+    return {
+        "mann_kendall": None
+        if mk is None
+        else {"method": mk.method, "s": mk.s, "z": num(mk.z), "p_value": num(mk.p_value, 12)},
+        "break": None
+        if step is None or not step.tested
+        else {
+            "found": step.found,
+            "label": step.label,
+            "factor": num(step.factor),
+            "p_value": num(step.p_value, 12),
+            "splits": step.splits,
+            "method": step.method,
+            "sentence": say(step.message),
+        },
+        "seasonal": trend.seasonal,
+    }
+
+
+def _trend_fields(trend: Trend) -> dict[str, Any]:
+    return {
+        "tested": trend.tested,
+        "method": trend.method,
+        "factor": num(trend.factor),
+        "ci_low": num(trend.ci_low),
+        "ci_high": num(trend.ci_high),
+        "p_value": num(trend.p_value, 12),
+        "direction": trend.direction,
+        # The regression, Mann–Kendall beside it and any break warning (shown first).
+        "sentence": trend_sentence(trend),
+        "summary": "" if trend.broken else trend_summary(trend),
+        **_robustness(trend),
+    }
 
 
 def trend_dict(name: str, series: pd.Series, population: float | None, alpha: float):
@@ -23,15 +62,7 @@ def trend_dict(name: str, series: pd.Series, population: float | None, alpha: fl
     return {
         "name": name,
         "years": [{"year": int(y), "count": int(c)} for y, c in series.items()],
-        "tested": trend.tested,
-        "method": trend.method,
-        "factor": num(trend.factor),
-        "ci_low": num(trend.ci_low),
-        "ci_high": num(trend.ci_high),
-        "p_value": num(trend.p_value, 12),
-        "direction": trend.direction,
-        "sentence": say(trend.message),
-        "summary": trend_summary(trend),
+        **_trend_fields(trend),
     }
 
 
@@ -56,15 +87,37 @@ def whole_months(first: dt.date, last: dt.date) -> list[str]:
 
 
 def monthly_trend_dict(name: str, series: pd.Series, alpha: float) -> dict[str, Any]:
-    result = trend_dict(name, series.reset_index(drop=True), None, alpha)
-    result["months"] = [{"month": m, "count": int(c)} for m, c in series.items()]
-    result.pop("years")
-    if result["tested"] and result["factor"] is not None:
+    """Count ~ month number, with month-of-year terms from two years of months on
+    (``analysis.trends.monthly_trend``), the seasonal or plain Mann–Kendall check beside it
+    and the break test."""
+    trend = monthly_trend(series, alpha=alpha)
+    result = {
+        "name": name,
+        "months": [{"month": m, "count": int(c)} for m, c in series.items()],
+        **_trend_fields(trend),
+    }
+    if result["tested"] and result["factor"] is not None and not trend.broken:
         percent = (result["factor"] - 1) * 100
-        result["summary"] = _(
-            "Förändring %(pct)s %% per månad över %(n)d hela månader; inom ett år kan en "
-            "trend vara säsong."
-        ) % {"pct": ("+" if percent > 0 else "") + format_decimal(percent, 1), "n": len(series)}
+        values = {
+            "pct": ("+" if percent > 0 else "") + format_decimal(percent, 1),
+            "n": len(series),
+        }
+        if trend.seasonal:
+            result["summary"] = (
+                _(
+                    "Förändring %(pct)s %% per månad över %(n)d hela månader, med hänsyn till "
+                    "säsongen (månadseffekter)."
+                )
+                % values
+            )
+        else:
+            result["summary"] = (
+                _(
+                    "Förändring %(pct)s %% per månad över %(n)d hela månader; inom ett år kan en "
+                    "trend vara säsong."
+                )
+                % values
+            )
     return result
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from samverkan.analysis import (
+    breaks,
     change,
     concentration,
     counts,
@@ -359,6 +360,83 @@ def _permutation_floor(permutations, cells) -> str:
         "cells": format_decimal(cells, 0),
     }
 
+# --- Trends: the robustness check, the season and breaks in the series -----------------------
+
+
+def mann_kendall_sentence(result: trends.MannKendall) -> str:
+    """The Mann–Kendall check beside the regression: "Mann–Kendalls test: S = 12, p = 0,03." """
+    return _("%(method)s: S = %(s)d, %(p)s.") % {
+        "method": _capitalised(result.method),
+        "s": result.s,
+        "p": format_stat("p", result.p_value),
+    }
+
+
+def _break_found(label, before, factor, p_value, method) -> str:
+    return _(
+        "Varning: nivåskifte i serien mellan %(before)s och %(label)s (nivån ×%(factor)s, "
+        "%(p)s, %(method)s). Det liknar en ändring i källan – t.ex. en ny källa eller ett "
+        "nytt sätt att ange plats – mer än en trend; trenden ska inte läsas som en ökning "
+        "eller minskning."
+    ) % {
+        "before": before,
+        "label": label,
+        "factor": format_decimal(factor, 2),
+        "p": format_stat("p", p_value),
+        "method": method,
+    }
+
+
+def _no_break(label, before, factor, p_value, method) -> str:
+    return _("Inget säkerställt nivåskifte i serien (%(p)s, %(method)s).") % {
+        "p": format_stat("p", p_value),
+        "method": method,
+    }
+
+
+def _break_untested(n, min) -> str:
+    return _("För få punkter för ett test av nivåskifte (n = %(n)d; minst %(min)d).") % {
+        "n": n,
+        "min": min,
+    }
+
+
+def _too_few_months(n, min) -> str:
+    return _("För få hela månader för trendtest (n = %(n)d; minst %(min)d krävs).") % {
+        "n": n,
+        "min": min,
+    }
+
+
+def _no_season_terms(n, min) -> str:
+    return _(
+        "Färre än två år av månader (%(n)d; minst %(min)d): säsongen kan inte skiljas från "
+        "en trend, så modellen har inga månadseffekter och en trend inom ett år kan vara "
+        "säsong."
+    ) % {"n": n, "min": min}
+
+
+def trend_sentence(trend: trends.Trend) -> str:
+    """The regression's finding, the Mann–Kendall check beside it, and the break warning
+    (first, when there is one: a step is then not read as a trend)."""
+    if not trend.tested:
+        return say(trend.message)
+    parts = []
+    if trend.broken:
+        assert trend.step is not None
+        parts.append(say(trend.step.message))
+        parts.append(
+            _("Regressionen (inte tolkad): %(p)s, %(method)s.")
+            % {"p": format_stat("p", trend.p_value or 1.0), "method": trend.method}
+        )
+    else:
+        parts.append(say(trend.message))
+    if trend.mann_kendall is not None:
+        parts.append(mann_kendall_sentence(trend.mann_kendall))
+    if trend.season_message is not None:
+        parts.append(say(trend.season_message))
+    return " ".join(parts)
+
 
 _WRITERS.update(
     {
@@ -558,5 +636,11 @@ _WRITERS.update(
         nearrepeat.NO_TIMES: _nearrepeat_no_times,
         nearrepeat.TOO_MANY_PAIRS: _nearrepeat_too_many_pairs,
         nearrepeat.KNOX_RESULT: _nearrepeat_result,
+
+        breaks.BREAK_FOUND: _break_found,
+        breaks.NO_BREAK: _no_break,
+        breaks.BREAK_UNTESTED: _break_untested,
+        trends.TOO_FEW_MONTHS: _too_few_months,
+        trends.NO_SEASON_TERMS: _no_season_terms,
     }
 )

@@ -1,0 +1,241 @@
+"""Calibration of the weekly EST flags and of the trend tests: false alarms on data with no
+effect by construction, and power against a planted effect.
+
+Weekly flags (``analysis.surveillance.weekly_flags``, what ``est.weekly`` calls): an agreement
+of the demo's shape (12 districts × 13 categories, the demo year's totals, district weights
+and month factors), weekly counts negative binomial with variance/mean 1.6.
+
+- no effect, seasonal: six stationary years; each week of the last year is tested against the
+  same weeks of the five years before (the seasonal baseline). Flags per 52 weeks.
+- no effect, shuffled: one year and eight weeks, the weeks in random order, no earlier years
+  (the recent 8-week baseline). Flags per 52 weeks.
+- the same two with the earlier Poisson test against the previous 8 weeks
+  (``analysis.weekly_increase``), to show what the new method removes.
+- planted: one cell's mean ×2 or ×3 in one week; power = share of replicates flagging it.
+
+Trends (``analysis.trends``): yearly series of 8 years, monthly series of 36 months with a
+season; false trend and false break rates on stationary series, power on a planted trend and
+on a planted step.
+
+    python benchmarks/calibration_weekly.py [--replicates 40] [--seed 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+from samverkan.analysis import surveillance
+from samverkan.analysis.weekly_increase import weekly_increases
+from samverkan.demo import year_shape
+
+DISPERSION = 1.6
+WEEKS = 52
+TEST_WEEKLY = "Veckans ökningar (Farrington–Noufaily)"
+TEST_OLD = "Veckans ökningar, tidigare Poisson-test mot 8 veckor"
+
+
+def cell_means() -> tuple[list[tuple[str, str]], np.ndarray]:
+    """The demo agreement's expected reports per cell per week of the year: (cells, 52)."""
+    keys, rows = [], []
+    weeks = np.arange(WEEKS)
+    month_of_week = np.minimum((weeks * 12) // WEEKS, 11)
+    kinds = {"centre": 0, "housing": 1, "other": 2}
+    for category, total in year_shape.YEAR_TOTALS.items():
+        kind = (
+            "centre"
+            if category in year_shape.CENTRE_KINDS
+            else "housing"
+            if category in year_shape.HOUSING_KINDS
+            else "other"
+        )
+        weights = {d: w[kinds[kind]] for d, w in year_shape.DISTRICT_WEIGHTS.items()}
+        season = np.asarray(year_shape.SEASON[category], dtype=float)
+        season = season / season.mean()
+        for district, weight in weights.items():
+            keys.append((district, category))
+            share = weight / sum(weights.values())
+            rows.append(total / WEEKS * share * season[month_of_week])
+    return keys, np.asarray(rows)
+
+
+def negative_binomial(rng: np.random.Generator, mean: np.ndarray) -> np.ndarray:
+    """Counts with the given means and variance/mean = DISPERSION."""
+    p = 1 / DISPERSION
+    return rng.negative_binomial(np.maximum(mean, 1e-9) * p / (1 - p), p)
+
+
+def _series(counts: np.ndarray, week: int, years: int) -> dict:
+    """WeekSeries per cell for week index `week` of `counts` (cells, weeks)."""
+    w = surveillance.WINDOW
+    out = {}
+    for c in range(counts.shape[0]):
+        history = [
+            counts[c, week - WEEKS * y - w : week - WEEKS * y + w + 1] for y in range(1, years + 1)
+        ]
+        out[c] = surveillance.WeekSeries(
+            int(counts[c, week]),
+            counts[c, week - surveillance.RECENT_WEEKS : week].tolist(),
+            [h.tolist() for h in history],
+        )
+    return out
+
+
+def _old_flags(counts: np.ndarray, week: int) -> set:
+    n = surveillance.RECENT_WEEKS
+    cells = {
+        c: (int(counts[c, week]), int(counts[c, week - n : week].sum())) for c in range(len(counts))
+    }
+    return {c for c, r in weekly_increases(cells, baseline_weeks=n).items() if r.increase}
+
+
+def seasonal_year(rng, means: np.ndarray, years: int = 6) -> np.ndarray:
+    """`years` stationary seasonal years of counts plus the window's weeks: (cells, weeks)."""
+    tiled = np.tile(means, years + 2)[:, : WEEKS * years + 2 * surveillance.WINDOW]
+    return negative_binomial(rng, tiled)
+
+
+def shuffled_year(rng, means: np.ndarray) -> np.ndarray:
+    """A year of seasonal counts plus 8 weeks, its weeks in random order."""
+    span = WEEKS + surveillance.RECENT_WEEKS
+    counts = negative_binomial(rng, np.tile(means, 2)[:, :span])
+    return counts[:, rng.permutation(span)]
+
+
+def weekly_false_flags(replicates: int, seed: int, scenario: str) -> dict:
+    rng = np.random.default_rng(seed)
+    _keys, means = cell_means()
+    new, old, expected = [], [], []
+    for _ in range(replicates):
+        if scenario == "seasonal":
+            counts = seasonal_year(rng, means)
+            weeks = range(WEEKS * 5 + surveillance.WINDOW, WEEKS * 6 + surveillance.WINDOW)
+            years = 5
+        else:
+            counts = shuffled_year(rng, means)
+            weeks = range(surveillance.RECENT_WEEKS, surveillance.RECENT_WEEKS + WEEKS)
+            years = 0
+        flags = old_count = 0
+        e = []
+        for week in weeks:
+            result = surveillance.weekly_flags(_series(counts, week, years), years=years)
+            flags += sum(1 for r in result.cells.values() if r.flagged)
+            e.append(result.expected_false_per_year)
+            old_count += len(_old_flags(counts, week))
+        new.append(flags)
+        old.append(old_count)
+        expected.append(float(np.mean(e)))
+    return {"new": np.asarray(new), "old": np.asarray(old), "expected": float(np.mean(expected))}
+
+
+def weekly_power(replicates: int, seed: int, factor: float, cell: int) -> float:
+    rng = np.random.default_rng(seed)
+    _keys, means = cell_means()
+    found = 0
+    for _ in range(replicates):
+        week = WEEKS * 5 + surveillance.WINDOW + int(rng.integers(0, WEEKS))
+        planted = np.tile(means, 8)[:, : WEEKS * 6 + 2 * surveillance.WINDOW].copy()
+        planted[cell, week] *= factor
+        counts = negative_binomial(rng, planted)
+        result = surveillance.weekly_flags(_series(counts, week, 5), years=5)
+        found += bool(result.cells.get(cell) and result.cells[cell].flagged)
+    return found / replicates
+
+
+def _row(test, scenario, replicates, measure, rate, unit, target, seconds) -> dict:
+    return {
+        "test": test,
+        "scenario": scenario,
+        "replicates": replicates,
+        "measure": measure,
+        "rate": float(rate),
+        "unit": unit,
+        "target": target,
+        "seconds": seconds,
+    }
+
+
+def weekly_scenarios(replicates: int, seed: int) -> list[dict]:
+    rows = []
+    keys, means = cell_means()
+    per_year = "flaggor per 52 veckor och överenskommelse (medel)"
+    for scenario, label in (
+        ("seasonal", "ingen effekt: 6 stationära säsongsår, NB varians/medel 1,6, 156 celler"),
+        ("shuffled", "ingen effekt: ett års veckor i slumpad ordning, ingen tidigare historik"),
+    ):
+        start = time.perf_counter()
+        result = weekly_false_flags(replicates, seed, scenario)
+        seconds = time.perf_counter() - start
+        sem = result["new"].std(ddof=1) / np.sqrt(replicates) if replicates > 1 else 0.0
+        rows.append(
+            _row(
+                TEST_WEEKLY,
+                f"{label} (± {sem:.2f} medelfel; förväntat enligt modellen "
+                f"{result['expected']:.2f})",
+                replicates,
+                "falsklarm",
+                result["new"].mean(),
+                per_year,
+                "≤ 2 per 52 veckor",
+                seconds,
+            )
+        )
+        rows.append(
+            _row(
+                TEST_OLD,
+                label,
+                replicates,
+                "falsklarm",
+                result["old"].mean(),
+                per_year,
+                "(jämförelse)",
+                seconds,
+            )
+        )
+    order = np.argsort(means.mean(axis=1))
+    for name, cell in (
+        ("största cellen", int(order[-1])),
+        ("median-cellen", int(order[len(order) // 2])),
+    ):
+        mean = means[cell].mean()
+        for factor in (2.0, 3.0):
+            start = time.perf_counter()
+            power = weekly_power(replicates * 5, seed + int(factor), factor, cell)
+            rows.append(
+                _row(
+                    TEST_WEEKLY,
+                    f"planterad effekt: ×{factor:g} en vecka i {name} "
+                    f"({keys[cell][0]} × {keys[cell][1]}, snitt {mean:.2f}/vecka)",
+                    replicates * 5,
+                    "styrka",
+                    power,
+                    "andel av replikaten",
+                    "rapporteras",
+                    time.perf_counter() - start,
+                )
+            )
+    return rows
+
+
+def scenarios(replicates: int, seed: int) -> list[dict]:
+    return weekly_scenarios(replicates, seed)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--replicates", type=int, default=40)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    rows = scenarios(args.replicates, args.seed)
+    print(f"{'test':<45} {'mått':<10} {'värde':>8} {'mål':<22} {'s':>6}  scenario")
+    for row in rows:
+        print(
+            f"{row['test']:<45} {row['measure']:<10} {row['rate']:>8.3f} {row['target']:<22} "
+            f"{row['seconds']:>6.1f}  {row['scenario']} [{row['unit']}, n = {row['replicates']}]"
+        )
+
+
+if __name__ == "__main__":
+    main()
