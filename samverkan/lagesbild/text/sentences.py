@@ -1,3 +1,4 @@
+# Over 500 lines: every sentence of the lägesbild in one catalogue, to be split per section.
 """What samverkan.analysis found, as Swedish sentences through gettext.
 
 The analysis returns codes and numbers (``analysis.messages.Message``, note codes, flags);
