@@ -30,16 +30,45 @@ PARTS = ("hotspots", "periods", "weekly", "nearrepeat", "sources")
 
 
 def standard_error(row: dict) -> str:
-    if row.get("unit") != "andel" or not row.get("replicates"):
+    if not str(row.get("unit", "")).startswith("andel") or not row.get("replicates"):
         return ""
     p, n = float(row["rate"]), int(row["replicates"])
     return f"± {100 * math.sqrt(max(p * (1 - p), 1e-12) / n):.1f} %"
 
 
 def formatted_rate(row: dict) -> str:
-    if row.get("unit") == "andel":
+    if str(row.get("unit", "")).startswith("andel"):
         return f"{100 * float(row['rate']):.1f} %"
     return f"{float(row['rate']):.2f} {row.get('unit', '')}".strip()
+
+
+def print_table(rows: list[dict]) -> None:
+    header = ("test", "scenario", "mått", "värde", "medelfel", "enhet", "mål", "replikat", "s")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for r in rows:
+        line = (
+            r["test"],
+            r["scenario"],
+            r["measure"],
+            formatted_rate(r),
+            standard_error(r),
+            r.get("unit", ""),
+            r.get("target", ""),
+            str(r["replicates"]),
+            f"{float(r.get('seconds', 0)):.1f}",
+        )
+        print("| " + " | ".join(line) + " |")
+
+
+def run_alone(part: str) -> None:
+    """One part on its own: ``python benchmarks/calibration_<part>.py [--replicates N]``."""
+    module = importlib.import_module(f"calibration_{part}")
+    parser = argparse.ArgumentParser(description=module.__doc__.splitlines()[0])
+    parser.add_argument("--replicates", type=int, default=module.DEFAULT_REPLICATES)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    print_table(module.scenarios(args.replicates, args.seed))
 
 
 def main() -> None:
@@ -56,30 +85,11 @@ def main() -> None:
     rows = []
     for part in args.only or PARTS:
         module = importlib.import_module(f"calibration_{part}")
-        default = getattr(module, "DEFAULT_REPLICATES", 1000)
-        replicates = max(1, round(default * args.replicates))
+        replicates = max(1, round(module.DEFAULT_REPLICATES * args.replicates))
         started = time.perf_counter()
         rows += module.scenarios(replicates, args.seed)
         print(f"# {part}: {time.perf_counter() - started:.1f} s", file=sys.stderr)
-
-    header = ("test", "scenario", "mått", "värde", "medelfel", "mål", "replikat", "s")
-    table = [
-        (
-            r["test"],
-            r["scenario"],
-            r["measure"],
-            formatted_rate(r),
-            standard_error(r),
-            r.get("target", ""),
-            str(r["replicates"]),
-            f"{float(r.get('seconds', 0)):.1f}",
-        )
-        for r in rows
-    ]
-    print("| " + " | ".join(header) + " |")
-    print("|" + "---|" * len(header))
-    for line in table:
-        print("| " + " | ".join(line) + " |")
+    print_table(rows)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ Sampling error: a share r over R maps has standard error sqrt(r (1 − r) / R); 
 is below 0.6 % with 95 % confidence). About 10 × R maps are analysed: 4–6 minutes on 2 cores.
 """
 
-import argparse
 import json
 import sys
 import time
@@ -96,6 +95,9 @@ def _hot(e, n, area, rule) -> np.ndarray:
     return getis_ord_gi_star(grid, mask=area.mask, **rule).classes == HOT
 
 
+DEFAULT_REPLICATES = 500
+
+
 def scenarios(replicates: int = 500, seed: int = 1, points: int = 300) -> list[dict]:
     geometry = outline_geometry(lulea_outlines())
     shapely.prepare(geometry)
@@ -148,19 +150,7 @@ def scenarios(replicates: int = 500, seed: int = 1, points: int = 300) -> list[d
     return out
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--replicates", type=int, default=500)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--points", type=int, default=300)
-    args = parser.parse_args()
-    rows = scenarios(args.replicates, args.seed, args.points)
-    print(f"{'test':58} {'mått':12} {'värde':>9}  {'enhet':40} {'mål':18} {'s':>6}")
-    for r in rows:
-        print(f"{r['test']:58} {r['measure']:12} {r['rate']:9.4f}  {r['unit']:40} "
-              f"{r['target']:18} {r['seconds']:6.1f}")  # fmt: skip
-        print(f"    {r['scenario']} ({r['replicates']} kartor)")
-
-
 if __name__ == "__main__":
-    main()
+    from calibration import run_alone
+
+    run_alone("hotspots")

@@ -23,14 +23,12 @@ The false-alarm rate is the share of replicates whose primary cell (pairs within
 
 from __future__ import annotations
 
-import argparse
 import math
 import statistics
 import time
 
 import numpy as np
 
-from samverkan.analysis import nearrepeat
 from samverkan.analysis.nearrepeat import knox_test
 
 SIDE = 6000.0
@@ -113,6 +111,9 @@ def _timing(seed: int) -> dict:
     return {"ours": statistics.median(ours), "loop": statistics.median(loop)}
 
 
+DEFAULT_REPLICATES = 400
+
+
 def scenarios(replicates: int, seed: int) -> list[dict]:
     se = math.sqrt(ALPHA * (1 - ALPHA) / replicates)
     out = []
@@ -167,19 +168,7 @@ def scenarios(replicates: int, seed: int) -> list[dict]:
     return out
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--replicates", type=int, default=400)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
-    print(f"Permutationer per test: {nearrepeat.PERMUTATIONS}")
-    print(f"{'mått':<10} {'andel':>7} {'n':>5} {'sek':>7}  scenario / mål / enhet")
-    for row in scenarios(args.replicates, args.seed):
-        rate = f"{row['rate']:.3f}" if row["measure"] == "tid" else f"{100 * row['rate']:.1f} %"
-        print(f"{row['measure']:<10} {rate:>7} {row['replicates']:>5} {row['seconds']:>7.1f}  "
-              f"{row['scenario']}")  # fmt: skip
-        print(f"{'':<32}mål: {row['target']}; {row['unit']}")
-
-
 if __name__ == "__main__":
-    main()
+    from calibration import run_alone
+
+    run_alone("nearrepeat")

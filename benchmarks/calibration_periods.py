@@ -17,8 +17,6 @@ standard error) of about 0.5 percentage points.
 
 from __future__ import annotations
 
-import argparse
-import math
 import time
 
 import numpy as np
@@ -110,6 +108,9 @@ def _family(rng, replicates, rates_now, rates_before, *, exposure, alpha, old=Fa
     return any_flag / replicates, per_group / replicates
 
 
+DEFAULT_REPLICATES = 2000
+
+
 def scenarios(replicates: int = 2000, seed: int = 1) -> list[dict]:
     rng = np.random.default_rng(seed)
     out: list[dict] = []
@@ -175,21 +176,7 @@ def scenarios(replicates: int = 2000, seed: int = 1) -> list[dict]:
     return out
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--replicates", type=int, default=2000)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
-    rows = scenarios(args.replicates, args.seed)
-    print(f"{'test':52} {'scenario':80} {'n':>5} {'mått':10} {'värde':>7}  {'mål':22} {'s':>5}")
-    for r in rows:
-        se = math.sqrt(max(r["rate"] * (1 - r["rate"]), 1e-12) / r["replicates"])
-        value = f"{100 * r['rate']:5.1f} %"
-        print(
-            f"{r['test']:52} {r['scenario']:80} {r['replicates']:5d} {r['measure']:10} "
-            f"{value:>7}  {r['target']:22} {r['seconds']:5.1f}  (± {100 * se:.1f})"
-        )
-
-
 if __name__ == "__main__":
-    main()
+    from calibration import run_alone
+
+    run_alone("periods")

@@ -19,7 +19,6 @@ Two scenarios, both through the real parse (``incidents.importers.polisen.parse`
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import statistics
@@ -130,23 +129,14 @@ def constructed_row(replicates: int, seed: int) -> dict:
     )
 
 
+DEFAULT_REPLICATES = 20000
+
+
 def scenarios(replicates: int = 20000, seed: int = 1) -> list[dict]:
     return [fixture_row(), constructed_row(replicates, seed)]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--replicates", type=int, default=20000)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
-    rows = scenarios(args.replicates, args.seed)
-    print(f"{'test':<34} {'mått':<6} {'värde':>7} {'enhet':<16} {'mål':<38} {'s':>5}  scenario")
-    for row in rows:
-        print(
-            f"{row['test']:<34} {row['measure']:<6} {row['rate']:>7.4f} {row['unit']:<16} "
-            f"{row['target']:<38} {row['seconds']:>5.1f}  {row['scenario']}"
-        )
-
-
 if __name__ == "__main__":
-    main()
+    from calibration import run_alone
+
+    run_alone("sources")

@@ -22,7 +22,6 @@ on a planted step.
 
 from __future__ import annotations
 
-import argparse
 import time
 
 import numpy as np
@@ -219,23 +218,14 @@ def weekly_scenarios(replicates: int, seed: int) -> list[dict]:
     return rows
 
 
+DEFAULT_REPLICATES = 40
+
+
 def scenarios(replicates: int, seed: int) -> list[dict]:
     return weekly_scenarios(replicates, seed)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--replicates", type=int, default=40)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
-    rows = scenarios(args.replicates, args.seed)
-    print(f"{'test':<45} {'mått':<10} {'värde':>8} {'mål':<22} {'s':>6}  scenario")
-    for row in rows:
-        print(
-            f"{row['test']:<45} {row['measure']:<10} {row['rate']:>8.3f} {row['target']:<22} "
-            f"{row['seconds']:>6.1f}  {row['scenario']} [{row['unit']}, n = {row['replicates']}]"
-        )
-
-
 if __name__ == "__main__":
-    main()
+    from calibration import run_alone
+
+    run_alone("weekly")
