@@ -16,8 +16,8 @@ from importlib import resources
 import pytest
 
 from samverkan.core.models import User
-from samverkan.demo.load import load_demo
 from samverkan.plans.models import Plan
+from tests.demo_rows import load_demo_rows
 
 LULEA_PLAN_TITLE = "Styrgruppens verksamhetsplan 2020–2021"
 BODEN_AGREEMENT = "boden-polisen-2020-2023"
@@ -30,7 +30,8 @@ def demo(db, settings) -> None:
     # (about 0.1 s), and logging in as a demo user still works within the test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Without the year of synthetic reports (tests/incidents/test_demo_year.py loads them).
-    load_demo(reports=False)
+    # Loaded for real once, then replayed row for row (tests/demo_rows.py).
+    load_demo_rows()
 
 
 def _user(username: str) -> User:

@@ -130,6 +130,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+START_BUDGET = 90
+
+
 def _fetch(url: str, deadline: float) -> tuple[int, str, bytes]:
     """GET url, retrying while the server is still starting."""
     while True:
@@ -179,14 +182,16 @@ def test_it_serves_the_demo_from_the_samverkan_script(tmp_path):
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
-    deadline = time.monotonic() + 20
+    # A guard against a hang, not a speed target (benchmarks measure speed): generous enough
+    # for a loaded CI machine that runs the SQLite and PostgreSQL suites side by side.
+    deadline = time.monotonic() + START_BUDGET
     try:
         url = None
         while url is None:
             try:
                 line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
             except queue.Empty:
-                pytest.fail("no URL within 20 s:\n" + "".join(output))
+                pytest.fail(f"no URL within {START_BUDGET} s:\n" + "".join(output))
             output.append(line)
             if match := re.search(r"Samverkan körs på (http://\S+/)", line):
                 url = match.group(1)
@@ -215,7 +220,7 @@ def test_it_serves_the_demo_from_the_samverkan_script(tmp_path):
             try:
                 output.append(lines.get(timeout=max(0.1, deadline - time.monotonic())))
             except queue.Empty:
-                pytest.fail("no worker within 20 s:\n" + "".join(output))
+                pytest.fail(f"no worker within {START_BUDGET} s:\n" + "".join(output))
         process.terminate()
         assert process.wait(timeout=30) == 0
         reader.join(timeout=10)
