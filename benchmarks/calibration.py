@@ -26,7 +26,7 @@ sys.path.insert(0, str(HERE))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samverkan.settings")
 os.environ.setdefault("DEBUG", "1")
 
-PARTS = ("hotspots", "periods", "weekly", "nearrepeat", "sources")
+PARTS = ("hotspots", "periods", "weekly", "nearrepeat", "sources", "evaluation")
 
 
 def standard_error(row: dict) -> str:
