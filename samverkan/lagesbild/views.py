@@ -300,6 +300,7 @@ def annual_page(request):
                 fmt: f"{reverse('lagesbild_annual_chart', args=[fmt])}?{query}"
                 for fmt in ("csv", "svg", "png")
             },
+            downloads_note=_downloads_note(),
             today=dt.date.today(),
         )
     return render(request, "lagesbild/annual.html", context)
