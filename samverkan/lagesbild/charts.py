@@ -428,12 +428,37 @@ BUILDERS = {
 }
 
 
-def all_charts(result: dict[str, Any]) -> dict[str, Chart]:
-    charts = {key: build(result) for key, build in BUILDERS.items()}
+def chart_for(result: dict[str, Any], key: str) -> Chart:
+    """One chart of a result with its source line ("Källor: …", ``sources.figures``)."""
+    chart = BUILDERS[key](result)
     figures = (result.get("sources") or {}).get("figures") or {}
-    for key, chart in charts.items():
-        chart.source = (figures.get(key) or {}).get("line", "")
-    return charts
+    chart.source = (figures.get(key) or {}).get("line", "")
+    return chart
+
+
+def all_charts(result: dict[str, Any]) -> dict[str, Chart]:
+    return {key: chart_for(result, key) for key in BUILDERS}
+
+
+def chart_file(chart: Chart, fmt: str) -> tuple[bytes, str]:
+    """A chart as a downloaded file (content, content type), with its source line: the last
+    row of the CSV, the subtitle under the title of the SVG/PNG."""
+    if fmt == "csv":
+        text = chart.csv()
+        if chart.source:
+            out = io.StringIO()
+            csv.writer(out, delimiter=";").writerow([chart.source])
+            text += out.getvalue()
+        return text.encode(), "text/csv; charset=utf-8"
+    if fmt not in ("svg", "png"):
+        raise ValueError(fmt)
+    spec = dict(chart.spec)
+    if chart.source:
+        title = spec.get("title")
+        text = title.get("text", chart.title) if isinstance(title, dict) else title
+        spec["title"] = {"text": text or chart.title, "subtitle": chart.source}
+    content = render_static(spec, fmt)
+    return content, "image/svg+xml" if fmt == "svg" else "image/png"
 
 
 def render_static(spec: dict[str, Any], fmt: str) -> bytes:

@@ -86,16 +86,10 @@ def _chart_context(result: dict[str, Any], link) -> dict[str, dict[str, Any]]:
 def _download(chart: charts.Chart, fmt: str, name: str) -> HttpResponse:
     """Every chart file goes through here: a file travels, so small counts are suppressed."""
     chart = outbound_chart(chart)
-    if fmt == "csv":
-        response = HttpResponse(chart.csv(), content_type="text/csv; charset=utf-8")
-    elif fmt == "svg":
-        response = HttpResponse(
-            charts.render_static(chart.spec, "svg"), content_type="image/svg+xml"
-        )
-    elif fmt == "png":
-        response = HttpResponse(charts.render_static(chart.spec, "png"), content_type="image/png")
-    else:
+    if fmt not in ("csv", "svg", "png"):
         raise Http404
+    content, content_type = charts.chart_file(chart, fmt)
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 
@@ -175,11 +169,12 @@ def chart_download(request, key: str, fmt: str):
         chosen = parse(request.GET, agreement_list_for_user(request.user))
     except ValidationError as error:
         return HttpResponse("\n".join(error.messages), status=400, content_type="text/plain")
-    builder = charts.BUILDERS.get(key)
-    if builder is None:
+    if key not in charts.BUILDERS:
         raise Http404
     result = lagesbild(user=request.user, **chosen.kwargs()).to_dict()
-    return _download(builder(result), fmt, f"lagesbild-{key}-{chosen.date_from}-{chosen.date_to}")
+    return _download(
+        charts.chart_for(result, key), fmt, f"lagesbild-{key}-{chosen.date_from}-{chosen.date_to}"
+    )
 
 
 @login_required
@@ -230,10 +225,9 @@ def snapshot_detail(request, pk: int):
 @login_required
 def snapshot_chart(request, pk: int, key: str, fmt: str):
     snapshot = get_snapshot_for_user(request.user, pk)
-    builder = charts.BUILDERS.get(key)
-    if builder is None:
+    if key not in charts.BUILDERS:
         raise Http404
-    return _download(builder(snapshot.result), fmt, f"lagesbild-{snapshot.pk}-{key}")
+    return _download(charts.chart_for(snapshot.result, key), fmt, f"lagesbild-{snapshot.pk}-{key}")
 
 
 @login_required
@@ -300,6 +294,7 @@ def annual_page(request):
                 fmt: f"{reverse('lagesbild_annual_chart', args=[fmt])}?{query}"
                 for fmt in ("csv", "svg", "png")
             },
+            downloads_note=_downloads_note(),
             today=dt.date.today(),
         )
     return render(request, "lagesbild/annual.html", context)

@@ -81,7 +81,8 @@ def _csv(client, url, query=None):
 
 
 def _rows(text):
-    return [line.split(";") for line in text.splitlines()[1:]]
+    """The data rows of a chart CSV: without the heading and the last row, the source line."""
+    return [line.split(";") for line in text.splitlines()[1:] if not line.startswith("Källor:")]
 
 
 @pytest.mark.parametrize("key", ["vecka", "manad", "omrade", "veckodag_timme", "hotspots"])
@@ -162,3 +163,16 @@ def test_command_output_is_suppressed(handset):
     call_command("lagesbild", "--agreement", LULEA_AGREEMENT, "--from", "2025-01-01",
                  "--to", "2025-12-31", "--format", "text", stdout=text)  # fmt: skip
     assert "1–4" in text.getvalue()
+
+
+def test_annual_page_says_the_downloads_show_small_counts_as_a_range(
+    client, handset, agreement, coordinator, settings
+):
+    client.force_login(coordinator)
+    page = client.get("/lagesbild/ar/", {"overenskommelse": agreement.pk}).content.decode()
+    downloads = page[page.index('class="lb-downloads"') :].split("</p>")[0]
+    assert "/lagesbild/ar/diagram.csv" in downloads
+    assert "Filerna visar antal under 5 som 1–4 (skydd av små tal)." in downloads
+    settings.SAMVERKAN_SMALL_COUNT_LIMIT = 0
+    page = client.get("/lagesbild/ar/", {"overenskommelse": agreement.pk}).content.decode()
+    assert "Filerna visar antal" not in page

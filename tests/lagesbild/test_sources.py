@@ -156,3 +156,33 @@ def test_a_frame_without_the_columns_gives_empty_answers():
     assert time_quality(frame)["note"] == ""
     assert polisen_other(frame)["sentence"] == ""
     assert source_shares(frame.iloc[:0])["shares"] == []
+
+
+@pytest.mark.parametrize("fmt", ["csv", "svg", "png"])
+def test_downloaded_chart_files_carry_the_source_line(
+    client, agreement, mixed, coordinator, fmt, monkeypatch
+):
+    client.force_login(coordinator)
+    query = {"overenskommelse": agreement.pk, "fran": "2024-01-01", "till": "2026-11-30"}
+    response = client.get(f"/lagesbild/diagram/manad.{fmt}", query)
+    assert response.status_code == 200
+    line = "Källor: EST-rapporter 60 %, Polisens händelser 40 %."
+    if fmt == "csv":
+        last = response.content.decode().strip().splitlines()[-1]
+        assert last == line
+    elif fmt == "svg":
+        assert "Källor: EST-rapporter 60 %" in response.content.decode()
+    else:
+        assert response.content.startswith(b"\x89PNG")
+    # The one function that writes the files: the source is the CSV's last row and the
+    # subtitle of the picture's spec.
+    chart = charts.chart_for(mixed.to_dict(), "manad")
+    assert chart.source == line
+    content, _type = charts.chart_file(chart, "csv")
+    assert content.decode().splitlines()[-1] == line
+    seen = []
+    monkeypatch.setattr(charts, "render_static", lambda spec, f: seen.append(spec) or b"")
+    charts.chart_file(chart, "png")
+    assert seen[0]["title"]["subtitle"] == line
+    without = charts.chart_file(charts.BUILDERS["manad"](mixed.to_dict()), "csv")[0]
+    assert line not in without.decode()
