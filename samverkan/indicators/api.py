@@ -8,6 +8,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from samverkan.indicators import access, catalogue
+from samverkan.indicators.comparisons import observation_interval
 from samverkan.indicators.models import Indicator, Observation
 
 router = Router(tags=["indikatorer"])
@@ -71,6 +72,7 @@ class ObservationOut(Schema):
     n: int | None
     ci_low: Decimal | None
     ci_high: Decimal | None
+    ci_method: str | None
     status: str = Field(description="preliminar eller slutlig")
     note: str
     retrieved_at: dt.datetime
@@ -98,6 +100,9 @@ def indicator_out(indicator: Indicator) -> dict:
 
 
 def observation_out(o: Observation) -> dict:
+    # The same 95 % interval as the indicator page: the source's own, else Wilson's for a
+    # survey share with its n; ci_method says which ("källan", "wilson"), null for none.
+    interval = observation_interval(o, o.indicator.unit)
     return {
         "id": o.pk,
         "indicator": o.indicator.code,
@@ -110,8 +115,9 @@ def observation_out(o: Observation) -> dict:
         "breakdown": o.breakdown,
         "value": o.value,
         "n": o.n,
-        "ci_low": o.ci_low,
-        "ci_high": o.ci_high,
+        "ci_low": interval.low if interval else None,
+        "ci_high": interval.high if interval else None,
+        "ci_method": interval.method if interval else None,
         "status": o.status,
         "note": o.note,
         "retrieved_at": o.retrieved_at,

@@ -148,3 +148,64 @@ def test_bad_filters_get_a_swedish_message_naming_the_field(api, demo, params, f
 
 def test_the_api_needs_a_login(client, demo):
     assert client.get("/api/indicators").status_code == 401
+
+
+@pytest.fixture
+def survey(demo):
+    """A survey share with n and no published interval, and one with the source's interval."""
+    source = Source.objects.create(slug="enkat-test", name="Enkät", kind=Source.Kind.FILE)
+    indicator = Indicator.objects.create(
+        code="enkat-otrygg", name="Otrygga", unit=Indicator.Unit.PERCENT, source=source
+    )
+    common = {
+        "indicator": indicator,
+        "geo_level": "kommun",
+        "geo_code": "2580",
+        "retrieved_at": dt.datetime(2024, 4, 1, tzinfo=dt.UTC),
+    }
+    Observation.objects.create(
+        period_start=dt.date(2022, 1, 1),
+        period_end=dt.date(2022, 12, 31),
+        period_label="2022",
+        value=Decimal("23"),
+        n=412,
+        **common,
+    )
+    Observation.objects.create(
+        period_start=dt.date(2023, 1, 1),
+        period_end=dt.date(2023, 12, 31),
+        period_label="2023",
+        value=Decimal("25"),
+        n=380,
+        ci_low=Decimal("21.0"),
+        ci_high=Decimal("29.5"),
+        **common,
+    )
+    Observation.objects.create(
+        period_start=dt.date(2024, 1, 1),
+        period_end=dt.date(2024, 12, 31),
+        period_label="2024",
+        value=Decimal("24"),
+        **common,
+    )
+    return indicator
+
+
+def test_a_survey_share_carries_the_same_interval_as_the_page(api, survey):
+    from statsmodels.stats.proportion import proportion_confint
+
+    items = {i["period"]: i for i in api("/observations", indicator="enkat-otrygg").json()["items"]}
+
+    # No published interval, n known: Wilson's, as statsmodels computes it, in percent.
+    low, high = proportion_confint(0.23 * 412, 412, method="wilson")
+    assert items["2022"]["ci_method"] == "wilson"
+    assert float(items["2022"]["ci_low"]) == pytest.approx(100 * low, abs=0.05)
+    assert float(items["2022"]["ci_high"]) == pytest.approx(100 * high, abs=0.05)
+    # The source's own interval wins.
+    assert items["2023"]["ci_method"] == "källan"
+    assert (Decimal(items["2023"]["ci_low"]), Decimal(items["2023"]["ci_high"])) == (
+        Decimal("21.0"),
+        Decimal("29.5"),
+    )
+    # No n: no interval, and none invented.
+    assert items["2024"]["ci_low"] is None and items["2024"]["ci_method"] is None
