@@ -305,7 +305,6 @@ def analyse(
         districts=districts or [],
         rates=rates,
         sources=sources,
-
         near_repeat=near,
         notes=notes,
     )
