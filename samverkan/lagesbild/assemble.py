@@ -305,6 +305,7 @@ def analyse(
         districts=districts or [],
         rates=rates,
         sources=sources,
+
         near_repeat=near,
         notes=notes,
     )
