@@ -26,3 +26,25 @@ def evidence_count(link, user: User) -> int:
         end = local_day_start(link.date_to + dt.timedelta(days=1))
         reports = reports.filter(occurred_from__lt=end)
     return reports.count()
+
+
+def sara_missing(problem) -> list[str]:
+    """What the problem still lacks in the SARA cycle, in order; empty when a decided
+    intervention has an evaluation. The analysis is read as stored (the page shows it to
+    those who see the problem)."""
+    from django.utils.translation import gettext as _
+
+    from samverkan.prevention.models import CauseAnalysis, Evaluation, Intervention
+
+    analysis = CauseAnalysis.objects.filter(problem=problem).only("status").first()
+    if analysis is None:
+        return [_("ingen orsaksanalys")]
+    missing = []
+    if analysis.status not in CauseAnalysis.REVIEWED_OR_DECIDED:
+        missing.append(_("orsaksanalysen är inte granskad"))
+    decided = Intervention.objects.filter(problem=problem, status__in=Intervention.NEEDS_REVIEW)
+    if not decided.exists():
+        missing.append(_("ingen beslutad insats"))
+    elif not Evaluation.objects.filter(intervention__in=decided).exists():
+        missing.append(_("ingen utvärdering"))
+    return missing
