@@ -1,3 +1,4 @@
+# Over 500 lines: five resources of one cycle, each with its schemas and id resolution.
 """The prevention work in the API: problems, cause analyses, interventions, the method
 catalogue and medborgarlöften.
 
