@@ -284,3 +284,15 @@ def test_an_incident_query_counts_live_and_by_access(client, coordinator, proble
 def test_lists_page(client, url, problem):
     data = get(client, f"{url}?limit=1&offset=0", "lasare").json()
     assert set(data) == {"items", "count"}
+
+
+def test_a_user_of_another_agreement_cannot_post_into_it(client, problem, analysis):
+    body = {"problem": problem.pk, "title": "x", "type": "social", "level": "selektiv"}
+    assert send(client, "post", "/api/interventions", body, "boden").status_code == 404
+    body = {"problem": problem.pk}
+    assert send(client, "post", "/api/cause-analyses", body, "boden").status_code == 404
+    url = f"/api/cause-analyses/{analysis.pk}"
+    assert send(client, "patch", url, {"status": "granskad"}, "boden").status_code == 404
+    assert not Intervention.objects.exists()
+    analysis.refresh_from_db()
+    assert analysis.status == "utkast"

@@ -55,3 +55,15 @@ def test_a_missing_key_and_a_duplicate_are_named(db, tmp_path):
 def test_a_missing_file_is_a_swedish_message(db, tmp_path):
     with pytest.raises(ValidationError, match="Metodkatalogen finns inte"):
         load_methods(tmp_path / "nej.yaml")
+
+
+def test_the_command_loads_the_catalogue_and_reports_errors(db, tmp_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("import_methods", str(FIXTURE), stdout=out)
+    assert out.getvalue().strip() == "2 nya och 0 uppdaterade metoder."
+    with pytest.raises(CommandError, match="Metodkatalogen finns inte"):
+        call_command("import_methods", str(tmp_path / "nej.yaml"))
