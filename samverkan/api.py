@@ -18,6 +18,7 @@ from samverkan.indicators.api import router as indicators_router
 from samverkan.lagesbild.api import router as lagesbild_router
 from samverkan.places.api import router as places_router
 from samverkan.plans.api import router as plans_router
+from samverkan.prevention.api import router as prevention_router
 
 api = NinjaAPI(
     title="Samverkan API",
@@ -33,6 +34,7 @@ api.add_router("/", est_router)
 api.add_router("/", places_router)
 api.add_router("/", lagesbild_router)
 api.add_router("/", indicators_router)
+api.add_router("/", prevention_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "samverkan.est",
     "samverkan.lagesbild",
     "samverkan.indicators",
+    "samverkan.prevention",
     "samverkan.demo",
 ]
 

@@ -43,6 +43,8 @@ TYPE_MAPPERS = {Role.COORDINATOR, Role.ADMIN}
 EST_MANAGERS = {Role.ADMIN, Role.COORDINATOR}
 IMPORTERS = {Role.ADMIN, Role.COORDINATOR}
 SNAPSHOT_SAVERS = {Role.ADMIN, Role.STEERING, Role.COORDINATOR}
+PREVENTION_EDITORS = {Role.ADMIN, Role.COORDINATOR}
+PREVENTION_DECIDERS = {Role.ADMIN, Role.STEERING, Role.COORDINATOR}
 OWN_EDIT_WINDOW = dt.timedelta(hours=24)
 
 
@@ -118,6 +120,17 @@ def can_manage_indicators(user: User) -> bool:
 def can_save_snapshots(user: User) -> bool:
     """Store a lägesbild, recompute a stored one."""
     return _has_role(user, SNAPSHOT_SAVERS)
+
+
+def can_edit_prevention(user: User) -> bool:
+    """Write problems, evidence, cause analyses, interventions and medborgarlöften, and mark
+    a cause analysis granskad."""
+    return _has_role(user, PREVENTION_EDITORS)
+
+
+def can_decide_prevention(user: User) -> bool:
+    """Mark a reviewed cause analysis beslutad (the styrgrupp, or its beredning)."""
+    return _has_role(user, PREVENTION_DECIDERS)
 
 
 # --- The organisation tree ------------------------------------------------------------------

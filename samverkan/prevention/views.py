@@ -1,0 +1,230 @@
+"""The prevention pages: problems per agreement with their SARA state, a problem's cycle on
+one page, the forms for a problem, its cause analysis and an intervention, and a printable
+analysis.
+
+Thin: parse, fetch through a chokepoint (prevention.access, plans.access), call
+prevention.services or prevention.selectors, render.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from samverkan.core.access import can_decide_prevention, can_edit_prevention
+from samverkan.core.forms import add_service_errors
+from samverkan.plans.access import agreement_list_for_user, get_agreement_for_user
+from samverkan.prevention import access, selectors, services
+from samverkan.prevention.forms import CauseAnalysisForm, InterventionForm, ProblemForm
+from samverkan.prevention.models import Cause, CauseAnalysis
+
+
+def _require_editor(user) -> None:
+    if not can_edit_prevention(user):
+        raise PermissionDenied(
+            _("Bara samordnare och administratörer får ändra det förebyggande arbetet.")
+        )
+
+
+def _visible_analysis(user, problem) -> CauseAnalysis | None:
+    return access.cause_analysis_list_for_user(user).filter(problem=problem).first()
+
+
+@login_required
+def prevention_index(request):
+    agreements = agreement_list_for_user(request.user).order_by("title")
+    return render(request, "prevention/index.html", {"agreements": agreements})
+
+
+@login_required
+def prevention_problems(request, agreement_pk: int):
+    agreement = get_agreement_for_user(request.user, agreement_pk)
+    problems = access.problem_list_for_user(request.user).filter(agreement=agreement)
+    rows = [(problem, selectors.sara_missing(problem)) for problem in problems.order_by("title")]
+    context = {
+        "agreement": agreement,
+        "rows": rows,
+        "can_edit": can_edit_prevention(request.user),
+    }
+    return render(request, "prevention/problems.html", context)
+
+
+@login_required
+def prevention_problem_detail(request, pk: int):
+    problem = access.get_problem_for_user(request.user, pk)
+    analysis = _visible_analysis(request.user, problem)
+    evidence = [(link, link.count(request.user)) for link in problem.evidence.all()]
+    interventions = access.intervention_list_for_user(request.user).filter(problem=problem)
+    context = {
+        "problem": problem,
+        "analysis": analysis,
+        "evidence": evidence,
+        "interventions": interventions.select_related("method", "owner_organisation"),
+        "missing": selectors.sara_missing(problem),
+        "can_edit": can_edit_prevention(request.user),
+        "can_decide": can_decide_prevention(request.user),
+        "next_statuses": _next_statuses(analysis),
+    }
+    return render(request, "prevention/problem_detail.html", context)
+
+
+def _next_statuses(analysis) -> list:
+    if analysis is None:
+        return []
+    return [
+        (status, CauseAnalysis.Status(status).label)
+        for status in sorted(services.NEXT_STATUS[analysis.status])
+    ]
+
+
+@login_required
+def prevention_problem_create(request, agreement_pk: int):
+    agreement = get_agreement_for_user(request.user, agreement_pk)
+    _require_editor(request.user)
+    form = ProblemForm(request.POST or None, agreement=agreement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            problem = services.problem_create(
+                by=request.user, agreement=agreement, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Problemet är sparat."))
+            return redirect("prevention_problem_detail", problem.pk)
+    context = {"agreement": agreement, "form": form, "title": _("Nytt problem")}
+    return render(request, "prevention/form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def prevention_problem_edit(request, pk: int):
+    problem = access.get_problem_for_user(request.user, pk)
+    _require_editor(request.user)
+    form = ProblemForm(
+        request.POST or None, agreement=problem.agreement, initial=ProblemForm.initial_for(problem)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.problem_update(problem=problem, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Problemet är ändrat."))
+            return redirect("prevention_problem_detail", problem.pk)
+    context = {"problem": problem, "form": form, "title": _("Ändra problem")}
+    return render(request, "prevention/form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def prevention_analysis_edit(request, pk: int):
+    """Create or change the problem's cause analysis."""
+    problem = access.get_problem_for_user(request.user, pk)
+    _require_editor(request.user)
+    analysis = _visible_analysis(request.user, problem)
+    if analysis is None and CauseAnalysis.objects.filter(problem=problem).exists():
+        raise PermissionDenied(_("Orsaksanalysen är begränsad till den ägande organisationen."))
+    form = CauseAnalysisForm(
+        request.POST or None, initial=CauseAnalysisForm.initial_for(analysis, problem)
+    )
+    if request.method == "POST" and form.is_valid():
+        fields = form.service_fields()
+        try:
+            if analysis is None:
+                services.cause_analysis_create(by=request.user, problem=problem, **fields)
+            else:
+                services.cause_analysis_update(analysis=analysis, by=request.user, **fields)
+        except ValidationError as error:
+            add_service_errors(
+                form,
+                error,
+                {"causes": "causes_object_place", "steps": "steps", "factors": "factors"},
+            )
+        else:
+            messages.success(request, _("Orsaksanalysen är sparad."))
+            return redirect("prevention_problem_detail", problem.pk)
+    context = {"problem": problem, "form": form, "title": _("Orsaksanalys")}
+    return render(request, "prevention/form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def prevention_analysis_status(request, pk: int):
+    analysis = access.get_cause_analysis_for_user(request.user, pk)
+    try:
+        services.cause_analysis_set_status(
+            analysis=analysis, by=request.user, status=request.POST.get("status", "")
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Orsaksanalysen är nu %(status)s.") % {"status": analysis.get_status_display()},
+        )
+    return redirect("prevention_problem_detail", analysis.problem_id)
+
+
+@login_required
+def prevention_analysis_print(request, pk: int):
+    analysis = access.get_cause_analysis_for_user(request.user, pk)
+    bones = [
+        (label, [c for c in analysis.causes.all() if c.bone == bone])
+        for bone, label in Cause.Bone.choices
+    ]
+    context = {"analysis": analysis, "problem": analysis.problem, "bones": bones}
+    return render(request, "prevention/analysis_print.html", context)
+
+
+def _intervention_form_page(request, problem, form, intervention=None):
+    title = _("Ändra insats") if intervention else _("Ny insats")
+    context = {"problem": problem, "form": form, "title": title}
+    return render(request, "prevention/form.html", context, status=400 if form.errors else 200)
+
+
+def _saved(request, problem, warnings: list[str]):
+    for warning in warnings:
+        messages.warning(request, warning)
+    messages.success(request, _("Insatsen är sparad."))
+    return redirect("prevention_problem_detail", problem.pk)
+
+
+@login_required
+def prevention_intervention_create(request, pk: int):
+    problem = access.get_problem_for_user(request.user, pk)
+    _require_editor(request.user)
+    form = InterventionForm(request.POST or None, problem=problem)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _intervention, warnings = services.intervention_create(
+                by=request.user, problem=problem, **form.service_fields()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _saved(request, problem, warnings)
+    return _intervention_form_page(request, problem, form)
+
+
+@login_required
+def prevention_intervention_edit(request, pk: int):
+    intervention = access.get_intervention_for_user(request.user, pk)
+    _require_editor(request.user)
+    problem = intervention.problem
+    form = InterventionForm(
+        request.POST or None,
+        problem=problem,
+        initial=InterventionForm.initial_for(intervention),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            _intervention, warnings = services.intervention_update(
+                intervention=intervention, by=request.user, **form.service_fields()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _saved(request, problem, warnings)
+    return _intervention_form_page(request, problem, form, intervention)
