@@ -35,6 +35,7 @@ class Chart:
     columns: list[tuple[str, str]]  # (field, heading)
     rows: list[dict[str, Any]]
     source: str = ""  # "Källor: Polisens händelser 62 %, …" (sections.sources)
+    source_figure: dict[str, Any] | None = None  # the figure's sources.figures entry
 
     def csv(self) -> str:
         out = io.StringIO()
@@ -432,7 +433,8 @@ def chart_for(result: dict[str, Any], key: str) -> Chart:
     """One chart of a result with its source line ("Källor: …", ``sources.figures``)."""
     chart = BUILDERS[key](result)
     figures = (result.get("sources") or {}).get("figures") or {}
-    chart.source = (figures.get(key) or {}).get("line", "")
+    chart.source_figure = figures.get(key) or None
+    chart.source = (chart.source_figure or {}).get("line", "")
     return chart
 
 

@@ -42,8 +42,25 @@ def outbound_result(result: dict[str, Any]) -> dict[str, Any]:
                 figures[key] = None
             elif isinstance(section, dict) and section.get(field) == notice(limit):
                 figures[key] = notice(limit)
+    source_figures = _at(shown, ("sources", "figures"))
+    originals = _at(result, ("sources", "figures")) or {}
+    if isinstance(source_figures, dict):
+        for key, figure in source_figures.items():
+            if isinstance(figure, dict) and key in originals:
+                figure["line"] = outbound_source_line(originals[key], limit)
     shown["disclosure"] = {"small_count_limit": limit, "note": notice(limit)}
     return shown
+
+
+def outbound_source_line(figure: dict[str, Any] | None, limit: int) -> str:
+    """The source line under a figure as it may leave: with each source's share, unless a
+    source has fewer than ``limit`` rows (its share times the figure's total would give the
+    count back); then the sources by name only."""
+    if not figure:
+        return ""
+    if limit and any(0 < int(s.get("count") or 0) < limit for s in figure.get("shares") or []):
+        return figure.get("line_plain", "")
+    return figure.get("line", "")
 
 
 def outbound_chart(chart):
@@ -55,4 +72,5 @@ def outbound_chart(chart):
     shown = copy.copy(chart)
     shown.rows = outbound(list(chart.rows), limit)
     shown.spec = outbound(chart.spec, limit)
+    shown.source = outbound_source_line(chart.source_figure, limit) if chart.source_figure else ""
     return shown

@@ -186,3 +186,26 @@ def test_downloaded_chart_files_carry_the_source_line(
     assert seen[0]["title"]["subtitle"] == line
     without = charts.chart_file(charts.BUILDERS["manad"](mixed.to_dict()), "csv")[0]
     assert line not in without.decode()
+
+
+def test_a_small_source_leaves_with_names_only(client, agreement, mixed, coordinator, settings):
+    # 10 Polisen events against 15 EST reports: under a limit of 11, "40 %" of 25 would give
+    # the 10 back. Downloads and the API then name the sources without their shares.
+    settings.SAMVERKAN_SMALL_COUNT_LIMIT = 11
+    plain = "Källor: EST-rapporter, Polisens händelser."
+    client.force_login(coordinator)
+    query = {"overenskommelse": agreement.pk, "fran": "2024-01-01", "till": "2026-11-30"}
+    csv_file = client.get("/lagesbild/diagram/manad.csv", query).content.decode()
+    assert csv_file.strip().splitlines()[-1] == plain
+    assert "40 %" not in csv_file
+    body = client.get(
+        "/api/lagesbild",
+        {"agreement": agreement.slug, "from": "2024-01-01", "to": "2026-11-30"},
+    ).json()
+    assert body["sources"]["figures"]["manad"]["line"] == plain
+    # The page, for the parties' own staff, keeps the shares.
+    settings.SAMVERKAN_SMALL_COUNT_LIMIT = 5
+    csv_file = client.get("/lagesbild/diagram/manad.csv", query).content.decode()
+    assert (
+        csv_file.strip().splitlines()[-1] == "Källor: EST-rapporter 60 %, Polisens händelser 40 %."
+    )

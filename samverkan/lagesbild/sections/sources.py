@@ -47,7 +47,7 @@ def percent(share: float) -> str:
 def source_shares(frame: pd.DataFrame) -> dict[str, Any]:
     """The sources of ``frame``'s rows, largest first, with the line shown under a figure."""
     if "source" not in frame.columns or not len(frame):
-        return {"total": int(len(frame)), "shares": [], "line": ""}
+        return {"total": int(len(frame)), "shares": [], "line": "", "line_plain": ""}
     counts = frame["source"].astype(object).fillna("").value_counts()
     names = source_names()
     total = int(counts.sum())
@@ -63,7 +63,10 @@ def source_shares(frame: pd.DataFrame) -> dict[str, Any]:
     line = _("Källor: %(list)s.") % {
         "list": ", ".join(f"{s['name']} {percent(s['count'] / total)}" for s in shares)
     }
-    return {"total": total, "shares": shares, "line": line}
+    # The same sources without their shares: what leaves the organisation when a source's
+    # count is small (lagesbild.disclosure.outbound_source_line).
+    line_plain = _("Källor: %(list)s.") % {"list": ", ".join(s["name"] for s in shares)}
+    return {"total": total, "shares": shares, "line": line, "line_plain": line_plain}
 
 
 def _flag(frame: pd.DataFrame, column: str, value: Any = True) -> np.ndarray:
