@@ -25,8 +25,9 @@ from __future__ import annotations
 import time
 
 import numpy as np
+import pandas as pd
 
-from samverkan.analysis import surveillance
+from samverkan.analysis import surveillance, trends
 from samverkan.analysis.weekly_increase import weekly_increases
 from samverkan.demo import year_shape
 
@@ -218,11 +219,80 @@ def weekly_scenarios(replicates: int, seed: int) -> list[dict]:
     return rows
 
 
+TEST_TREND = "Trend (Poisson/kvasi-Poisson)"
+TEST_BREAK = "Brott i serien (nivåskifte, Bonferroni)"
+MONTHS = 36
+
+
+def _trend_series(rng, kind: str, effect: str) -> pd.Series:
+    """A yearly (8 years, mean 40) or monthly (36 months, mean 20, season ±50 %) series."""
+    if kind == "yearly":
+        n, mean = 8, np.full(8, 40.0)
+        index = list(range(2016, 2024))
+    else:
+        n = MONTHS
+        mean = 20 * (1 + 0.5 * np.sin(2 * np.pi * np.arange(n) / 12))
+        index = [f"{2022 + i // 12}-{i % 12 + 1:02d}" for i in range(n)]
+    if effect == "trend":
+        mean = mean * (1.10 if kind == "yearly" else 1.02) ** np.arange(n)
+    elif effect == "step":
+        mean = mean * np.where(np.arange(n) >= n // 2, 1.8, 1.0)
+    return pd.Series(rng.poisson(mean), index=index)
+
+
+def trend_scenarios(replicates: int, seed: int) -> list[dict]:
+    rows = []
+    n = replicates * 10
+    share = "andel av serierna"
+    kinds = (("yearly", "8 år, snitt 40/år"), ("monthly", "36 månader, säsong ±50 %"))
+    for k, (kind, label) in enumerate(kinds):
+        fit = trends.yearly_trend if kind == "yearly" else trends.monthly_trend
+        for e, (effect, scenario) in enumerate(
+            (
+                ("none", "ingen effekt"),
+                ("trend", "planterad trend (+10 %/år resp. +2 %/månad)"),
+                ("step", "planterat steg ×1,8 mitt i serien"),
+            )
+        ):
+            rng = np.random.default_rng(seed + 100 * k + e)
+            start = time.perf_counter()
+            results = [fit(_trend_series(rng, kind, effect)) for _ in range(n)]
+            seconds = time.perf_counter() - start
+            trend_rate = np.mean([r.direction != "" for r in results])
+            break_rate = np.mean([r.broken for r in results])
+            none = effect == "none"
+            rows.append(
+                _row(
+                    TEST_TREND,
+                    f"{label}: {scenario}",
+                    n,
+                    "falsklarm" if none or effect == "step" else "styrka",
+                    trend_rate,
+                    share + " med säkerställd trend",
+                    "≤ 5 %" if none else "rapporteras",
+                    seconds,
+                )
+            )
+            rows.append(
+                _row(
+                    TEST_BREAK,
+                    f"{label}: {scenario}",
+                    n,
+                    "styrka" if effect == "step" else "falsklarm",
+                    break_rate,
+                    share + " med varning för brott",
+                    "≤ 5 %" if none else "rapporteras",
+                    seconds,
+                )
+            )
+    return rows
+
+
 DEFAULT_REPLICATES = 40
 
 
 def scenarios(replicates: int, seed: int) -> list[dict]:
-    return weekly_scenarios(replicates, seed)
+    return weekly_scenarios(replicates, seed) + trend_scenarios(replicates, seed)
 
 
 if __name__ == "__main__":
