@@ -45,6 +45,14 @@ benefits; WDQ = 0 neither; −1 ≤ WDQ < 0 displacement smaller than the direct
 benefit remains); WDQ < −1 displacement greater than the direct effect. With a success
 measure ≥ 0 the measure did not succeed and WDQ is not read (``wdq_no_success``).
 
+Overdispersion (``quasi_poisson_dispersion``): real crime counts vary more than Poisson, and
+with D = 1 the test calls too many "effects". D is estimated from the monthly counts of the
+series (treatment and comparison, before and after) as the quasi-Poisson scale of the model
+with one rate per series: Pearson's χ² = Σ (y − μ)²/μ with μ = the series' rate × the bin's
+exposure (days, so a part month weighs less), divided by the residual degrees of freedom
+(bins − series), floored at 1. It equals statsmodels' GLM Poisson ``pearson_chi2 / df_resid``
+with a dummy per series and log exposure as offset. Too few bins (df < 1) give D = 1.
+
 Comparison areas: candidates ranked by distance to the treatment area's before-period
 counts on the log(count + 0.5) scale (0.5 keeps empty months finite): level = difference of
 log(total + 0.5); pattern = root mean square of the centred differences of log(monthly
@@ -165,6 +173,52 @@ def relative_effect_size(
         dispersion=dispersion,
         confidence=confidence,
     )
+
+
+@dataclass(frozen=True)
+class Dispersion:
+    """The quasi-Poisson D (floored at 1) with its Pearson χ², degrees of freedom and the
+    unfloored ratio (None when df < 1)."""
+
+    dispersion: float
+    ratio: float | None
+    pearson_chi2: float
+    df: int
+    bins: int
+    series: int
+
+
+def quasi_poisson_dispersion(
+    series: Sequence[Sequence[float]],
+    exposures: Sequence[Sequence[float]] | None = None,
+) -> Dispersion:
+    """D from the binned counts of each series (e.g. the monthly counts of the four
+    area × period series), each with its bins' exposures (default 1 each)."""
+    chi2 = 0.0
+    bins = 0
+    used = 0
+    for index, counts in enumerate(series):
+        y = np.asarray([_count(v, "count") for v in counts], dtype=float)
+        if exposures is None:
+            e = np.ones_like(y)
+        else:
+            e = np.asarray(exposures[index], dtype=float)
+            if e.shape != y.shape or not np.all(np.isfinite(e)) or np.any(e <= 0):
+                raise ValueError(f"series {index} needs one positive exposure per bin")
+        if not len(y):
+            continue
+        used += 1
+        bins += len(y)
+        total = y.sum()
+        if total == 0:
+            continue  # a series without events fits exactly (μ = 0 everywhere)
+        mu = e * total / e.sum()
+        chi2 += float(np.sum((y - mu) ** 2 / mu))
+    df = bins - used
+    if df < 1:
+        return Dispersion(1.0, None, chi2, df, bins, used)
+    ratio = chi2 / df
+    return Dispersion(max(1.0, ratio), ratio, chi2, df, bins, used)
 
 
 @dataclass(frozen=True)
