@@ -25,7 +25,11 @@ hypergeometric, whatever the rates: the exact conditional test is Fisher's exact
 and, being discrete, conservative; it can disagree with the Wald interval at the edge (p just
 above 0.05 while the interval just excludes 1, or the reverse). With ``dispersion`` > 1 the
 conditional test no longer holds, and the test is the Wald z on log RES with the inflated
-variance (``test = "wald_log_res"``), which then agrees with the interval.
+variance (``test = "wald_log_res"``), which then agrees with the interval. When D was
+estimated from the data with ``dispersion_df`` residual degrees of freedom (quasi-Poisson),
+the interval and the test use Student's t with those degrees of freedom instead of the normal
+(``test = "t_log_res"``), the usual quasi-likelihood inference, which accounts for the noise
+in the estimated D.
 
 Too few events. With any cell below ``MIN_CELL`` = 5 events the log-variance approximation is
 poor (and a 0 makes RES 0 or infinite), so res, interval and p are None and the note is
@@ -80,6 +84,7 @@ MIN_CELL = 5
 
 FISHER = "fisher_exact"
 WALD = "wald_log_res"
+WALD_T = "t_log_res"
 TWO_PROPORTION_Z = "two_proportion_z"
 
 TOO_FEW = "evaluation_too_few"
@@ -139,12 +144,16 @@ def relative_effect_size(
     dispersion: float = 1.0,
     confidence: float = 0.95,
     min_cell: int = MIN_CELL,
+    dispersion_df: int | None = None,
 ) -> RelativeEffect:
-    """RES for treatment before ``a``, after ``b``, comparison before ``c``, after ``d``."""
+    """RES for treatment before ``a``, after ``b``, comparison before ``c``, after ``d``;
+    ``dispersion_df``: the degrees of freedom D was estimated with (t instead of z)."""
     a, b, c, d = (_count(v, n) for v, n in ((a, "a"), (b, "b"), (c, "c"), (d, "d")))
     if not (math.isfinite(dispersion) and dispersion >= 1):
         raise ValueError("dispersion must be a number ≥ 1")
-    test = FISHER if dispersion == 1 else WALD
+    if dispersion_df is not None and not dispersion_df >= 1:
+        raise ValueError("dispersion_df must be at least 1")
+    test = FISHER if dispersion == 1 else (WALD if dispersion_df is None else WALD_T)
     smallest = min(a, b, c, d)
     if smallest < min_cell:
         return RelativeEffect(
@@ -153,9 +162,15 @@ def relative_effect_size(
         )  # fmt: skip
     res = (a * d) / (b * c)
     variance = (1 / a + 1 / b + 1 / c + 1 / d) * dispersion
-    half = _z(confidence) * math.sqrt(variance)
+    if test == WALD_T:
+        quantile = float(stats.t.ppf(1 - (1 - confidence) / 2, dispersion_df))
+    else:
+        quantile = _z(confidence)
+    half = quantile * math.sqrt(variance)
     if test == FISHER:
         p = float(stats.fisher_exact([[a, b], [c, d]]).pvalue)
+    elif test == WALD_T:
+        p = float(2 * stats.t.sf(abs(math.log(res)) / math.sqrt(variance), dispersion_df))
     else:
         p = float(2 * stats.norm.sf(abs(math.log(res)) / math.sqrt(variance)))
     return RelativeEffect(

@@ -321,3 +321,23 @@ def test_dispersion_near_one_on_poisson_and_near_two_on_variance_twice_the_mean(
 def test_dispersion_refuses_bad_exposures():
     with pytest.raises(ValueError, match="positive exposure"):
         quasi_poisson_dispersion([[1, 2]], [[1.0, 0.0]])
+
+
+def test_res_with_an_estimated_dispersion_uses_students_t():
+    a, b, c, d = 100, 70, 300, 290
+    result = relative_effect_size(a, b, c, d, dispersion=2.0, dispersion_df=44)
+    variance = (1 / a + 1 / b + 1 / c + 1 / d) * 2.0
+    log_res = math.log(a * d / (b * c))
+    t = stats.t.ppf(0.975, 44)
+    assert result.test == "t_log_res"
+    assert result.ci_low == pytest.approx(math.exp(log_res - t * math.sqrt(variance)))
+    assert result.ci_high == pytest.approx(math.exp(log_res + t * math.sqrt(variance)))
+    expected_p = 2 * stats.t.sf(abs(log_res) / math.sqrt(variance), 44)
+    assert result.p_value == pytest.approx(expected_p)
+    # Wider than the normal-based interval with the same D.
+    wald = relative_effect_size(a, b, c, d, dispersion=2.0)
+    assert result.ci_high > wald.ci_high and result.p_value > wald.p_value
+    # D floored at 1 keeps Fisher's exact test.
+    assert relative_effect_size(a, b, c, d, dispersion_df=44).test == FISHER
+    with pytest.raises(ValueError, match="dispersion_df"):
+        relative_effect_size(a, b, c, d, dispersion=2.0, dispersion_df=0)
