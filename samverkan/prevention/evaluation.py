@@ -147,17 +147,13 @@ def _indicator_part(evaluation: Evaluation, user: User) -> list[dict]:
     rows = []
     indicators = evaluation.intervention.indicators.order_by("code")
     for indicator in indicators:
-        observations = observation_list_for_user(user).filter(
-            indicator=indicator, breakdown_key=""
-        )
+        observations = observation_list_for_user(user).filter(indicator=indicator, breakdown_key="")
         local = observations.filter(district__in=treatment)
         if not local.exists():
             local = observations.filter(
                 geo_level=Observation.GeoLevel.MUNICIPALITY, geo_code__in=municipality_codes
             )
-        before = (
-            local.filter(period_end__lte=evaluation.before_to).order_by("-period_end").first()
-        )
+        before = local.filter(period_end__lte=evaluation.before_to).order_by("-period_end").first()
         after = (
             local.filter(period_end__gt=evaluation.before_to, period_end__lte=evaluation.after_to)
             .order_by("-period_end")
@@ -220,7 +216,13 @@ def compute_result(evaluation: Evaluation, user: User) -> tuple[dict, dict]:
     totals = {key: sum(row[1] for row in rows) for key, rows in monthly.items()}
     a, b = totals["treatment_before"], totals["treatment_after"]
     c, d = totals["comparison_before"], totals["comparison_after"]
-    effect = relative_effect_size(a, b, c, d, dispersion=spread.dispersion, dispersion_df=spread.df if spread.df >= 1 else None
+    effect = relative_effect_size(
+        a,
+        b,
+        c,
+        d,
+        dispersion=spread.dispersion,
+        dispersion_df=spread.df if spread.df >= 1 else None,
     )
     has_buffer = evaluation.buffer_districts.exists()
     result = {
@@ -246,7 +248,9 @@ def compute_result(evaluation: Evaluation, user: User) -> tuple[dict, dict]:
         "wdq_buffer_measure": None,
         "wdq_reading": None,
         "wdq_note": None,
-        "monthly": monthly if has_buffer else {k: v for k, v in monthly.items() if "buffer" not in k},
+        "monthly": monthly
+        if has_buffer
+        else {k: v for k, v in monthly.items() if "buffer" not in k},
         "indicators": _indicator_part(evaluation, user),
         "computed_by": user.pk,
     }
