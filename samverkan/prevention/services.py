@@ -285,6 +285,26 @@ def evidence_add(
     return link
 
 
+def problem_create_with_query(
+    *, by: User, agreement: Agreement, title: str, query: dict, **fields
+) -> Problem:
+    """A new problem with the selection it was made from (categories, districts, dates) as an
+    incident_query evidence link, both or neither."""
+    with transaction.atomic():
+        problem = problem_create(by=by, agreement=agreement, title=title, **fields)
+        evidence_add(
+            by=by,
+            problem=problem,
+            kind=EvidenceLink.Kind.INCIDENT_QUERY,
+            source=_("Lägesbildens urval"),
+            categories=query.get("categories") or (),
+            districts=query.get("districts") or (),
+            date_from=query.get("date_from"),
+            date_to=query.get("date_to"),
+        )
+    return problem
+
+
 # --- Cause analysis ---------------------------------------------------------------------------
 
 ANALYSIS_TEXTS = (
