@@ -24,7 +24,10 @@ def number(value: float | None, digits: int = 2) -> str:
     """A decimal number the Swedish way (comma)."""
     if value is None:
         return "–"
-    return f"{value:.{digits}f}".replace(".", ",").replace("-", "−")
+    formatted = f"{value:.{digits}f}"
+    if float(formatted) == 0:
+        formatted = formatted.lstrip("-")  # no "−0,00"
+    return formatted.replace(".", ",").replace("-", "−")
 
 
 def percent(share: float) -> str:
