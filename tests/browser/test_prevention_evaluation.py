@@ -79,6 +79,7 @@ def test_from_the_lagesbild_to_an_evaluated_intervention(page, live_server):
     page.get_by_label("Rubrik").fill("Belysning och snabb klottersanering")
     page.get_by_label("Typ").select_option("situationell")
     page.get_by_label("Nivå", exact=True).select_option("universell")
+    page.get_by_label("Ansvarig organisation").select_option(str(coordinator.organisation_id))
     page.get_by_label("Status").select_option("beslutad")
     page.get_by_role("button", name="Spara").click()
     expect(page.locator(".messages")).to_contain_text("Insatsen är sparad.")
