@@ -16,7 +16,7 @@ exp(log RES ± z·√V) with V = (1/a + 1/b + 1/c + 1/d) · D. D = 1 is the Pois
 reviews use. Farrington et al. (2007) also proposed inflating V for overdispersion with a D
 that grows with the number of crimes; we could not confirm that formula's coefficients in a
 source we could read, so it is not built in: ``dispersion`` takes a D the caller has estimated
-(for example from the monthly counts' variance-to-mean ratio), default 1.
+(``quasi_poisson_dispersion`` below, from the monthly counts), default 1.
 
 The test of "no effect" (the same change in both areas, RES = 1). With the four counts
 independent Poisson and equal rate ratios, the table conditional on its margins is

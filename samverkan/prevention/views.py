@@ -1,6 +1,6 @@
 """The prevention pages: problems per agreement with their SARA state, a problem's cycle on
-one page, the forms for a problem, its cause analysis and an intervention, and a printable
-analysis.
+one page, the forms for a problem (also from a lägesbild's selection), its cause analysis and
+an intervention, an intervention's evaluation, and a printable analysis.
 
 Thin: parse, fetch through a chokepoint (prevention.access, plans.access), call
 prevention.services or prevention.selectors, render.
