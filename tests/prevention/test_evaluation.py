@@ -652,3 +652,18 @@ def test_a_bad_selection_saves_neither_problem_nor_evidence(client, coordinator,
     assert response.status_code == 400
     assert "Slutdatumet ligger före startdatumet." in response.content.decode()
     assert not Problem.objects.filter(title="Klotter i centrum").exists()
+
+
+def test_an_unknown_category_in_the_selection_is_shown_and_nothing_saved(
+    client, coordinator, lulea
+):
+    client.force_login(coordinator)
+    response = client.post(
+        f"/forebyggande/{lulea.pk}/nytt/",
+        {"title": "Klotter i centrum", "classification": "intern",
+         "underlag-categories": ["finns-inte"]},
+    )  # fmt: skip
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "data-selection-error" in html and "finns-inte" in html
+    assert not Problem.objects.filter(title="Klotter i centrum").exists()
