@@ -220,7 +220,7 @@ def test_res_d_and_wdq_are_those_of_analysis_evaluation(
     assert evaluation.computed_at is not None
 
 
-def test_a_boden_report_and_a_restricted_police_report_are_not_counted_for_others(
+def test_a_restricted_police_report_is_not_counted_for_a_municipality_user(
     coordinator, intervention, areas, klotter, reports
 ):
     police = User.objects.get(username="kommunpolis")
