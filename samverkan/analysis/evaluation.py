@@ -16,7 +16,7 @@ exp(log RES ± z·√V) with V = (1/a + 1/b + 1/c + 1/d) · D. D = 1 is the Pois
 reviews use. Farrington et al. (2007) also proposed inflating V for overdispersion with a D
 that grows with the number of crimes; we could not confirm that formula's coefficients in a
 source we could read, so it is not built in: ``dispersion`` takes a D the caller has estimated
-(for example from the monthly counts' variance-to-mean ratio), default 1.
+(``quasi_poisson_dispersion`` below, from the monthly counts), default 1.
 
 The test of "no effect" (the same change in both areas, RES = 1). With the four counts
 independent Poisson and equal rate ratios, the table conditional on its margins is
@@ -25,7 +25,11 @@ hypergeometric, whatever the rates: the exact conditional test is Fisher's exact
 and, being discrete, conservative; it can disagree with the Wald interval at the edge (p just
 above 0.05 while the interval just excludes 1, or the reverse). With ``dispersion`` > 1 the
 conditional test no longer holds, and the test is the Wald z on log RES with the inflated
-variance (``test = "wald_log_res"``), which then agrees with the interval.
+variance (``test = "wald_log_res"``), which then agrees with the interval. When D was
+estimated from the data with ``dispersion_df`` residual degrees of freedom (quasi-Poisson),
+the interval and the test use Student's t with those degrees of freedom instead of the normal
+(``test = "t_log_res"``), the usual quasi-likelihood inference, which accounts for the noise
+in the estimated D.
 
 Too few events. With any cell below ``MIN_CELL`` = 5 events the log-variance approximation is
 poor (and a 0 makes RES 0 or infinite), so res, interval and p are None and the note is
@@ -44,6 +48,14 @@ appendix C): WDQ > 1 diffusion greater than the direct effect; 0 < WDQ ≤ 1 dif
 benefits; WDQ = 0 neither; −1 ≤ WDQ < 0 displacement smaller than the direct effect (a net
 benefit remains); WDQ < −1 displacement greater than the direct effect. With a success
 measure ≥ 0 the measure did not succeed and WDQ is not read (``wdq_no_success``).
+
+Overdispersion (``quasi_poisson_dispersion``): real crime counts vary more than Poisson, and
+with D = 1 the test calls too many "effects". D is estimated from the monthly counts of the
+series (treatment and comparison, before and after) as the quasi-Poisson scale of the model
+with one rate per series: Pearson's χ² = Σ (y − μ)²/μ with μ = the series' rate × the bin's
+exposure (days, so a part month weighs less), divided by the residual degrees of freedom
+(bins − series), floored at 1. It equals statsmodels' GLM Poisson ``pearson_chi2 / df_resid``
+with a dummy per series and log exposure as offset. Too few bins (df < 1) give D = 1.
 
 Comparison areas: candidates ranked by distance to the treatment area's before-period
 counts on the log(count + 0.5) scale (0.5 keeps empty months finite): level = difference of
@@ -72,6 +84,7 @@ MIN_CELL = 5
 
 FISHER = "fisher_exact"
 WALD = "wald_log_res"
+WALD_T = "t_log_res"
 TWO_PROPORTION_Z = "two_proportion_z"
 
 TOO_FEW = "evaluation_too_few"
@@ -131,12 +144,16 @@ def relative_effect_size(
     dispersion: float = 1.0,
     confidence: float = 0.95,
     min_cell: int = MIN_CELL,
+    dispersion_df: int | None = None,
 ) -> RelativeEffect:
-    """RES for treatment before ``a``, after ``b``, comparison before ``c``, after ``d``."""
+    """RES for treatment before ``a``, after ``b``, comparison before ``c``, after ``d``;
+    ``dispersion_df``: the degrees of freedom D was estimated with (t instead of z)."""
     a, b, c, d = (_count(v, n) for v, n in ((a, "a"), (b, "b"), (c, "c"), (d, "d")))
     if not (math.isfinite(dispersion) and dispersion >= 1):
         raise ValueError("dispersion must be a number ≥ 1")
-    test = FISHER if dispersion == 1 else WALD
+    if dispersion_df is not None and not dispersion_df >= 1:
+        raise ValueError("dispersion_df must be at least 1")
+    test = FISHER if dispersion == 1 else (WALD if dispersion_df is None else WALD_T)
     smallest = min(a, b, c, d)
     if smallest < min_cell:
         return RelativeEffect(
@@ -145,9 +162,15 @@ def relative_effect_size(
         )  # fmt: skip
     res = (a * d) / (b * c)
     variance = (1 / a + 1 / b + 1 / c + 1 / d) * dispersion
-    half = _z(confidence) * math.sqrt(variance)
+    if test == WALD_T:
+        quantile = float(stats.t.ppf(1 - (1 - confidence) / 2, dispersion_df))
+    else:
+        quantile = _z(confidence)
+    half = quantile * math.sqrt(variance)
     if test == FISHER:
         p = float(stats.fisher_exact([[a, b], [c, d]]).pvalue)
+    elif test == WALD_T:
+        p = float(2 * stats.t.sf(abs(math.log(res)) / math.sqrt(variance), dispersion_df))
     else:
         p = float(2 * stats.norm.sf(abs(math.log(res)) / math.sqrt(variance)))
     return RelativeEffect(
@@ -165,6 +188,52 @@ def relative_effect_size(
         dispersion=dispersion,
         confidence=confidence,
     )
+
+
+@dataclass(frozen=True)
+class Dispersion:
+    """The quasi-Poisson D (floored at 1) with its Pearson χ², degrees of freedom and the
+    unfloored ratio (None when df < 1)."""
+
+    dispersion: float
+    ratio: float | None
+    pearson_chi2: float
+    df: int
+    bins: int
+    series: int
+
+
+def quasi_poisson_dispersion(
+    series: Sequence[Sequence[float]],
+    exposures: Sequence[Sequence[float]] | None = None,
+) -> Dispersion:
+    """D from the binned counts of each series (e.g. the monthly counts of the four
+    area × period series), each with its bins' exposures (default 1 each)."""
+    chi2 = 0.0
+    bins = 0
+    used = 0
+    for index, counts in enumerate(series):
+        y = np.asarray([_count(v, "count") for v in counts], dtype=float)
+        if exposures is None:
+            e = np.ones_like(y)
+        else:
+            e = np.asarray(exposures[index], dtype=float)
+            if e.shape != y.shape or not np.all(np.isfinite(e)) or np.any(e <= 0):
+                raise ValueError(f"series {index} needs one positive exposure per bin")
+        if not len(y):
+            continue
+        used += 1
+        bins += len(y)
+        total = y.sum()
+        if total == 0:
+            continue  # a series without events fits exactly (μ = 0 everywhere)
+        mu = e * total / e.sum()
+        chi2 += float(np.sum((y - mu) ** 2 / mu))
+    df = bins - used
+    if df < 1:
+        return Dispersion(1.0, None, chi2, df, bins, used)
+    ratio = chi2 / df
+    return Dispersion(max(1.0, ratio), ratio, chi2, df, bins, used)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from django.utils.html import json_script
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samverkan.core.access import can_save_snapshots
+from samverkan.core.access import can_edit_prevention, can_save_snapshots
 from samverkan.core.disclosure import label, small_count_limit
 from samverkan.indicators.access import indicator_list_for_user
 from samverkan.indicators.models import Indicator
@@ -123,6 +123,7 @@ def lagesbild_page(request):
         "errors": {},
         "result": None,
         "can_save": can_save_snapshots(request.user),
+        "can_edit_prevention": can_edit_prevention(request.user),
         "data": data,
     }
     try:

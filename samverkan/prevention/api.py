@@ -1,6 +1,6 @@
 # Over 500 lines: five resources of one cycle, each with its schemas and id resolution.
-"""The prevention work in the API: problems, cause analyses, interventions, the method
-catalogue and medborgarlöften.
+"""The prevention work in the API: problems, cause analyses, interventions and their
+evaluation, the method catalogue and medborgarlöften.
 
 Same scoping and roles as the pages (prevention.access, prevention.services): another
 agreement's problem is 404, a begränsad one only within its owning organisation; only
@@ -10,6 +10,7 @@ Lists are `{"items": [...], "count": N}` with `limit` and `offset`.
 """
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from samverkan.est.access import action_list_for_user
+from samverkan.incidents.models import Category
 from samverkan.indicators.models import Indicator
 from samverkan.organisations.models import Organisation
 from samverkan.places.access import district_list_for_user, place_list_for_user
@@ -26,7 +28,8 @@ from samverkan.plans.access import (
     get_agreement_for_user,
     get_section_for_user,
 )
-from samverkan.prevention import access, services
+from samverkan.prevention import access, services, text
+from samverkan.prevention.evaluation import evaluation_compute
 from samverkan.prevention.models import Cause, CauseAnalysis, Intervention, Problem
 
 router = Router(tags=["Brottsförebyggande arbete"])
@@ -445,6 +448,112 @@ def update_intervention(request, intervention_id: int, payload: InterventionPatc
         intervention=intervention, by=request.auth, **fields
     )
     return intervention_out(intervention, warnings)
+
+
+# --- Evaluations ------------------------------------------------------------------------------
+
+
+class EvaluationIn(Schema):
+    treatment_districts: list[int] = []
+    comparison_districts: list[int] = []
+    buffer_districts: list[int] = []
+    categories: list[str] = []
+    before_from: dt.date | None = None
+    before_to: dt.date | None = None
+    after_from: dt.date | None = None
+    after_to: dt.date | None = None
+
+
+RESULT_KEYS = (
+    "treatment_before",
+    "treatment_after",
+    "comparison_before",
+    "comparison_after",
+    "buffer_before",
+    "buffer_after",
+    "res",
+    "res_ci_low",
+    "res_ci_high",
+    "p_value",
+    "test",
+    "dispersion",
+    "note",
+    "wdq",
+    "wdq_reading",
+)
+
+
+def evaluation_out(evaluation) -> dict:
+    result = evaluation.result or {}
+    out = {
+        "id": evaluation.pk,
+        "intervention": evaluation.intervention_id,
+        "treatment_districts": sorted(d.pk for d in evaluation.treatment_districts.all()),
+        "comparison_districts": sorted(d.pk for d in evaluation.comparison_districts.all()),
+        "buffer_districts": sorted(d.pk for d in evaluation.buffer_districts.all()),
+        "categories": sorted(c.slug for c in evaluation.categories.all()),
+        "before_from": evaluation.before_from,
+        "before_to": evaluation.before_to,
+        "after_from": evaluation.after_from,
+        "after_to": evaluation.after_to,
+        **{key: result.get(key) for key in RESULT_KEYS},
+        "reading": text.reading(result) if result else [],
+        "dispersion_reading": text.dispersion_sentence(result) if result else None,
+        "wdq_text": text.wdq_sentence(result) if result else None,
+        "indicators": [
+            {**row, "reading": text.indicator_sentence(row)} for row in result.get("indicators", [])
+        ],
+        "data_version": json.loads(evaluation.data_version) if evaluation.data_version else None,
+        "computed_at": evaluation.computed_at,
+    }
+    if out["note"]:
+        out["note"] = {**out["note"], "text": text.res_sentence(result)}
+    return out
+
+
+def _evaluation_of(user, intervention_id: int):
+    intervention = access.get_intervention_for_user(user, intervention_id)
+    evaluation = (
+        access.evaluation_list_for_user(user)
+        .filter(intervention=intervention)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return intervention, evaluation
+
+
+@router.get(
+    "/interventions/{intervention_id}/evaluation",
+    response=dict,
+    summary="Insatsens utvärdering: a/b/c/d, RES med intervall, WDQ och läsningen",
+)
+def get_evaluation(request, intervention_id: int):
+    _intervention, evaluation = _evaluation_of(request.auth, intervention_id)
+    if evaluation is None:
+        raise Http404(_("Insatsen har ingen utvärdering."))
+    return evaluation_out(evaluation)
+
+
+@router.post(
+    "/interventions/{intervention_id}/evaluation",
+    response=dict,
+    summary="Sätt insatsens utvärdering (områden, kategorier, perioder) och beräkna den",
+)
+def set_evaluation(request, intervention_id: int, payload: EvaluationIn):
+    intervention, _evaluation = _evaluation_of(request.auth, intervention_id)
+    fields = payload.dict()
+    errors: dict[str, list[str]] = {}
+    for name in ("treatment_districts", "comparison_districts", "buffer_districts"):
+        _resolve_many(errors, fields, name, district_list_for_user(request.auth))
+    slugs = list(fields["categories"])
+    found = {c.slug: c for c in Category.objects.filter(slug__in=slugs)}
+    missing = [slug for slug in slugs if slug not in found]
+    if missing:
+        errors["categories"] = [_("Okänd kategori %(value)s.") % {"value": ", ".join(missing)}]
+    fields["categories"] = [found[slug] for slug in slugs if slug in found]
+    _raise(errors)
+    evaluation = services.evaluation_set(by=request.auth, intervention=intervention, **fields)
+    return evaluation_out(evaluation_compute(evaluation, request.auth))
 
 
 # --- Methods and promises ---------------------------------------------------------------------

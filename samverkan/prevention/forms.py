@@ -15,6 +15,7 @@ from samverkan.core.models import Classification
 from samverkan.est.models import Action
 from samverkan.est.selectors import agreement_organisation_ids
 from samverkan.est.weekly import agreement_municipalities
+from samverkan.incidents.models import Category
 from samverkan.indicators.models import Indicator
 from samverkan.organisations.models import Organisation
 from samverkan.places.models import District, Place
@@ -356,3 +357,92 @@ class InterventionForm(forms.Form):
         for name in ("causes", "districts", "indicators", "commitments", "est_actions"):
             initial[name] = list(getattr(intervention, name).all())
         return initial
+
+
+class EvaluationForm(forms.Form):
+    """An intervention's evaluation: the areas, the categories and the two periods."""
+
+    treatment_districts = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Insatsområden"), queryset=District.objects.none(), required=False
+    )
+    comparison_districts = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Jämförelseområden"), queryset=District.objects.none(), required=False
+    )
+    buffer_districts = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Buffertområden (för förflyttning, valfritt)"),
+        queryset=District.objects.none(),
+        required=False,
+    )
+    categories = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Kategorier"), queryset=Category.objects.none(), required=False
+    )
+    before_from = forms.DateField(label=gettext_lazy("Före: från"), required=False, widget=DATE)
+    before_to = forms.DateField(label=gettext_lazy("Före: till"), required=False, widget=DATE)
+    after_from = forms.DateField(label=gettext_lazy("Efter: från"), required=False, widget=DATE)
+    after_to = forms.DateField(label=gettext_lazy("Efter: till"), required=False, widget=DATE)
+
+    def __init__(self, *args, agreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        municipalities = agreement_municipalities(agreement).values("pk")
+        districts = District.objects.filter(municipality__in=municipalities).order_by("name")
+        for name in ("treatment_districts", "comparison_districts", "buffer_districts"):
+            self.fields[name].queryset = districts
+        self.fields["categories"].queryset = Category.objects.order_by("name")
+
+    @staticmethod
+    def initial_for(evaluation, intervention) -> dict:
+        if evaluation is None:
+            return {
+                "treatment_districts": list(intervention.districts.all()),
+                "after_from": intervention.start,
+            }
+        return {
+            "treatment_districts": list(evaluation.treatment_districts.all()),
+            "comparison_districts": list(evaluation.comparison_districts.all()),
+            "buffer_districts": list(evaluation.buffer_districts.all()),
+            "categories": list(evaluation.categories.all()),
+            "before_from": evaluation.before_from,
+            "before_to": evaluation.before_to,
+            "after_from": evaluation.after_from,
+            "after_to": evaluation.after_to,
+        }
+
+
+class QueryEvidenceForm(forms.Form):
+    """The lägesbild's selection carried into a new problem as its first evidence (hidden)."""
+
+    categories = forms.ModelMultipleChoiceField(
+        queryset=Category.objects.all(),
+        to_field_name="slug",
+        required=False,
+        widget=forms.MultipleHiddenInput,
+    )
+    districts = forms.ModelMultipleChoiceField(
+        queryset=District.objects.none(), required=False, widget=forms.MultipleHiddenInput
+    )
+    date_from = forms.DateField(required=False, widget=forms.HiddenInput)
+    date_to = forms.DateField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, agreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        municipalities = agreement_municipalities(agreement).values("pk")
+        self.fields["districts"].queryset = District.objects.filter(municipality__in=municipalities)
+
+    @staticmethod
+    def initial_from_lagesbild(query) -> dict:
+        """The lägesbild's parameters (kategori, omrade, fran, till) as initial values."""
+        return {
+            "categories": [c for c in query.getlist("kategori") if c],
+            "districts": [d for d in query.getlist("omrade") if d.isdigit()],
+            "date_from": query.get("fran") or None,
+            "date_to": query.get("till") or None,
+        }
+
+    def has_selection(self) -> bool:
+        data = self.cleaned_data
+        return bool(
+            data.get("categories")
+            or data.get("districts")
+            or data.get("date_from")
+            or data.get("date_to")
+        )

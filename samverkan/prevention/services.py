@@ -285,6 +285,26 @@ def evidence_add(
     return link
 
 
+def problem_create_with_query(
+    *, by: User, agreement: Agreement, title: str, query: dict, **fields
+) -> Problem:
+    """A new problem with the selection it was made from (categories, districts, dates) as an
+    incident_query evidence link, both or neither."""
+    with transaction.atomic():
+        problem = problem_create(by=by, agreement=agreement, title=title, **fields)
+        evidence_add(
+            by=by,
+            problem=problem,
+            kind=EvidenceLink.Kind.INCIDENT_QUERY,
+            source=_("Lägesbildens urval"),
+            categories=query.get("categories") or (),
+            districts=query.get("districts") or (),
+            date_from=query.get("date_from"),
+            date_to=query.get("date_to"),
+        )
+    return problem
+
+
 # --- Cause analysis ---------------------------------------------------------------------------
 
 ANALYSIS_TEXTS = (
@@ -752,6 +772,44 @@ def validate_evaluation_parameters(**parameters) -> None:
     _raise(evaluation_parameter_errors(**parameters))
 
 
+def _evaluation_errors(agreement: Agreement, parameters: dict, today) -> dict[str, list[str]]:
+    errors = evaluation_parameter_errors(
+        **{key: parameters.get(key) for key in EVALUATION_FIELDS if key != "categories"},
+        today=today,
+    )
+    for field in ("treatment_districts", "comparison_districts", "buffer_districts"):
+        _check_districts(errors, field, agreement, parameters.get(field))
+    if not list(parameters.get("categories") or ()):
+        errors.setdefault("categories", []).append(_("Välj minst en kategori."))
+    return errors
+
+
+EVALUATION_FIELDS = (
+    "treatment_districts",
+    "comparison_districts",
+    "buffer_districts",
+    "categories",
+    "before_from",
+    "before_to",
+    "after_from",
+    "after_to",
+)
+EVALUATION_M2M = ("treatment_districts", "comparison_districts", "buffer_districts", "categories")
+
+
+def _save_evaluation(evaluation: Evaluation, parameters: dict) -> Evaluation:
+    with transaction.atomic():
+        for key in ("before_from", "before_to", "after_from", "after_to"):
+            setattr(evaluation, key, parameters[key])
+        evaluation.result = None
+        evaluation.data_version = ""
+        evaluation.computed_at = None
+        evaluation.save()
+        for name in EVALUATION_M2M:
+            getattr(evaluation, name).set(list(parameters.get(name) or ()))
+    return evaluation
+
+
 def evaluation_create(
     *,
     by: User,
@@ -769,39 +827,33 @@ def evaluation_create(
     """Store an evaluation's parameters (checked); the computation fills `result` later."""
     agreement = intervention.problem.agreement
     check_editor(by, agreement)
-    errors = evaluation_parameter_errors(
-        treatment_districts=treatment_districts,
-        comparison_districts=comparison_districts,
-        buffer_districts=buffer_districts,
-        before_from=before_from,
-        before_to=before_to,
-        after_from=after_from,
-        after_to=after_to,
-        today=today,
-    )
-    for field, districts in (
-        ("treatment_districts", treatment_districts),
-        ("comparison_districts", comparison_districts),
-        ("buffer_districts", buffer_districts),
-    ):
-        _check_districts(errors, field, agreement, districts)
-    if not list(categories or ()):
-        errors.setdefault("categories", []).append(_("Välj minst en kategori."))
-    _raise(errors)
-    with transaction.atomic():
-        evaluation = Evaluation.objects.create(
-            intervention=intervention,
-            before_from=before_from,
-            before_to=before_to,
-            after_from=after_from,
-            after_to=after_to,
-            created_by=by,
-        )
-        evaluation.treatment_districts.set(list(treatment_districts))
-        evaluation.comparison_districts.set(list(comparison_districts))
-        evaluation.buffer_districts.set(list(buffer_districts or ()))
-        evaluation.categories.set(list(categories))
-    return evaluation
+    parameters = {
+        "treatment_districts": treatment_districts,
+        "comparison_districts": comparison_districts,
+        "buffer_districts": buffer_districts,
+        "categories": categories,
+        "before_from": before_from,
+        "before_to": before_to,
+        "after_from": after_from,
+        "after_to": after_to,
+    }
+    _raise(_evaluation_errors(agreement, parameters, today))
+    return _save_evaluation(Evaluation(intervention=intervention, created_by=by), parameters)
+
+
+def evaluation_set(*, by: User, intervention: Intervention, today=None, **parameters) -> Evaluation:
+    """Set the parameters of the intervention's evaluation (the newest one, created when there
+    is none) under the same checks; the stored result is cleared until it is computed again."""
+    unknown = set(parameters) - set(EVALUATION_FIELDS)
+    if unknown:
+        raise TypeError(f"evaluation_set() got unknown fields {sorted(unknown)}")
+    agreement = intervention.problem.agreement
+    check_editor(by, agreement)
+    _raise(_evaluation_errors(agreement, parameters, today))
+    evaluation = intervention.evaluations.order_by("-created_at", "-pk").first()
+    if evaluation is None:
+        evaluation = Evaluation(intervention=intervention, created_by=by)
+    return _save_evaluation(evaluation, parameters)
 
 
 # --- The method catalogue ---------------------------------------------------------------------

@@ -39,4 +39,10 @@ urlpatterns = [
         views.prevention_intervention_edit,
         name="prevention_intervention_edit",
     ),
+    path("insats/<int:pk>/utvardering/", views.prevention_evaluation, name="prevention_evaluation"),
+    path(
+        "insats/<int:pk>/utvardering/berakna/",
+        views.prevention_evaluation_recompute,
+        name="prevention_evaluation_recompute",
+    ),
 ]

@@ -1,6 +1,6 @@
 """The prevention pages: problems per agreement with their SARA state, a problem's cycle on
-one page, the forms for a problem, its cause analysis and an intervention, and a printable
-analysis.
+one page, the forms for a problem (also from a lägesbild's selection), its cause analysis and
+an intervention, an intervention's evaluation, and a printable analysis.
 
 Thin: parse, fetch through a chokepoint (prevention.access, plans.access), call
 prevention.services or prevention.selectors, render.
@@ -16,8 +16,15 @@ from django.views.decorators.http import require_POST
 from samverkan.core.access import can_decide_prevention, can_edit_prevention
 from samverkan.core.forms import add_service_errors
 from samverkan.plans.access import agreement_list_for_user, get_agreement_for_user
-from samverkan.prevention import access, selectors, services
-from samverkan.prevention.forms import CauseAnalysisForm, InterventionForm, ProblemForm
+from samverkan.prevention import access, selectors, services, text
+from samverkan.prevention.evaluation import comparison_suggestions, evaluation_compute
+from samverkan.prevention.forms import (
+    CauseAnalysisForm,
+    EvaluationForm,
+    InterventionForm,
+    ProblemForm,
+    QueryEvidenceForm,
+)
 from samverkan.prevention.models import Cause, CauseAnalysis
 
 
@@ -81,21 +88,45 @@ def _next_statuses(analysis) -> list:
 
 @login_required
 def prevention_problem_create(request, agreement_pk: int):
+    """A new problem; from the lägesbild (kategori, omrade, fran, till in the query) the form
+    is pre-filled and the selection is saved as the problem's incident_query evidence."""
     agreement = get_agreement_for_user(request.user, agreement_pk)
     _require_editor(request.user)
-    form = ProblemForm(request.POST or None, agreement=agreement)
-    if request.method == "POST" and form.is_valid():
+    selection = QueryEvidenceForm.initial_from_lagesbild(request.GET)
+    form = ProblemForm(
+        request.POST or None,
+        agreement=agreement,
+        initial={"districts": selection["districts"]},
+    )
+    query_form = QueryEvidenceForm(
+        request.POST or None, agreement=agreement, prefix="underlag", initial=selection
+    )
+    if request.method == "POST" and form.is_valid() and query_form.is_valid():
         try:
-            problem = services.problem_create(
-                by=request.user, agreement=agreement, **form.cleaned_data
-            )
+            if query_form.has_selection():
+                problem = services.problem_create_with_query(
+                    by=request.user,
+                    agreement=agreement,
+                    query=query_form.cleaned_data,
+                    **form.cleaned_data,
+                )
+            else:
+                problem = services.problem_create(
+                    by=request.user, agreement=agreement, **form.cleaned_data
+                )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Problemet är sparat."))
             return redirect("prevention_problem_detail", problem.pk)
-    context = {"agreement": agreement, "form": form, "title": _("Nytt problem")}
-    return render(request, "prevention/form.html", context, status=400 if form.errors else 200)
+    context = {
+        "agreement": agreement,
+        "form": form,
+        "extra_form": query_form,
+        "title": _("Nytt problem"),
+    }
+    failed = form.errors or query_form.errors
+    return render(request, "prevention/form.html", context, status=400 if failed else 200)
 
 
 @login_required
@@ -228,3 +259,74 @@ def prevention_intervention_edit(request, pk: int):
         else:
             return _saved(request, problem, warnings)
     return _intervention_form_page(request, problem, form, intervention)
+
+
+def _evaluation_of(user, intervention):
+    return (
+        access.evaluation_list_for_user(user)
+        .filter(intervention=intervention)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+@login_required
+def prevention_evaluation(request, pk: int):
+    """An intervention's evaluation: the parameters, the stored result and its reading.
+    Saving the parameters computes the result; the recompute button computes it again."""
+    intervention = access.get_intervention_for_user(request.user, pk)
+    problem = intervention.problem
+    evaluation = _evaluation_of(request.user, intervention)
+    form = EvaluationForm(
+        request.POST or None,
+        agreement=problem.agreement,
+        initial=EvaluationForm.initial_for(evaluation, intervention),
+    )
+    if request.method == "POST":
+        _require_editor(request.user)
+        if form.is_valid():
+            try:
+                evaluation = services.evaluation_set(
+                    by=request.user, intervention=intervention, **form.cleaned_data
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                evaluation_compute(evaluation, request.user)
+                messages.success(request, _("Utvärderingen är sparad och beräknad."))
+                return redirect("prevention_evaluation", intervention.pk)
+    result = evaluation.result if evaluation else None
+    context = {
+        "intervention": intervention,
+        "problem": problem,
+        "evaluation": evaluation,
+        "form": form,
+        "result": result,
+        "reading": text.reading(result),
+        "res_sentence": text.res_sentence(result) if result else None,
+        "dispersion_sentence": text.dispersion_sentence(result) if result else None,
+        "wdq_sentence": text.wdq_sentence(result) if result else None,
+        "indicators": [
+            {**row, "reading": text.indicator_sentence(row)}
+            for row in (result or {}).get("indicators", [])
+        ],
+        "suggestions": comparison_suggestions(evaluation, request.user) if evaluation else [],
+        "can_edit": can_edit_prevention(request.user),
+    }
+    return render(
+        request, "prevention/evaluation.html", context, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_POST
+def prevention_evaluation_recompute(request, pk: int):
+    intervention = access.get_intervention_for_user(request.user, pk)
+    _require_editor(request.user)
+    evaluation = _evaluation_of(request.user, intervention)
+    if evaluation is None:
+        messages.error(request, _("Insatsen har ingen utvärdering att beräkna."))
+    else:
+        evaluation_compute(evaluation, request.user)
+        messages.success(request, _("Utvärderingen är beräknad på nytt."))
+    return redirect("prevention_evaluation", intervention.pk)

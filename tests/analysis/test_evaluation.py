@@ -24,6 +24,7 @@ from samverkan.analysis.evaluation import (
     WDQ_NEITHER,
     WDQ_NO_CONTROL,
     WDQ_NO_SUCCESS,
+    quasi_poisson_dispersion,
     relative_effect_size,
     share_change,
     suggest_comparison_areas,
@@ -266,3 +267,77 @@ def test_share_change_calibration_with_the_same_share_by_construction():
     margin = 3 * math.sqrt(0.05 * 0.95 / 2000)
     assert np.mean([r.p_value < 0.05 for r in results]) <= 0.05 + margin
     assert np.mean([r.diff_low <= 0 <= r.diff_high for r in results]) >= 0.95 - margin
+
+
+# --- Quasi-Poisson dispersion -------------------------------------------------------------------
+
+
+def _glm_dispersion(series, exposures):
+    rows = [
+        {"y": y, "series": str(i), "exposure": e}
+        for i, (ys, es) in enumerate(zip(series, exposures, strict=True))
+        for y, e in zip(ys, es, strict=True)
+    ]
+    frame = pd.DataFrame(rows)
+    fit = smf.glm(
+        "y ~ C(series)", frame, family=sm.families.Poisson(), offset=np.log(frame["exposure"])
+    ).fit()
+    return fit.pearson_chi2 / fit.df_resid
+
+
+def test_dispersion_equals_statsmodels_quasi_poisson_scale():
+    rng = np.random.default_rng(3)
+    series = [rng.negative_binomial(5, 5 / (5 + m), size=12).tolist() for m in (8, 6, 20, 18)]
+    exposures = [[31.0] * 11 + [15.0] for _ in series]
+    got = quasi_poisson_dispersion(series, exposures)
+    expected = _glm_dispersion(series, exposures)
+    assert got.ratio == pytest.approx(expected, rel=1e-9)
+    assert got.df == 48 - 4
+    assert got.dispersion == pytest.approx(max(1.0, expected))
+
+
+def test_dispersion_hand_worked_and_floored_at_one():
+    # One series 2, 4, 6: μ = 4, χ² = (4 + 0 + 4)/4 = 2, df = 2 → 1.0 exactly.
+    assert quasi_poisson_dispersion([[2, 4, 6]]).ratio == pytest.approx(1.0)
+    # 0, 8: μ = 4, χ² = 4 + 4 = 8, df = 1 → 8.
+    assert quasi_poisson_dispersion([[0, 8]]).dispersion == pytest.approx(8.0)
+    # Perfectly even counts are under-dispersed: floored at 1.
+    flat = quasi_poisson_dispersion([[5, 5, 5], [7, 7, 7]])
+    assert flat.ratio == 0 and flat.dispersion == 1.0
+    # One bin per series: no degrees of freedom, D = 1.
+    assert quasi_poisson_dispersion([[3], [9]]).dispersion == 1.0
+
+
+def test_dispersion_near_one_on_poisson_and_near_two_on_variance_twice_the_mean():
+    rng = np.random.default_rng(7)
+    poisson = [rng.poisson(40, size=240).tolist() for _ in range(4)]
+    assert quasi_poisson_dispersion(poisson).ratio == pytest.approx(1.0, abs=0.15)
+    mean = 40
+    n = mean  # variance = mean + mean²/n = 2 × mean
+    doubled = [rng.negative_binomial(n, n / (n + mean), size=240).tolist() for _ in range(4)]
+    assert quasi_poisson_dispersion(doubled).dispersion == pytest.approx(2.0, abs=0.3)
+
+
+def test_dispersion_refuses_bad_exposures():
+    with pytest.raises(ValueError, match="positive exposure"):
+        quasi_poisson_dispersion([[1, 2]], [[1.0, 0.0]])
+
+
+def test_res_with_an_estimated_dispersion_uses_students_t():
+    a, b, c, d = 100, 70, 300, 290
+    result = relative_effect_size(a, b, c, d, dispersion=2.0, dispersion_df=44)
+    variance = (1 / a + 1 / b + 1 / c + 1 / d) * 2.0
+    log_res = math.log(a * d / (b * c))
+    t = stats.t.ppf(0.975, 44)
+    assert result.test == "t_log_res"
+    assert result.ci_low == pytest.approx(math.exp(log_res - t * math.sqrt(variance)))
+    assert result.ci_high == pytest.approx(math.exp(log_res + t * math.sqrt(variance)))
+    expected_p = 2 * stats.t.sf(abs(log_res) / math.sqrt(variance), 44)
+    assert result.p_value == pytest.approx(expected_p)
+    # Wider than the normal-based interval with the same D.
+    wald = relative_effect_size(a, b, c, d, dispersion=2.0)
+    assert result.ci_high > wald.ci_high and result.p_value > wald.p_value
+    # D floored at 1 keeps Fisher's exact test.
+    assert relative_effect_size(a, b, c, d, dispersion_df=44).test == FISHER
+    with pytest.raises(ValueError, match="dispersion_df"):
+        relative_effect_size(a, b, c, d, dispersion=2.0, dispersion_df=0)
