@@ -4,7 +4,9 @@
 subcategories) in the treatment, comparison and (optional) buffer districts, in the before
 and after periods (ISO dates, inclusive, in Swedish local time), through the incidents
 chokepoint `incident_list_for_user` of the user who computes, in one grouped query by area,
-period and month. From the monthly counts of the four treatment/comparison × before/after
+period and month. Begränsad reports are left out whoever computes: the stored result is shown
+to everyone who may see the intervention, and a count must not include reports some of them
+may not open. From the monthly counts of the four treatment/comparison × before/after
 series it estimates the quasi-Poisson D (`analysis.evaluation.quasi_poisson_dispersion`),
 and with it computes RES (`relative_effect_size`); with buffer districts also the WDQ. For
 the intervention's indicators it compares the latest observation by the end of each period
@@ -33,6 +35,7 @@ from samverkan.analysis.evaluation import (
     weighted_displacement_quotient,
 )
 from samverkan.core.models import User
+from samverkan.core.models import Classification
 from samverkan.incidents.access import incident_list_for_user
 from samverkan.incidents.filters import category_and_children, local_day_start
 from samverkan.indicators.access import observation_list_for_user
@@ -85,6 +88,7 @@ def monthly_counts(evaluation: Evaluation, user: User) -> tuple[dict, dict]:
     reports = (
         incident_list_for_user(user)
         .exclude(is_summary=True)
+        .exclude(classification=Classification.RESTRICTED)
         .filter(category__in=_category_ids(evaluation), district__in=every)
         .filter(before | after)
         .annotate(
@@ -292,6 +296,7 @@ def comparison_suggestions(evaluation: Evaluation, user: User, k: int = 3) -> li
     rows = (
         incident_list_for_user(user)
         .exclude(is_summary=True)
+        .exclude(classification=Classification.RESTRICTED)
         .filter(category__in=_category_ids(evaluation), district__in=list(districts))
         .filter(_range(evaluation.before_from, evaluation.before_to))
         .annotate(month=TruncMonth("occurred_from", tzinfo=ZoneInfo(settings.TIME_ZONE)))

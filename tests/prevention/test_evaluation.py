@@ -237,6 +237,10 @@ def test_a_restricted_police_report_is_not_counted_for_a_municipality_user(
         _evaluation(coordinator, intervention, areas, klotter), coordinator
     )
     assert evaluation.result["treatment_before"] == sum(PATTERN["treatment"][0])
+    # Not even when the police, who may open it, compute: the stored result is shown to
+    # everyone who sees the intervention.
+    evaluation = evaluation_compute(evaluation, police)
+    assert evaluation.result["treatment_before"] == sum(PATTERN["treatment"][0])
 
 
 def test_too_few_events_give_no_res_and_the_note_with_the_counts(
