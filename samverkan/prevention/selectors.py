@@ -48,3 +48,44 @@ def sara_missing(problem) -> list[str]:
     elif not Evaluation.objects.filter(intervention__in=decided).exists():
         missing.append(_("ingen utvärdering"))
     return missing
+
+
+def sara_overdue(problem, today: dt.date) -> list[str]:
+    """What in the problem's cycle is past its date: an intervention still running after its
+    end date, and a finished or ended intervention without an evaluation. Empty when nothing
+    is late."""
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext as _
+
+    from samverkan.prevention.models import Evaluation, Intervention
+
+    late = []
+    running = {
+        Intervention.Status.PLANNED,
+        Intervention.Status.DECIDED,
+        Intervention.Status.IN_PROGRESS,
+    }
+    evaluated = set(
+        Evaluation.objects.filter(intervention__problem=problem).values_list(
+            "intervention_id", flat=True
+        )
+    )
+    for intervention in Intervention.objects.filter(problem=problem).order_by("end", "pk"):
+        if intervention.end is None or intervention.end >= today:
+            continue
+        when = date_format(intervention.end, "j F Y")
+        if intervention.status in running:
+            late.append(
+                _("%(title)s skulle ha avslutats %(date)s men står som %(status)s")
+                % {
+                    "title": intervention.title,
+                    "date": when,
+                    "status": intervention.get_status_display().lower(),
+                }
+            )
+        elif intervention.status == Intervention.Status.DONE and intervention.pk not in evaluated:
+            late.append(
+                _("%(title)s avslutades %(date)s och är inte utvärderad")
+                % {"title": intervention.title, "date": when}
+            )
+    return late
