@@ -6,8 +6,8 @@ stuck without an analysis, and this year's medborgarlöften with their follow-up
   event chain and two hypotheses, reviewed by the samordnare and decided by the styrgrupp;
   graffiti removal within 24 hours and better lighting, decided and finished; an evaluation
   against Porsön with Örnäset as buffer. The reports it is measured on are written here
-  (`REPORT_PREFIX`): half a year before and half a year after, both ending more than a year
-  back so that they stay clear of the demo's other reports, with a real drop in Hertsön.
+  (`REPORT_PREFIX`, in both demo modes): three months before and two months after, ending
+  three months back or more (`periods`), with a real drop in Hertsön and none in Porsön.
 - Social: young people aged 13–17 in Björkskatan. Risk and protective factors on several
   levels, reviewed; parent support running, with the plan's survey indicators linked.
 - Stuck: insecurity at the Smedjegatan/Storgatan stop, no analysis yet.
@@ -49,8 +49,9 @@ SOCIAL_TITLE = "Unga i Björkskatan som riskerar att dras in i kriminalitet"
 STUCK_TITLE = "Otrygghet vid Smedjegatan/Storgatan busshållplats kvällstid"
 
 TREATMENT, COMPARISON, BUFFER = "hertson", "porson", "ornaset"
-# Reports of skadegörelse (with klotter) per district: (before, after).
-REPORT_COUNTS = {TREATMENT: (64, 26), COMPARISON: (52, 49), BUFFER: (22, 19)}
+# Reports of skadegörelse (with klotter) per district: (before, after). The after period is
+# two months to the before period's three: Porsön stays level per month, Hertsön drops.
+REPORT_COUNTS = {TREATMENT: (64, 17), COMPARISON: (52, 34), BUFFER: (22, 14)}
 REPORT_PLACES = {TREATMENT: "Hertsö centrum", COMPARISON: "Porsö centrum"}
 REPORT_TEXTS = [
     ("skadegorelse", "Krossad ruta vid centrumets entré."),
@@ -66,7 +67,7 @@ USED_METHODS = (
     "abc-foraldrastod",
     "mentorskap",
 )
-SOCIAL_INDICATORS = ("unga-misstankta", "shlv-ledsen", "can-testat-narkotika")
+SOCIAL_INDICATORS = ("shlv-aldrig-druckit", "shlv-ledsen", "can-testat-narkotika")
 
 
 def _month_start(day: dt.date, months_back: int) -> dt.date:
@@ -75,16 +76,19 @@ def _month_start(day: dt.date, months_back: int) -> dt.date:
 
 
 def periods(today: dt.date | None = None) -> dict[str, dt.date]:
-    """The situational cycle's dates, whole months relative to today: six months before, a
-    month of work, six months after, the after period ending 13 months back or more."""
+    """The situational cycle's dates, whole months relative to today: three months before, a
+    month of work, two months after. The after period ends three months back or more (clear
+    of the demo's quick reports and of the weeks the EST week compares with) and the before
+    period begins within the last eleven months (so the EST week's history, which looks for
+    the same weeks a year back, is not lengthened by these reports)."""
     today = today or timezone.localdate()
-    end = _month_start(today, 13)  # the day after the after period
+    end = _month_start(today, 3)  # the day after the after period
     return {
-        "before_from": _month_start(end, 13),
-        "before_to": _month_start(end, 7) - dt.timedelta(days=1),
-        "start": _month_start(end, 7),
-        "end": _month_start(end, 6) - dt.timedelta(days=1),
-        "after_from": _month_start(end, 6),
+        "before_from": _month_start(end, 6),
+        "before_to": _month_start(end, 3) - dt.timedelta(days=1),
+        "start": _month_start(end, 3),
+        "end": _month_start(end, 2) - dt.timedelta(days=1),
+        "after_from": _month_start(end, 2),
         "after_to": end - dt.timedelta(days=1),
     }
 
@@ -415,7 +419,7 @@ def _social(agreement, coordinator, districts) -> None:
         owner_role="Elevhälsan",
         horizon=Intervention.Horizon.LONG,
         expected_effect="Starkare skolanknytning och färre sena kvällar ute.",
-        follow_up_method="Närvaro i skolan och indikatorerna för unga misstänkta.",
+        follow_up_method="Närvaro i skolan och Skolbarns hälsa.",
         indicators=indicators[:1],
         status=Intervention.Status.PLANNED,
     )
