@@ -1,3 +1,4 @@
+# Over 500 lines: the whole prevention story of the demo, its texts included, in one place.
 """The demo's knowledge-based prevention work in Luleå: two complete SARA cycles, one problem
 stuck without an analysis, and this year's medborgarlöften with their follow-ups.
 

@@ -6,13 +6,10 @@ Thin: parse, fetch through a chokepoint (prevention.access, plans.access), call
 prevention.services or prevention.selectors, render.
 """
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,13 +17,7 @@ from samverkan.core.access import can_decide_prevention, can_edit_prevention
 from samverkan.core.forms import add_service_errors
 from samverkan.plans.access import agreement_list_for_user, get_agreement_for_user
 from samverkan.prevention import access, selectors, services
-from samverkan.prevention.forms import (
-    CauseAnalysisForm,
-    InterventionForm,
-    ProblemForm,
-    PromiseFollowUpForm,
-    PromiseForm,
-)
+from samverkan.prevention.forms import CauseAnalysisForm, InterventionForm, ProblemForm
 from samverkan.prevention.models import Cause, CauseAnalysis
 
 
@@ -240,6 +231,13 @@ def prevention_intervention_edit(request, pk: int):
 
 
 # --- Medborgarlöften ------------------------------------------------------------------------
+# Imported here, so that the section stands on its own.
+
+from decimal import Decimal  # noqa: E402
+
+from django.utils import formats, timezone  # noqa: E402
+
+from samverkan.prevention.forms import PromiseFollowUpForm, PromiseForm  # noqa: E402
 
 
 def _number(value) -> str:

@@ -92,7 +92,8 @@ def test_the_evaluation_has_reports_with_a_drop_in_the_treatment_area(demo, coor
     assert (a, b) == REPORT_COUNTS[TREATMENT]
     assert a * d / (b * c) > 2  # RES well above 1: fewer reports where the work was done
     # The coordinator sees them (the evaluation is computed on what the viewer sees), and
-    # they stay clear of the quick reports (last 60 days), the EST week's comparison weeks and a year-back EST history.
+    # they stay clear of the quick reports (last 60 days), the EST week's comparison
+    # weeks and a year-back EST history.
     latest = reports.latest("occurred_from").occurred_from
     earliest = reports.earliest("occurred_from").occurred_from
     assert (timezone.now() - latest).days > 80
