@@ -197,3 +197,22 @@ def test_the_periods_keep_clear_of_recent_reports_and_a_year_back():
         assert span["end"] < span["after_from"] < span["after_to"]
         assert (day - span["after_to"]).days > 80
         assert (day - span["before_from"]).days < 330
+
+
+def test_the_pages_show_the_demo(demo, coordinator, client):
+    from pytest_django.asserts import assertContains
+
+    client.force_login(coordinator)
+    problem = _problem(SITUATIONAL_TITLE)
+    listing = client.get(f"/forebyggande/{problem.agreement_id}/")
+    assertContains(listing, "Hela cykeln är genomförd")
+    assertContains(listing, "Saknas: ingen orsaksanalys")
+    for title in (SITUATIONAL_TITLE, SOCIAL_TITLE, STUCK_TITLE):
+        page = client.get(f"/forebyggande/problem/{_problem(title).pk}/")
+        assertContains(page, title)
+    # The evidence query counts the demo's reports of the before period in Hertsön.
+    assertContains(client.get(f"/forebyggande/problem/{problem.pk}/"), "Hertsön")
+    assert problem.evidence.get().count(coordinator) == REPORT_COUNTS[TREATMENT][0]
+    promises = client.get(f"/forebyggande/{problem.agreement_id}/medborgarloften/")
+    assertContains(promises, "trafikkontroll")
+    assertContains(promises, '<table class="public-report">', count=3)
