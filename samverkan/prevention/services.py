@@ -875,16 +875,22 @@ def load_methods(path: Path | str = DEFAULT_METHODS) -> dict[str, int]:
         seen.add(slug)
     if problems:
         raise ValidationError(problems)
-    created = updated = 0
+    # A handful of queries whatever the size: the demo loads the library for every test run.
+    existing = {m.slug: m for m in Method.objects.filter(slug__in=[e["slug"] for e in entries])}
+    new, changed = [], []
+    for entry in entries:
+        values = {key: str(entry.get(key) or "").strip() for key in METHOD_KEYS[1:]}
+        method = existing.get(entry["slug"])
+        if method is None:
+            new.append(Method(slug=entry["slug"], **values))
+        elif any(getattr(method, key) != value for key, value in values.items()):
+            for key, value in values.items():
+                setattr(method, key, value)
+            changed.append(method)
     with transaction.atomic():
-        for entry in entries:
-            values = {key: str(entry.get(key) or "").strip() for key in METHOD_KEYS[1:]}
-            _method, was_created = Method.objects.update_or_create(
-                slug=entry["slug"], defaults=values
-            )
-            created += was_created
-            updated += not was_created
-    return {"created": created, "updated": updated}
+        Method.objects.bulk_create(new)
+        Method.objects.bulk_update(changed, list(METHOD_KEYS[1:]))
+    return {"created": len(new), "updated": len(entries) - len(new)}
 
 
 # --- Medborgarlöften --------------------------------------------------------------------------
