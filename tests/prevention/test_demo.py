@@ -210,9 +210,36 @@ def test_the_pages_show_the_demo(demo, coordinator, client):
     for title in (SITUATIONAL_TITLE, SOCIAL_TITLE, STUCK_TITLE):
         page = client.get(f"/forebyggande/problem/{_problem(title).pk}/")
         assertContains(page, title)
-    # The evidence query counts the demo's reports of the before period in Hertsön.
-    assertContains(client.get(f"/forebyggande/problem/{problem.pk}/"), "Hertsön")
+    # The evidence query counts the demo's reports of the before period in Bergnäset.
+    assertContains(client.get(f"/forebyggande/problem/{problem.pk}/"), "Bergnäset")
     assert problem.evidence.get().count(coordinator) == REPORT_COUNTS[TREATMENT][0]
     promises = client.get(f"/forebyggande/{problem.agreement_id}/medborgarloften/")
     assertContains(promises, "trafikkontroll")
     assertContains(promises, '<table class="public-report">', count=3)
+
+
+def test_the_drop_shows_with_the_year_of_reports_loaded_too(demo, settings):
+    from samverkan.analysis.evaluation import relative_effect_size
+    from samverkan.demo.load import load_demo
+
+    load_demo()  # as `samverkan demo` does: the year of synthetic reports as well
+    evaluation = Evaluation.objects.get(intervention__problem__title=SITUATIONAL_TITLE)
+    vandalism = Incident.objects.filter(category__slug__in=["skadegorelse", "klotter"])
+
+    def count(districts, first, last):
+        return vandalism.filter(
+            district__in=districts.all(),
+            occurred_from__date__gte=first,
+            occurred_from__date__lte=last,
+        ).count()
+
+    e = evaluation
+    cells = [
+        count(e.treatment_districts, e.before_from, e.before_to),
+        count(e.treatment_districts, e.after_from, e.after_to),
+        count(e.comparison_districts, e.before_from, e.before_to),
+        count(e.comparison_districts, e.after_from, e.after_to),
+    ]
+    assert cells[0] > REPORT_COUNTS[TREATMENT][0]  # the year's reports are in the cells
+    result = relative_effect_size(*cells)
+    assert result.res > 1.5 and result.ci_low > 1, (cells, result)
