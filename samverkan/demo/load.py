@@ -13,6 +13,7 @@ from samverkan.core.models import Role, User
 from samverkan.demo.est import load_est_week
 from samverkan.demo.incidents import load_incidents
 from samverkan.demo.places import load_places
+from samverkan.demo.prevention import load_prevention
 from samverkan.demo.year import load_year
 from samverkan.indicators.seed_figures import load_seed_figures
 from samverkan.organisations.models import Group, Membership, Organisation
@@ -246,6 +247,7 @@ def load_demo(reports: bool = True) -> list[tuple[str, str]]:
         load_year()
         load_est_week()
     load_seed_figures()
+    load_prevention()
     return logins
 
 

@@ -19,7 +19,7 @@ from samverkan.prevention.models import (
 )
 
 
-# The prevention work (docs/prevention-workflow.md) is written on its pages through
+# The prevention work (docs/prevention.md) is written on its pages through
 # prevention.services; the admin shows it and keeps the method catalogue. The decide rule
 # holds here too: the intervention form asks services.check_can_decide.
 class InterventionAdminForm(forms.ModelForm):

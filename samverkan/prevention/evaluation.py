@@ -34,8 +34,7 @@ from samverkan.analysis.evaluation import (
     suggest_comparison_areas,
     weighted_displacement_quotient,
 )
-from samverkan.core.models import User
-from samverkan.core.models import Classification
+from samverkan.core.models import Classification, User
 from samverkan.incidents.access import incident_list_for_user
 from samverkan.incidents.filters import category_and_children, local_day_start
 from samverkan.indicators.access import observation_list_for_user

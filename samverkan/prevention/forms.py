@@ -1,3 +1,4 @@
+# Over 500 lines: the forms of the whole SARA cycle, the evaluation and the medborgarlöften.
 """Forms of the prevention pages. They parse; the rules live in prevention.services.
 
 The cause analysis's lists are written one per line: a cause per line on its bone (a line
@@ -446,3 +447,68 @@ class QueryEvidenceForm(forms.Form):
             or data.get("date_from")
             or data.get("date_to")
         )
+
+
+class PromiseForm(forms.Form):
+    year = forms.IntegerField(
+        label=gettext_lazy("År"),
+        error_messages={
+            "required": gettext_lazy("Ange året."),
+            "invalid": gettext_lazy("Året ska vara ett heltal, till exempel 2026."),
+        },
+    )
+    text = forms.CharField(
+        label=gettext_lazy("Löfte"),
+        widget=TEXTAREA,
+        error_messages={"required": gettext_lazy("Skriv vad som utlovas.")},
+    )
+    owners = forms.ChoiceField(
+        label=gettext_lazy("Vem lovar"),
+        choices=[
+            ("bada", gettext_lazy("Båda")),
+            ("kommun", gettext_lazy("Kommunen")),
+            ("polis", gettext_lazy("Polisen")),
+        ],
+        error_messages={"invalid_choice": gettext_lazy("Välj kommunen, polisen eller båda.")},
+    )
+    target = forms.CharField(
+        label=gettext_lazy("Mål"),
+        help_text=gettext_lazy("Mätbart, till exempel: minst en trafikkontroll per dygn."),
+        required=False,
+        widget=TEXTAREA,
+    )
+    target_value = forms.DecimalField(
+        label=gettext_lazy("Målvärde (minst)"),
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        localize=True,
+        error_messages={"invalid": gettext_lazy("Målvärdet ska vara ett tal, till exempel 1,5.")},
+    )
+    target_unit = forms.CharField(label=gettext_lazy("Enhet"), max_length=50, required=False)
+    dialogue_link = forms.CharField(
+        label=gettext_lazy("Medborgardialog (länk eller text)"), max_length=500, required=False
+    )
+
+
+class PromiseFollowUpForm(forms.Form):
+    period_label = forms.CharField(
+        label=gettext_lazy("Period"),
+        max_length=50,
+        help_text=gettext_lazy("Till exempel T1 (jan–apr)."),
+        error_messages={"required": gettext_lazy("Ange perioden, till exempel T1 (jan–apr).")},
+    )
+    value = forms.DecimalField(
+        label=gettext_lazy("Uppnått värde"),
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        localize=True,
+        error_messages={"invalid": gettext_lazy("Värdet ska vara ett tal, till exempel 1,5.")},
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("Intern kommentar"),
+        help_text=gettext_lazy("Visas inte i uppföljningstabellen för den offentliga rapporten."),
+        required=False,
+        widget=TEXTAREA,
+    )

@@ -1,7 +1,7 @@
 # Over 500 lines: the SARA cycle's tables (problem, analysis, intervention, evaluation, promise) belong together.
 """Knowledge-based crime prevention (Brå's model, SARA): the problem and its evidence, the
 cause analysis, the method catalogue, the interventions, their evaluation and the
-medborgarlöften. See docs/prevention-workflow.md.
+medborgarlöften. See docs/prevention.md.
 
 Every write goes through prevention.services, which also holds the rule that an
 intervention is decided only once its problem's cause analysis has been reviewed.

@@ -913,6 +913,8 @@ def load_methods(path: Path | str = DEFAULT_METHODS) -> dict[str, int]:
         raise ValidationError(
             _("Metodkatalogen kan inte läsas som YAML: %(error)s") % {"error": error}
         ) from None
+    if isinstance(entries, dict) and set(entries) == {"methods"}:
+        entries = entries["methods"]  # the library's own file: a list under `methods:`
     if not isinstance(entries, list):
         raise ValidationError(_("Metodkatalogen ska vara en lista av metoder."))
     problems = []
@@ -925,13 +927,91 @@ def load_methods(path: Path | str = DEFAULT_METHODS) -> dict[str, int]:
         seen.add(slug)
     if problems:
         raise ValidationError(problems)
-    created = updated = 0
+    # A handful of queries whatever the size: the demo loads the library for every test run.
+    existing = {m.slug: m for m in Method.objects.filter(slug__in=[e["slug"] for e in entries])}
+    new, changed = [], []
+    for entry in entries:
+        values = {key: str(entry.get(key) or "").strip() for key in METHOD_KEYS[1:]}
+        method = existing.get(entry["slug"])
+        if method is None:
+            new.append(Method(slug=entry["slug"], **values))
+        elif any(getattr(method, key) != value for key, value in values.items()):
+            for key, value in values.items():
+                setattr(method, key, value)
+            changed.append(method)
     with transaction.atomic():
-        for entry in entries:
-            values = {key: str(entry.get(key) or "").strip() for key in METHOD_KEYS[1:]}
-            _method, was_created = Method.objects.update_or_create(
-                slug=entry["slug"], defaults=values
-            )
-            created += was_created
-            updated += not was_created
-    return {"created": created, "updated": updated}
+        Method.objects.bulk_create(new)
+        Method.objects.bulk_update(changed, list(METHOD_KEYS[1:]))
+    return {"created": len(new), "updated": len(entries) - len(new)}
+
+
+# --- Medborgarlöften --------------------------------------------------------------------------
+
+
+def _check_number(errors: dict, field: str, value) -> None:
+    if value is not None and value < 0:
+        errors.setdefault(field, []).append(_("Värdet kan inte vara negativt."))
+
+
+def promise_create(
+    *,
+    by: User,
+    agreement: Agreement,
+    year: int | None,
+    text: str,
+    owners: str = "bada",
+    target: str = "",
+    target_value=None,
+    target_unit: str = "",
+    dialogue_link: str = "",
+):
+    """A medborgarlöfte of the agreement for a year: who promises, what, and the measurable
+    target (`target_value`, read as "at least", in `target_unit`)."""
+    from samverkan.prevention.models import Promise
+
+    check_editor(by, agreement)
+    errors: dict[str, list[str]] = {}
+    if not (text or "").strip():
+        errors["text"] = [_("Skriv vad som utlovas.")]
+    if year is None or not 2000 <= year <= timezone.localdate().year + 5:
+        errors["year"] = [_("Ange ett år mellan 2000 och fem år framåt.")]
+    _check_choice(errors, "owners", owners, Promise.Owners, _("part"))
+    _check_number(errors, "target_value", target_value)
+    if target_value is not None and not (target_unit or "").strip():
+        errors["target_unit"] = [_("Ange enheten för målvärdet, till exempel kontroller.")]
+    _privacy(errors, text=text, target=target, target_unit=target_unit, dialogue_link=dialogue_link)
+    _raise(errors)
+    return Promise.objects.create(
+        agreement=agreement,
+        year=year,
+        text=text.strip(),
+        owners=owners,
+        target=(target or "").strip(),
+        target_value=target_value,
+        target_unit=(target_unit or "").strip(),
+        dialogue_link=(dialogue_link or "").strip(),
+    )
+
+
+def promise_follow_up_add(*, by: User, promise, period_label: str, value=None, comment: str = ""):
+    """The value a promise reached in one period (once per period), with a comment that stays
+    internal (the public follow-up table leaves it out)."""
+    from samverkan.prevention.models import PromiseFollowUp
+
+    check_editor(by, promise.agreement)
+    errors: dict[str, list[str]] = {}
+    label = (period_label or "").strip()
+    if not label:
+        errors["period_label"] = [_("Ange perioden, till exempel T1 (jan–apr).")]
+    elif promise.follow_ups.filter(period_label__iexact=label).exists():
+        errors["period_label"] = [
+            _("Perioden %(period)s är redan uppföljd för det här löftet.") % {"period": label}
+        ]
+    if value is None and not (comment or "").strip():
+        errors["value"] = [_("Ange ett värde eller en kommentar.")]
+    _check_number(errors, "value", value)
+    _privacy(errors, period_label=label, comment=comment)
+    _raise(errors)
+    return PromiseFollowUp.objects.create(
+        promise=promise, period_label=label, value=value, comment=(comment or "").strip()
+    )

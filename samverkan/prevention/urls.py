@@ -45,4 +45,19 @@ urlpatterns = [
         views.prevention_evaluation_recompute,
         name="prevention_evaluation_recompute",
     ),
+    path(
+        "<int:agreement_pk>/medborgarloften/",
+        views.prevention_promises,
+        name="prevention_promises",
+    ),
+    path(
+        "<int:agreement_pk>/medborgarloften/nytt/",
+        views.prevention_promise_create,
+        name="prevention_promise_create",
+    ),
+    path(
+        "medborgarlofte/<int:pk>/uppfoljning/",
+        views.prevention_promise_follow_up,
+        name="prevention_promise_follow_up",
+    ),
 ]

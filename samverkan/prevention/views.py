@@ -330,3 +330,107 @@ def prevention_evaluation_recompute(request, pk: int):
         evaluation_compute(evaluation, request.user)
         messages.success(request, _("Utvärderingen är beräknad på nytt."))
     return redirect("prevention_evaluation", intervention.pk)
+
+
+# --- Medborgarlöften ------------------------------------------------------------------------
+# Imported here, so that the section stands on its own.
+
+from decimal import Decimal  # noqa: E402
+
+from django.utils import formats, timezone  # noqa: E402
+
+from samverkan.prevention.forms import PromiseFollowUpForm, PromiseForm  # noqa: E402
+
+
+def _number(value) -> str:
+    """A Decimal as Swedish text without trailing zeros: 1.20 → "1,2", 90.00 → "90"."""
+    if value is None:
+        return "–"
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return formats.number_format(Decimal(text), decimal_pos=None, use_l10n=True)
+
+
+def _promise_rows(promise) -> list[dict]:
+    """The follow-up table of one promise, fit for a public report: period, value, target and
+    whether the target (read as "at least") was reached; the internal comments stay out."""
+    rows = []
+    for follow_up in promise.follow_ups.all():
+        reached = None
+        if follow_up.value is not None and promise.target_value is not None:
+            reached = follow_up.value >= promise.target_value
+        rows.append(
+            {
+                "period": follow_up.period_label,
+                "value": _number(follow_up.value),
+                "target": _number(promise.target_value),
+                "reached": reached,
+            }
+        )
+    return rows
+
+
+@login_required
+def prevention_promises(request, agreement_pk: int):
+    agreement = get_agreement_for_user(request.user, agreement_pk)
+    promises = (
+        access.promise_list_for_user(request.user)
+        .filter(agreement=agreement)
+        .prefetch_related("follow_ups")
+        .order_by("-year", "pk")
+    )
+    years: dict[int, list] = {}
+    for promise in promises:
+        years.setdefault(promise.year, []).append(
+            {
+                "promise": promise,
+                "rows": _promise_rows(promise),
+                "comments": [f for f in promise.follow_ups.all() if f.comment],
+            }
+        )
+    context = {
+        "agreement": agreement,
+        "years": sorted(years.items(), reverse=True),
+        "can_edit": can_edit_prevention(request.user),
+    }
+    return render(request, "prevention/promises.html", context)
+
+
+@login_required
+def prevention_promise_create(request, agreement_pk: int):
+    agreement = get_agreement_for_user(request.user, agreement_pk)
+    _require_editor(request.user)
+    initial = {"year": timezone.localdate().year, "owners": "bada"}
+    form = PromiseForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.promise_create(by=request.user, agreement=agreement, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Medborgarlöftet är sparat."))
+            return redirect("prevention_promises", agreement.pk)
+    context = {"agreement": agreement, "form": form, "title": _("Nytt medborgarlöfte")}
+    return render(request, "prevention/form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def prevention_promise_follow_up(request, pk: int):
+    promise = access.get_promise_for_user(request.user, pk)
+    _require_editor(request.user)
+    form = PromiseFollowUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.promise_follow_up_add(by=request.user, promise=promise, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Uppföljningen är sparad."))
+            return redirect("prevention_promises", promise.agreement_id)
+    context = {
+        "agreement": promise.agreement,
+        "form": form,
+        "title": _("Uppföljning: %(promise)s") % {"promise": promise.text[:80]},
+    }
+    return render(request, "prevention/form.html", context, status=400 if form.errors else 200)

@@ -1,16 +1,24 @@
 import pytest
 from django.utils import translation
 
+from samverkan.demo.prevention import REPORT_PREFIX
 from samverkan.incidents.models import Incident
 from samverkan.places.models import District
 from samverkan.prevention import services
-from samverkan.prevention.models import CauseAnalysis
+from samverkan.prevention.models import CauseAnalysis, Method, Problem, Promise
 
 
 @pytest.fixture
-def demo(demo) -> None:
-    # Without the demo's synthetic reports: each test adds the few it counts.
+def demo(demo, request) -> None:
+    # Without the demo's synthetic reports: each test adds the few it counts. Without the
+    # demo's prevention work too (problems, promises, the method library, the reports its
+    # evaluation measures), unless the module is about that demo (KEEP_DEMO = True).
     Incident.objects.filter(external_id__startswith="demo-").delete()
+    if not getattr(request.module, "KEEP_DEMO", False):
+        Incident.objects.filter(external_id__startswith=REPORT_PREFIX).delete()
+        Problem.objects.all().delete()
+        Promise.objects.all().delete()
+        Method.objects.all().delete()
 
 
 @pytest.fixture(autouse=True)

@@ -67,3 +67,13 @@ def test_the_command_loads_the_catalogue_and_reports_errors(db, tmp_path):
     assert out.getvalue().strip() == "2 nya och 0 uppdaterade metoder."
     with pytest.raises(CommandError, match="Metodkatalogen finns inte"):
         call_command("import_methods", str(tmp_path / "nej.yaml"))
+
+
+def test_the_library_file_itself_loads_in_a_handful_of_queries(db, django_assert_max_num_queries):
+    # The library keeps its list under `methods:`; the loader reads it as it is.
+    with django_assert_max_num_queries(8):
+        counts = load_methods()
+    assert counts["created"] == Method.objects.count() >= 30
+    assert counts["updated"] == 0
+    assert Method.objects.filter(slug="klotterborttagning-24h", evidence="lovande").exists()
+    assert load_methods() == {"created": 0, "updated": counts["created"]}
