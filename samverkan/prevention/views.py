@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -49,7 +50,11 @@ def prevention_index(request):
 def prevention_problems(request, agreement_pk: int):
     agreement = get_agreement_for_user(request.user, agreement_pk)
     problems = access.problem_list_for_user(request.user).filter(agreement=agreement)
-    rows = [(problem, selectors.sara_missing(problem)) for problem in problems.order_by("title")]
+    today = timezone.localdate()
+    rows = [
+        (problem, selectors.sara_missing(problem), selectors.sara_overdue(problem, today))
+        for problem in problems.order_by("title")
+    ]
     context = {
         "agreement": agreement,
         "rows": rows,
@@ -70,6 +75,7 @@ def prevention_problem_detail(request, pk: int):
         "evidence": evidence,
         "interventions": interventions.select_related("method", "owner_organisation"),
         "missing": selectors.sara_missing(problem),
+        "late": selectors.sara_overdue(problem, timezone.localdate()),
         "can_edit": can_edit_prevention(request.user),
         "can_decide": can_decide_prevention(request.user),
         "next_statuses": _next_statuses(analysis),
@@ -337,7 +343,7 @@ def prevention_evaluation_recompute(request, pk: int):
 
 from decimal import Decimal  # noqa: E402
 
-from django.utils import formats, timezone  # noqa: E402
+from django.utils import formats  # noqa: E402
 
 from samverkan.prevention.forms import PromiseFollowUpForm, PromiseForm  # noqa: E402
 

@@ -53,3 +53,13 @@ def test_a_running_intervention_past_its_end_and_an_unevaluated_finished_one_are
         "Belysning skulle ha avslutats 31 oktober 2026 men står som pågår"
     ]
     assert Intervention.objects.filter(problem=problem).count() == 3
+
+
+def test_the_list_and_the_problem_page_say_what_is_late(client, coordinator, problem, reviewed):
+    _intervention(coordinator, problem, "Belysning", "pagar", dt.date(2026, 1, 31))
+    client.force_login(coordinator)
+    late = "Belysning skulle ha avslutats 31 januari 2026 men står som pågår"
+    listing = client.get(f"/forebyggande/{problem.agreement_id}/").content.decode()
+    assert late in listing
+    detail = client.get(f"/forebyggande/problem/{problem.pk}/").content.decode()
+    assert late in detail
