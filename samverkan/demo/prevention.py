@@ -43,7 +43,7 @@ from samverkan.prevention.models import (
 )
 
 AGREEMENT = "lulea-polisen-2020-2023"
-REPORT_PREFIX = "prevention-demo-"
+REPORT_PREFIX = "demo-prevention-"  # under "demo-": the packages that start without the demo's reports drop them too
 REPORT_SEED = 24
 
 SITUATIONAL_TITLE = "Skadegörelse vid Bergnäsets centrum"

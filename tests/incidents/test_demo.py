@@ -13,7 +13,7 @@ def test_it_loads_thirty_marked_reports_once(demo, coordinator, kommunpolis):
     assert load_incidents() == COUNT
     assert time.perf_counter() - started < 0.3
     assert load_incidents() == 0
-    demo_reports = Incident.objects.filter(external_id__startswith="demo-")
+    demo_reports = Incident.objects.filter(external_id__regex=r"^demo-[0-9]+$")
     assert demo_reports.count() == COUNT
     assert all(i.description.startswith(PREFIX) for i in demo_reports)
     assert all(i.municipality.code == "2580" for i in demo_reports)

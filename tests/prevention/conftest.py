@@ -13,9 +13,10 @@ def demo(demo, request) -> None:
     # Without the demo's synthetic reports: each test adds the few it counts. Without the
     # demo's prevention work too (problems, promises, the method library, the reports its
     # evaluation measures), unless the module is about that demo (KEEP_DEMO = True).
-    Incident.objects.filter(external_id__startswith="demo-").delete()
-    if not getattr(request.module, "KEEP_DEMO", False):
-        Incident.objects.filter(external_id__startswith=REPORT_PREFIX).delete()
+    keep = getattr(request.module, "KEEP_DEMO", False)
+    quick = Incident.objects.filter(external_id__startswith="demo-")
+    (quick.exclude(external_id__startswith=REPORT_PREFIX) if keep else quick).delete()
+    if not keep:
         Problem.objects.all().delete()
         Promise.objects.all().delete()
         Method.objects.all().delete()
