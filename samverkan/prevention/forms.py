@@ -24,6 +24,7 @@ from samverkan.plans.models import Commitment, Section
 from samverkan.prevention.models import (
     Cause,
     CauseAnalysis,
+    EvidenceLink,
     Intervention,
     InterventionLevel,
     InterventionType,
@@ -512,3 +513,44 @@ class PromiseFollowUpForm(forms.Form):
         required=False,
         widget=TEXTAREA,
     )
+
+
+class EvidenceForm(forms.Form):
+    """One piece of evidence for a problem: a saved lägesbild, an EST week, a stored selection
+    of reports (counted afresh at each reading) or an indicator, with its source."""
+
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Typ av underlag"), choices=EvidenceLink.Kind.choices
+    )
+    snapshot = forms.ModelChoiceField(
+        label=gettext_lazy("Sparad lägesbild"), queryset=None, required=False
+    )
+    iso_year = forms.IntegerField(label=gettext_lazy("År (ISO)"), required=False, min_value=2000)
+    iso_week = forms.IntegerField(label=gettext_lazy("Vecka (ISO)"), required=False)
+    indicator = forms.ModelChoiceField(
+        label=gettext_lazy("Indikator"), queryset=None, required=False
+    )
+    categories = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Kategorier"), queryset=Category.objects.all(), required=False
+    )
+    districts = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Områden"), queryset=District.objects.none(), required=False
+    )
+    date_from = forms.DateField(
+        label=gettext_lazy("Från"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=gettext_lazy("Till"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    source = forms.CharField(label=gettext_lazy("Källa"), required=False, widget=TEXTAREA)
+    note = forms.CharField(label=gettext_lazy("Kommentar"), required=False, widget=TEXTAREA)
+
+    def __init__(self, *args, problem, snapshots, indicators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["snapshot"].queryset = snapshots.filter(agreement=problem.agreement)
+        self.fields["indicator"].queryset = indicators.order_by("name")
+        municipalities = agreement_municipalities(problem.agreement).values("pk")
+        self.fields["districts"].queryset = District.objects.filter(municipality__in=municipalities)
+
+    def service_fields(self) -> dict:
+        return dict(self.cleaned_data)

@@ -13,6 +13,11 @@ urlpatterns = [
         name="prevention_problem_create",
     ),
     path("problem/<int:pk>/", views.prevention_problem_detail, name="prevention_problem_detail"),
+    path(
+        "problem/<int:pk>/underlag/nytt/",
+        views.prevention_evidence_add,
+        name="prevention_evidence_add",
+    ),
     path("problem/<int:pk>/andra/", views.prevention_problem_edit, name="prevention_problem_edit"),
     path(
         "problem/<int:pk>/orsaksanalys/",

@@ -440,3 +440,32 @@ def prevention_promise_follow_up(request, pk: int):
         "title": _("Uppföljning: %(promise)s") % {"promise": promise.text[:80]},
     }
     return render(request, "prevention/form.html", context, status=400 if form.errors else 200)
+
+
+# --- Evidence -------------------------------------------------------------------------------
+
+from samverkan.indicators.access import indicator_list_for_user  # noqa: E402
+from samverkan.lagesbild.access import snapshot_list_for_user  # noqa: E402
+from samverkan.prevention.forms import EvidenceForm  # noqa: E402
+
+
+@login_required
+def prevention_evidence_add(request, pk: int):
+    problem = access.get_problem_for_user(request.user, pk)
+    _require_editor(request.user)
+    form = EvidenceForm(
+        request.POST or None,
+        problem=problem,
+        snapshots=snapshot_list_for_user(request.user),
+        indicators=indicator_list_for_user(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evidence_add(by=request.user, problem=problem, **form.service_fields())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Underlaget är sparat."))
+            return redirect("prevention_problem_detail", problem.pk)
+    context = {"problem": problem, "form": form, "title": _("Nytt underlag")}
+    return render(request, "prevention/form.html", context, status=400 if form.errors else 200)
