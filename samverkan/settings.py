@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "samverkan.lagesbild",
     "samverkan.indicators",
     "samverkan.prevention",
+    "samverkan.collaboration",
     "samverkan.demo",
 ]
 
