@@ -290,19 +290,39 @@ def _emails(text: str) -> Iterator[Candidate]:
 # --- Vehicle registration numbers ----------------------------------------------------------------
 #
 # Three letters and three characters: two digits and a digit or a letter (ABC 123, ABC 12A, the
-# letter last since 2019). I, Q and V are never used; Å, Ä and Ö neither. Lower case is matched
-# only without a space ("abc123"): with a space, ordinary words before a number would match
-# ("och 230 brott", "per 100 000 invånare").
+# letter last since 2019). I, Q and V are never used; Å, Ä and Ö neither. People write the
+# letters and digits together, with a space or with a hyphen (ABC123, ABC 123, ABC-123), in
+# capitals or not. Apart, in lower or mixed case, a word in front of a number has the same shape
+# ("och 230 brott", "per 100 000 invånare", "Han 112 …"): such a part is a registration number
+# unless its letters are a Swedish word or abbreviation of the lists below. In capitals and
+# apart, only the abbreviations people put before a number (SOS 112, SEK 500) are left alone.
 
 _PLATE_LETTER = "A-HJ-PR-UW-Z"
 _REGISTRATION_NUMBER = re.compile(
-    r"(?<!\w)(?:"
-    + rf"[{_PLATE_LETTER}]{{3}}{_SPACE}?\d\d[{_PLATE_LETTER}\d]"
-    + rf"|(?i:[{_PLATE_LETTER}]{{3}}\d\d[{_PLATE_LETTER}\d])"
-    + r")(?!\w)"
+    rf"(?<![\w-])(?P<letters>[{_PLATE_LETTER}]{{3}})"
+    + rf"(?P<sep>{_SPACE}|[-–])?"
+    + rf"(?P<tail>\d\d[{_PLATE_LETTER}\d])"
+    + r"(?!\w)(?![-–.,:/]\d)",
+    re.IGNORECASE,
 )
+# Words of three plate letters that come before a number in ordinary report text.
+_WORDS_BEFORE_NUMBERS = frozenset(
+    """och det den att som med var han hon ett per tre fem sex sju tio nio kan ska har nya nej
+    mer men nog ung mot kom ser fick dag tid bra fel tog gav sen upp ner hit dit ute typ tex
+    rum hus sal lgh hem tel tfn mob ons tor fre jan feb mar apr maj jun jul aug sep okt nov dec
+    kap sid bil buss nat ord far mor bor bar gym alla ton mil min din sin tal sek kgs cca ore
+    sos eur usd nok dkk gbp lss lvu lvm sfs sou lul kpi bnp""".split()
+)
+# Capitals before a number: an emergency number or a currency, never a plate.
+_CAPITALS_BEFORE_NUMBERS = frozenset({"SOS", "SEK", "EUR", "USD", "NOK", "DKK", "GBP"})
 
 
 def _registration_numbers(text: str) -> Iterator[Candidate]:
     for match in _REGISTRATION_NUMBER.finditer(text):
+        letters, apart = match["letters"], match["sep"] is not None
+        capitals = letters.isupper() and not match["tail"][-1].islower()
+        if apart and capitals and letters in _CAPITALS_BEFORE_NUMBERS:
+            continue
+        if apart and not capitals and letters.lower() in _WORDS_BEFORE_NUMBERS:
+            continue
         yield "registreringsnummer", match.start(), match.end()
