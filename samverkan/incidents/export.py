@@ -6,7 +6,8 @@ file. There is no reporter column. Times are Swedish local time.
 
 CSV: UTF-8 with a byte order mark, ``;`` as separator and decimal comma, which is what
 Excel with Swedish settings opens directly; streamed row by row. XLSX: openpyxl's
-write-only mode, numbers as numbers. More than `MAX_ROWS` rows are refused with a message
+write-only mode, numbers as numbers. Text never runs as a formula and holds no control
+character (`core.cells`). More than `MAX_ROWS` rows are refused with a message
 (narrow the filter).
 """
 
@@ -24,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from samverkan.core.cells import csv_text, xlsx_cell
 from samverkan.core.models import Classification
 from samverkan.incidents.models import Incident
 
@@ -131,7 +133,7 @@ def _csv_text(value) -> str:
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, float | Decimal):
         return format(value, "f").rstrip("0").rstrip(".").replace(".", ",") if value else "0"
-    return str(value)
+    return csv_text(str(value))
 
 
 class _Echo:
@@ -160,7 +162,7 @@ def write_xlsx(queryset: QuerySet[Incident], target) -> None:
     sheet = workbook.create_sheet(_("Händelser"))
     sheet.append(header())
     for row in rows(queryset):
-        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
+        sheet.append([xlsx_cell(sheet, float(v) if isinstance(v, Decimal) else v) for v in row])
     workbook.save(target)
 
 

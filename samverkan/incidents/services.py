@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.core.access import can_edit_incident, can_map_types, can_report, scope
+from samverkan.core.cells import without_control_characters
 from samverkan.core.models import Classification, User
 from samverkan.core.privacy import find_personal_data
 from samverkan.incidents.models import Category, Incident, SourceTypeMapping
@@ -174,7 +175,7 @@ def _clean(*, by: User, data: dict) -> dict:
         else:
             lat = lon = None
 
-    description = (data.get("description") or "").strip()
+    description = without_control_characters(data.get("description") or "").strip()
     messages = description_errors(description)
     if messages:
         errors["description"] = messages

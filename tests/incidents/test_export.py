@@ -131,3 +131,74 @@ def test_beyond_the_cap_a_clear_message(client, coordinator, reports, monkeypatc
     Incident.objects.filter(classification="begransad").update(classification="intern")
     response = client.get("/handelser/export.xlsx", follow=True)
     assert "Urvalet har 2 rapporter; en export rymmer högst 1." in response.content.decode()
+
+
+FORMULAS = ['=HYPERLINK("http://x","klicka")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3", "\tdold"]
+
+
+@pytest.fixture
+def formula_reports(coordinator, klotter, stadsparken):
+    when = timezone.make_aware(dt.datetime(2026, 4, 1, 12, 0))
+    made = [
+        incident_create(
+            by=coordinator,
+            category=klotter,
+            occurred_from=when + dt.timedelta(minutes=i),
+            place=stadsparken,
+            description=text,
+            classification="oppen",
+        )
+        for i, text in enumerate(FORMULAS)
+    ]
+    # A report stored before control characters were removed on entry.
+    old = incident_create(
+        by=coordinator,
+        category=klotter,
+        occurred_from=when + dt.timedelta(hours=1),
+        place=stadsparken,
+        description="gammal text",
+        classification="oppen",
+    )
+    Incident.objects.filter(pk=old.pk).update(description="gam\x00mal\x07 te\x1bxt")
+    return made, old
+
+
+def test_a_csv_cell_never_begins_like_a_formula(client, coordinator, formula_reports):
+    client.force_login(coordinator)
+    rows = read_csv(client.get("/handelser/export.csv?fran=2026-04-01&till=2026-04-01"))
+    column = rows[0].index("beskrivning")
+    texts = [row[column] for row in rows[1:]]
+    # A form entry is stripped, so the tab-led text arrives as "dold".
+    assert texts[:4] == ["'" + text for text in FORMULAS[:4]]
+    assert texts[4] == "dold"
+    assert texts[5] == "gammal text"
+
+
+def test_an_xlsx_export_holds_no_formula_and_opens_with_control_characters(
+    client, coordinator, formula_reports
+):
+    client.force_login(coordinator)
+    response = client.get("/handelser/export.xlsx?fran=2026-04-01&till=2026-04-01")
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = workbook.active
+    column = [cell.value for cell in sheet[1]].index("beskrivning") + 1
+    cells = [sheet.cell(row=r, column=column) for r in range(2, sheet.max_row + 1)]
+    assert all(cell.data_type == "s" for cell in cells)
+    assert [cell.value for cell in cells[:4]] == FORMULAS[:4]
+    assert all(cell.quotePrefix for cell in cells[:4])
+    assert cells[5].value == "gammal text"
+    assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_control_characters_are_removed_on_entry(coordinator, klotter, stadsparken):
+    incident = incident_create(
+        by=coordinator,
+        category=klotter,
+        occurred_from=timezone.make_aware(dt.datetime(2026, 4, 2, 12, 0)),
+        place=stadsparken,
+        description="Klotter\x00 på\x07 muren\x7f",
+        classification="oppen",
+    )
+    incident.refresh_from_db()
+    assert incident.description == "Klotter på muren"
