@@ -214,8 +214,13 @@ SAMVERKAN_SCHEDULE = [
     ("*/15 * * * *", "samverkan.incidents.tasks.fetch_polisen"),
     ("15 3 * * *", "samverkan.indicators.tasks.refresh_indicators"),
     ("45 2 * * *", "samverkan.core.tasks.optimize_database"),
+    ("30 3 * * *", "samverkan.core.tasks.backup_nightly"),
     ("5 * * * *", "samverkan.imports.tasks.close_abandoned_import_runs"),
 ]
+
+# Nightly backups (docs/operations.md): where, and how many to keep.
+SAMVERKAN_BACKUP_DIR = Path(env_str("SAMVERKAN_BACKUP_DIR") or DATA_DIR / "backups")
+SAMVERKAN_BACKUP_KEEP = env_int("SAMVERKAN_BACKUP_KEEP", 7)
 
 # E-mail. Without EMAIL_HOST every message is written as a file into DATA_DIR/mail, so a demo
 # or a test installation shows what would have been sent and nothing leaves the machine.

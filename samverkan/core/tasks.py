@@ -1,7 +1,13 @@
 """Background tasks every installation needs, whatever its apps."""
 
+import datetime as dt
+from pathlib import Path
+
+from django.conf import settings
 from django.db import connection
 from django_tasks import task
+
+from samverkan.core.backup import backup, prune
 
 
 def database_optimize() -> str:
@@ -25,3 +31,14 @@ def database_optimize() -> str:
 def optimize_database() -> str:
     """Nightly: keep the planner's statistics fresh (SQLite)."""
     return database_optimize()
+
+
+@task()
+def backup_nightly() -> str:
+    """Nightly: a backup into SAMVERKAN_BACKUP_DIR, keeping the SAMVERKAN_BACKUP_KEEP newest."""
+    folder = Path(settings.SAMVERKAN_BACKUP_DIR)
+    stamp = dt.datetime.now().strftime("%Y-%m-%d-%H%M%S")
+    target = folder / f"samverkan-{stamp}.tar"
+    backup(target)
+    removed = prune(folder, settings.SAMVERKAN_BACKUP_KEEP)
+    return f"{target} ({len(removed)} äldre borttagna)"
