@@ -4,6 +4,7 @@ Each app mounts its own router. Errors are Swedish and never show a stack trace.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -80,3 +81,19 @@ def not_found(request, exc):
 def request_invalid(request, exc):
     detail = [{"loc": list(e["loc"]), "msg": swedish_message(e)} for e in exc.errors]
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def out_of_range(request, exc):
+    # A last guard: every integer of a query or a body is bounded (core.limits.DbId), so a
+    # value the database cannot hold should never get this far.
+    return api.create_response(
+        request,
+        {
+            "detail": [
+                {"loc": ["query"], "msg": _("Ett värde är utanför det tillåtna intervallet.")}
+            ]
+        },
+        status=422,
+    )

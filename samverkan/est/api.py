@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from samverkan.core.disclosure import outbound
+from samverkan.core.limits import DbId
 from samverkan.core.models import User
 from samverkan.est import access, services
 from samverkan.est.models import Action
@@ -41,15 +42,15 @@ class ActionOut(Schema):
 
 
 class ActionIn(Schema):
-    agreement: int
+    agreement: DbId
     iso_year: int | None = None
     iso_week: int | None = None
     what: str
-    district: int | None = None
-    place: int | None = None
-    incidents: list[int] = []
-    owner_organisation: int
-    owner: int | None = None
+    district: DbId | None = None
+    place: DbId | None = None
+    incidents: list[DbId] = []
+    owner_organisation: DbId
+    owner: DbId | None = None
     due_date: dt.date | None = None
     status: str = Action.Status.PLANNED
     outcome: str = ""
@@ -57,11 +58,11 @@ class ActionIn(Schema):
 
 class ActionPatch(Schema):
     what: str | None = None
-    district: int | None = None
-    place: int | None = None
-    incidents: list[int] | None = None
-    owner_organisation: int | None = None
-    owner: int | None = None
+    district: DbId | None = None
+    place: DbId | None = None
+    incidents: list[DbId] | None = None
+    owner_organisation: DbId | None = None
+    owner: DbId | None = None
     due_date: dt.date | None = None
     status: str | None = None
     outcome: str | None = None
@@ -120,7 +121,7 @@ def _resolve(fields: dict) -> dict:
     response=dict,
     summary="Veckans EST-lägesbild (ögonblicksbilden om mötet är stängt)",
 )
-def get_week(request, agreement_id: int, year: int, week: int):
+def get_week(request, agreement_id: DbId, year: int, week: int):
     agreement = get_agreement_for_user(request.auth, agreement_id)
     if not valid_week(year, week):
         raise Http404
@@ -132,7 +133,7 @@ def get_week(request, agreement_id: int, year: int, week: int):
 
 @router.get("/actions", response=list[ActionOut], summary="EST-åtgärder")
 def list_actions(
-    request, agreement: int | None = None, status: str | None = None, overdue: bool | None = None
+    request, agreement: DbId | None = None, status: str | None = None, overdue: bool | None = None
 ):
     actions = access.action_list_for_user(request.auth).prefetch_related("incidents")
     if agreement is not None:
@@ -163,7 +164,7 @@ def create_action(request, payload: ActionIn):
 
 
 @router.patch("/actions/{action_id}", response=ActionOut, summary="Ändra en EST-åtgärd")
-def update_action(request, action_id: int, payload: ActionPatch):
+def update_action(request, action_id: DbId, payload: ActionPatch):
     action = access.get_action_for_user(request.auth, action_id)
     fields = _resolve(payload.dict(exclude_unset=True))
     action = services.action_update(action=action, by=request.auth, **fields)
@@ -171,7 +172,7 @@ def update_action(request, action_id: int, payload: ActionPatch):
 
 
 @router.get("/snapshots", response=list[SnapshotSummary], summary="Stängda veckomöten")
-def list_snapshots(request, agreement: int | None = None):
+def list_snapshots(request, agreement: DbId | None = None):
     meetings = access.snapshot_list_for_user(request.auth)
     if agreement is not None:
         meetings = meetings.filter(agreement=agreement)
@@ -179,7 +180,7 @@ def list_snapshots(request, agreement: int | None = None):
 
 
 @router.get("/snapshots/{snapshot_id}", response=SnapshotOut, summary="Ett stängt veckomöte")
-def get_snapshot(request, snapshot_id: int):
+def get_snapshot(request, snapshot_id: DbId):
     meeting = access.get_snapshot_for_user(request.auth, snapshot_id)
     return {**_snapshot(meeting), "snapshot": outbound(meeting.snapshot)}
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from samverkan.core.access import can_report
+from samverkan.core.limits import DB_INT_MAX, DbId
 from samverkan.incidents import services
 from samverkan.incidents.access import get_incident_for_user, incident_list_for_user
 from samverkan.incidents.filters import incident_filter, parse_filter
@@ -97,8 +98,8 @@ class ReportIn(Schema):
     )
     occurred_to: dt.datetime | None = None
     time_precision: TimePrecision = "exakt"
-    place: int | None = Field(None, description="En namngiven plats (id).")
-    district: int | None = Field(None, description="Ett område (id).")
+    place: DbId | None = Field(None, description="En namngiven plats (id).")
+    district: DbId | None = Field(None, description="Ett område (id).")
     lat: float | None = None
     lon: float | None = None
     description: str = ""
@@ -115,8 +116,8 @@ class ReportPatch(Schema):
     occurred_from: dt.datetime | None = None
     occurred_to: dt.datetime | None = None
     time_precision: TimePrecision | None = None
-    place: int | None = None
-    district: int | None = None
+    place: DbId | None = None
+    district: DbId | None = None
     lat: float | None = None
     lon: float | None = None
     description: str | None = None
@@ -261,7 +262,7 @@ def list_reports(
     date_from: str | None = Query(None, alias="from"),
     date_to: str | None = Query(None, alias="to"),
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=DB_INT_MAX),
 ):
     raw = {
         "source": source,
@@ -285,7 +286,7 @@ def list_reports(
 
 
 @router.get("/reports/{report_id}", response=ReportOut, summary="En händelserapport")
-def get_report(request, report_id: int):
+def get_report(request, report_id: DbId):
     return report_out(get_incident_for_user(request.auth, report_id))
 
 
@@ -313,7 +314,7 @@ def create_report(request, payload: ReportIn):
     response=ReportOut,
     summary="Rätta en händelserapport (bara de fält som skickas)",
 )
-def update_report(request, report_id: int, payload: ReportPatch):
+def update_report(request, report_id: DbId, payload: ReportPatch):
     user = request.auth
     incident = get_incident_for_user(user, report_id)
     fields = _resolve(user, payload.dict(exclude_unset=True))

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.core.access import can_edit_incident, can_map_types, can_report, scope
 from samverkan.core.cells import without_control_characters
+from samverkan.core.limits import DESCRIPTION_MAX_LENGTH, EARLIEST
 from samverkan.core.models import Classification, User
 from samverkan.core.privacy import find_personal_data
 from samverkan.incidents.models import Category, Incident, SourceTypeMapping
@@ -75,7 +76,9 @@ def period_errors(
 ) -> dict[str, str]:
     """Field → message for a period in the future or in the wrong order (aware datetimes)."""
     errors = {}
-    if occurred_from > now + CLOCK_SKEW:
+    if occurred_from < EARLIEST:
+        errors["occurred_from"] = _("Tiden ligger före år 1900.")
+    elif occurred_from > now + CLOCK_SKEW:
         errors["occurred_from"] = _("Tiden ligger i framtiden.")
     if occurred_to > now + CLOCK_SKEW:
         errors["occurred_to"] = _("Sluttiden ligger i framtiden.")
@@ -85,7 +88,12 @@ def period_errors(
 
 
 def description_errors(description: str) -> list[str]:
-    """The privacy guard's findings in the text, as messages for the reporter."""
+    """Too long, or the privacy guard's findings in the text, as messages for the reporter."""
+    if len(description) > DESCRIPTION_MAX_LENGTH:
+        return [
+            _("Beskrivningen har %(n)s tecken; högst %(max)s får plats.")
+            % {"n": len(description), "max": DESCRIPTION_MAX_LENGTH}
+        ]
     return [finding.message for finding in find_personal_data(description)]
 
 

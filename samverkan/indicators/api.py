@@ -7,6 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
+from samverkan.core.limits import DB_INT_MAX
 from samverkan.indicators import access, catalogue
 from samverkan.indicators.comparisons import observation_interval
 from samverkan.indicators.models import Indicator, Observation
@@ -129,7 +130,7 @@ def observation_out(o: Observation) -> dict:
 def list_sources(
     request,
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=DB_INT_MAX),
 ):
     queryset = access.source_list_for_user(request.auth).order_by("name", "pk")
     items = [
@@ -154,7 +155,7 @@ def list_indicators(
     focus_area: str | None = None,
     source: str | None = None,
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=DB_INT_MAX),
 ):
     queryset = access.indicator_list_for_user(request.auth).order_by("focus_area", "code")
     if focus_area is not None:
@@ -203,7 +204,7 @@ def list_observations(
     district: str | None = None,
     breakdown: list[str] | None = Query(None),  # noqa: B008 (ninja reads the default)
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=DB_INT_MAX),
 ):
     queryset = catalogue.observation_filter(
         access.observation_list_for_user(request.auth).select_related("indicator", "district"),

@@ -13,6 +13,7 @@ from django.http import QueryDict
 from ninja import Field, Query, Router, Schema
 
 from samverkan.core.disclosure import small_count_limit, suppress_count
+from samverkan.core.limits import DbId
 from samverkan.lagesbild.access import get_snapshot_for_user, snapshot_list_for_user
 from samverkan.lagesbild.assemble import lagesbild
 from samverkan.lagesbild.disclosure import outbound_result
@@ -88,7 +89,7 @@ def _summary(snapshot) -> dict[str, Any]:
     response=list[SnapshotSummary],
     summary="Sparade lägesbilder du får se",
 )
-def snapshot_list(request, agreement: int | None = None):
+def snapshot_list(request, agreement: DbId | None = None):
     snapshots = snapshot_list_for_user(request.user).select_related("created_by")
     if agreement is not None:
         snapshots = snapshots.filter(agreement=agreement)
@@ -100,7 +101,7 @@ def snapshot_list(request, agreement: int | None = None):
     response=dict[str, Any],
     summary="En sparad lägesbild med hela resultatet",
 )
-def snapshot_detail(request, snapshot_id: int):
+def snapshot_detail(request, snapshot_id: DbId):
     snapshot = get_snapshot_for_user(request.user, snapshot_id)
     return {**_summary(snapshot), "parameters": snapshot.parameters,
             "data_version": snapshot.data_version,

@@ -36,6 +36,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from samverkan.core.access import can_report
 from samverkan.core.auth import BearerToken
+from samverkan.core.limits import DESCRIPTION_MAX_LENGTH, is_db_int
 from samverkan.core.models import Classification, User
 from samverkan.core.privacy import find_personal_data
 from samverkan.incidents import services
@@ -57,7 +58,7 @@ from samverkan.places.geometry import check_position
 
 MAX_REQUESTS = 1000
 DEFAULT_WINDOW = dt.timedelta(days=90)
-MAX_DESCRIPTION = 4000
+MAX_DESCRIPTION = DESCRIPTION_MAX_LENGTH
 # Fields a citizen app may send that identify a person: accepted, never stored or logged.
 PERSONAL_FIELDS = ("first_name", "last_name", "email", "phone", "device_id", "account_id")
 
@@ -171,7 +172,7 @@ def _request_list(request, fmt: str):
     ids = _split(request.GET.get("service_request_id", ""))
     if ids:
         # The spec: with service_request_id, the other parameters are ignored.
-        bad = [value for value in ids if not value.isdigit()]
+        bad = [value for value in ids if not is_db_int(value)]
         if bad:
             raise Open311Error(
                 400,
@@ -247,7 +248,7 @@ def _request_fields(request, user: User) -> dict:
                 errors.extend(f"lat/long: {message}" for message in error.messages)
     elif address_id:
         place = None
-        if address_id.isdigit():
+        if is_db_int(address_id):
             place = place_list_for_user(user).filter(pk=int(address_id)).first()
         if place is None:
             errors.append(_("address_id: okänd plats %(value)s.") % {"value": address_id})
@@ -378,7 +379,7 @@ def request_list(request, fmt: str):
 @open311_view
 def request_detail(request, request_id: str, fmt: str):
     user = key_user(request, required=False)
-    incident = _visible(user).filter(pk=int(request_id)).first() if request_id.isdigit() else None
+    incident = _visible(user).filter(pk=int(request_id)).first() if is_db_int(request_id) else None
     if incident is None:
         raise Open311Error(404, [_("Okänt ärende %(id)s.") % {"id": request_id}])
     return render_list(fmt, "service_requests", "request", [request_out(incident)])

@@ -4,6 +4,7 @@ a user sees the municipalities of the agreements their organisation is party to
 
 from ninja import Field, Router, Schema
 
+from samverkan.core.limits import DbId
 from samverkan.places.access import (
     district_list_for_user,
     get_district_for_user,
@@ -78,7 +79,7 @@ def district_out(district: District) -> dict:
 
 
 @router.get("/places", response=list[PlaceOut], summary="Namngivna platser du får se")
-def list_places(request, district: int | None = None):
+def list_places(request, district: DbId | None = None):
     places = place_list_for_user(request.auth).select_related("municipality", "district")
     if district is not None:
         places = places.filter(district=district)
@@ -86,7 +87,7 @@ def list_places(request, district: int | None = None):
 
 
 @router.get("/places/{place_id}", response=PlaceOut, summary="En namngiven plats")
-def get_place(request, place_id: int):
+def get_place(request, place_id: DbId):
     return place_out(get_place_for_user(request.auth, place_id))
 
 
@@ -99,5 +100,5 @@ def list_districts(request):
 
 
 @router.get("/districts/{district_id}", response=DistrictOut, summary="Ett område med gräns")
-def get_district(request, district_id: int):
+def get_district(request, district_id: DbId):
     return district_out(get_district_for_user(request.auth, district_id))

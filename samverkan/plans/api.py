@@ -4,6 +4,7 @@ from typing import Literal
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
+from samverkan.core.limits import DbId
 from samverkan.plans import services
 from samverkan.plans.access import (
     get_commitment_for_user,
@@ -188,12 +189,12 @@ def list_plans(request):
 
 
 @router.get("/plans/{plan_id}", response=PlanOut, summary="En plan med avsnitt, mål och åtaganden")
-def get_plan(request, plan_id: int):
+def get_plan(request, plan_id: DbId):
     return _plan_out(get_plan_for_user(request.auth, plan_id))
 
 
 @router.get("/commitments/{commitment_id}/follow-ups", response=list[FollowUpOut])
-def list_commitment_follow_ups(request, commitment_id: int):
+def list_commitment_follow_ups(request, commitment_id: DbId):
     commitment = get_commitment_for_user(request.auth, commitment_id)
     return commitment.follow_ups.select_related("author")
 
@@ -203,7 +204,7 @@ def list_commitment_follow_ups(request, commitment_id: int):
     response={201: FollowUpOut},
     summary="Rapportera uppföljning av ett åtagande",
 )
-def create_commitment_follow_up(request, commitment_id: int, payload: FollowUpIn):
+def create_commitment_follow_up(request, commitment_id: DbId, payload: FollowUpIn):
     commitment = get_commitment_for_user(request.auth, commitment_id)
     follow_up = services.follow_up_create(
         author=request.auth, commitment=commitment, **payload.dict()
@@ -216,7 +217,7 @@ def create_commitment_follow_up(request, commitment_id: int, payload: FollowUpIn
     response={201: FollowUpOut},
     summary="Rapportera uppföljning av ett mål eller delmål",
 )
-def create_goal_follow_up(request, goal_id: int, payload: FollowUpIn):
+def create_goal_follow_up(request, goal_id: DbId, payload: FollowUpIn):
     goal = get_goal_for_user(request.auth, goal_id)
     follow_up = services.follow_up_create(author=request.auth, goal=goal, **payload.dict())
     return Status(201, follow_up)

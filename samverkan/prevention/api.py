@@ -18,6 +18,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
+from samverkan.core.limits import DB_INT_MAX, DbId
 from samverkan.est.access import action_list_for_user
 from samverkan.incidents.models import Category
 from samverkan.indicators.models import Indicator
@@ -80,30 +81,30 @@ def _raise(errors: dict) -> None:
 
 
 class ProblemIn(Schema):
-    agreement: int
+    agreement: DbId
     title: str
     description: str = ""
-    districts: list[int] = []
-    places: list[int] = []
+    districts: list[DbId] = []
+    places: list[DbId] = []
     when: str = ""
     affected_groups: str = ""
     since: dt.date | None = None
-    section: int | None = None
+    section: DbId | None = None
     classification: str | None = None
-    owner_organisation: int | None = None
+    owner_organisation: DbId | None = None
 
 
 class ProblemPatch(Schema):
     title: str | None = None
     description: str | None = None
-    districts: list[int] | None = None
-    places: list[int] | None = None
+    districts: list[DbId] | None = None
+    places: list[DbId] | None = None
     when: str | None = None
     affected_groups: str | None = None
     since: dt.date | None = None
-    section: int | None = None
+    section: DbId | None = None
     classification: str | None = None
-    owner_organisation: int | None = None
+    owner_organisation: DbId | None = None
 
 
 def problem_out(problem: Problem, user=None) -> dict:
@@ -155,9 +156,9 @@ def _problem_fields(user, fields: dict) -> dict:
 @router.get("/problems", response=Page, summary="Problem i dina överenskommelser")
 def list_problems(
     request,
-    agreement: int | None = None,
+    agreement: DbId | None = None,
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=DB_INT_MAX),
 ):
     problems = access.problem_list_for_user(request.auth).order_by("title", "pk")
     if agreement is not None:
@@ -175,12 +176,12 @@ def create_problem(request, payload: ProblemIn):
 
 
 @router.get("/problems/{problem_id}", response=dict, summary="Ett problem")
-def get_problem(request, problem_id: int):
+def get_problem(request, problem_id: DbId):
     return problem_out(access.get_problem_for_user(request.auth, problem_id), request.auth)
 
 
 @router.patch("/problems/{problem_id}", response=dict, summary="Ändra ett problem")
-def update_problem(request, problem_id: int, payload: ProblemPatch):
+def update_problem(request, problem_id: DbId, payload: ProblemPatch):
     problem = access.get_problem_for_user(request.auth, problem_id)
     fields = _problem_fields(request.auth, payload.dict(exclude_unset=True))
     problem = services.problem_update(problem=problem, by=request.auth, **fields)
@@ -274,10 +275,10 @@ def _analysis_fields(payload: Schema) -> dict:
 @router.get("/cause-analyses", response=Page, summary="Orsaksanalyser du får se")
 def list_cause_analyses(
     request,
-    problem: int | None = None,
+    problem: DbId | None = None,
     status: str | None = None,
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=DB_INT_MAX),
 ):
     analyses = access.cause_analysis_list_for_user(request.auth).order_by("pk")
     if problem is not None:
@@ -288,7 +289,7 @@ def list_cause_analyses(
 
 
 @router.get("/cause-analyses/{analysis_id}", response=dict, summary="En orsaksanalys")
-def get_cause_analysis(request, analysis_id: int):
+def get_cause_analysis(request, analysis_id: DbId):
     return analysis_out(access.get_cause_analysis_for_user(request.auth, analysis_id))
 
 
@@ -305,7 +306,7 @@ def create_cause_analysis(request, payload: AnalysisIn):
     response=dict,
     summary="Ändra en orsaksanalys eller dess status (utkast, granskad, beslutad)",
 )
-def update_cause_analysis(request, analysis_id: int, payload: AnalysisPatch):
+def update_cause_analysis(request, analysis_id: DbId, payload: AnalysisPatch):
     analysis = access.get_cause_analysis_for_user(request.auth, analysis_id)
     fields = _analysis_fields(payload)
     status = fields.pop("status", None)
@@ -327,8 +328,8 @@ class InterventionFields(Schema):
     horizon: str | None = None
     status: str | None = None
     method: str | int | None = None
-    causes: list[int] | None = None
-    districts: list[int] | None = None
+    causes: list[DbId] | None = None
+    districts: list[DbId] | None = None
     target_group: str | None = None
     owner_organisation: int | None = None
     owner_role: str | None = None
@@ -339,9 +340,9 @@ class InterventionFields(Schema):
     cost: Decimal | None = None
     expected_effect: str | None = None
     follow_up_method: str | None = None
-    indicators: list[int] | None = None
-    commitments: list[int] | None = None
-    est_actions: list[int] | None = None
+    indicators: list[DbId] | None = None
+    commitments: list[DbId] | None = None
+    est_actions: list[DbId] | None = None
     outcome: str | None = None
 
 
@@ -411,10 +412,10 @@ def _intervention_fields(user, fields: dict) -> dict:
 @router.get("/interventions", response=Page, summary="Insatser du får se")
 def list_interventions(
     request,
-    problem: int | None = None,
+    problem: DbId | None = None,
     status: str | None = None,
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=DB_INT_MAX),
 ):
     interventions = access.intervention_list_for_user(request.auth).select_related("method")
     if problem is not None:
@@ -436,12 +437,12 @@ def create_intervention(request, payload: InterventionIn):
 
 
 @router.get("/interventions/{intervention_id}", response=dict, summary="En insats")
-def get_intervention(request, intervention_id: int):
+def get_intervention(request, intervention_id: DbId):
     return intervention_out(access.get_intervention_for_user(request.auth, intervention_id))
 
 
 @router.patch("/interventions/{intervention_id}", response=dict, summary="Ändra en insats")
-def update_intervention(request, intervention_id: int, payload: InterventionPatch):
+def update_intervention(request, intervention_id: DbId, payload: InterventionPatch):
     intervention = access.get_intervention_for_user(request.auth, intervention_id)
     fields = _intervention_fields(request.auth, payload.dict(exclude_unset=True))
     intervention, warnings = services.intervention_update(
@@ -454,9 +455,9 @@ def update_intervention(request, intervention_id: int, payload: InterventionPatc
 
 
 class EvaluationIn(Schema):
-    treatment_districts: list[int] = []
-    comparison_districts: list[int] = []
-    buffer_districts: list[int] = []
+    treatment_districts: list[DbId] = []
+    comparison_districts: list[DbId] = []
+    buffer_districts: list[DbId] = []
     categories: list[str] = []
     before_from: dt.date | None = None
     before_to: dt.date | None = None
@@ -511,7 +512,7 @@ def evaluation_out(evaluation) -> dict:
     return out
 
 
-def _evaluation_of(user, intervention_id: int):
+def _evaluation_of(user, intervention_id: DbId):
     intervention = access.get_intervention_for_user(user, intervention_id)
     evaluation = (
         access.evaluation_list_for_user(user)
@@ -527,7 +528,7 @@ def _evaluation_of(user, intervention_id: int):
     response=dict,
     summary="Insatsens utvärdering: a/b/c/d, RES med intervall, WDQ och läsningen",
 )
-def get_evaluation(request, intervention_id: int):
+def get_evaluation(request, intervention_id: DbId):
     _intervention, evaluation = _evaluation_of(request.auth, intervention_id)
     if evaluation is None:
         raise Http404(_("Insatsen har ingen utvärdering."))
@@ -539,7 +540,7 @@ def get_evaluation(request, intervention_id: int):
     response=dict,
     summary="Sätt insatsens utvärdering (områden, kategorier, perioder) och beräkna den",
 )
-def set_evaluation(request, intervention_id: int, payload: EvaluationIn):
+def set_evaluation(request, intervention_id: DbId, payload: EvaluationIn):
     intervention, _evaluation = _evaluation_of(request.auth, intervention_id)
     fields = payload.dict()
     errors: dict[str, list[str]] = {}
@@ -581,7 +582,7 @@ def list_methods(
     level: str | None = None,
     evidence: str | None = None,
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=DB_INT_MAX),
 ):
     methods = access.method_list_for_user(request.auth).order_by("name")
     for key, value in (("type", type), ("level", level), ("evidence", evidence)):
@@ -611,10 +612,10 @@ def promise_out(promise) -> dict:
 @router.get("/promises", response=Page, summary="Medborgarlöften med uppföljningar")
 def list_promises(
     request,
-    agreement: int | None = None,
+    agreement: DbId | None = None,
     year: int | None = None,
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=DB_INT_MAX),
 ):
     promises = access.promise_list_for_user(request.auth).prefetch_related("follow_ups")
     if agreement is not None:
