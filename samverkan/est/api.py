@@ -68,7 +68,7 @@ class ActionPatch(Schema):
     outcome: str | None = None
 
 
-class SnapshotSummary(Schema):
+class MeetingSummary(Schema):
     id: int
     agreement: int
     iso_year: int
@@ -77,7 +77,7 @@ class SnapshotSummary(Schema):
     snapshot_version: int
 
 
-class SnapshotOut(SnapshotSummary):
+class MeetingSnapshotOut(MeetingSummary):
     snapshot: dict
 
 
@@ -171,7 +171,7 @@ def update_action(request, action_id: DbId, payload: ActionPatch):
     return _action_out(action)
 
 
-@router.get("/snapshots", response=list[SnapshotSummary], summary="Stängda veckomöten")
+@router.get("/snapshots", response=list[MeetingSummary], summary="Stängda veckomöten")
 def list_snapshots(request, agreement: DbId | None = None):
     meetings = access.snapshot_list_for_user(request.auth)
     if agreement is not None:
@@ -179,7 +179,7 @@ def list_snapshots(request, agreement: DbId | None = None):
     return [_snapshot(m) for m in meetings.order_by("-iso_year", "-iso_week")]
 
 
-@router.get("/snapshots/{snapshot_id}", response=SnapshotOut, summary="Ett stängt veckomöte")
+@router.get("/snapshots/{snapshot_id}", response=MeetingSnapshotOut, summary="Ett stängt veckomöte")
 def get_snapshot(request, snapshot_id: DbId):
     meeting = access.get_snapshot_for_user(request.auth, snapshot_id)
     return {**_snapshot(meeting), "snapshot": outbound(meeting.snapshot)}

@@ -17,6 +17,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from samverkan.core.access import can_report
 from samverkan.core.limits import DB_INT_MAX, DbId
+from samverkan.core.schemas import MunicipalityRef, Ref
 from samverkan.incidents import services
 from samverkan.incidents.access import get_incident_for_user, incident_list_for_user
 from samverkan.incidents.filters import incident_filter, parse_filter
@@ -32,16 +33,6 @@ MAX_LIMIT = 1000
 
 class CategoryRef(Schema):
     slug: str
-    name: str
-
-
-class MunicipalityRef(Schema):
-    code: str
-    name: str
-
-
-class Ref(Schema):
-    id: int
     name: str
 
 

@@ -5,6 +5,7 @@ a user sees the municipalities of the agreements their organisation is party to
 from ninja import Field, Router, Schema
 
 from samverkan.core.limits import DbId
+from samverkan.core.schemas import MunicipalityRef, Ref
 from samverkan.places.access import (
     district_list_for_user,
     get_district_for_user,
@@ -14,16 +15,6 @@ from samverkan.places.access import (
 from samverkan.places.models import District, Place
 
 router = Router(tags=["platser"])
-
-
-class MunicipalityRef(Schema):
-    code: str
-    name: str
-
-
-class Ref(Schema):
-    id: int
-    name: str
 
 
 class PlaceOut(Schema):

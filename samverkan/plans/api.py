@@ -5,6 +5,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from samverkan.core.limits import DbId
+from samverkan.core.schemas import Ref
 from samverkan.plans import services
 from samverkan.plans.access import (
     get_commitment_for_user,
@@ -15,11 +16,6 @@ from samverkan.plans.access import (
 from samverkan.plans.selectors import plan_overview
 
 router = Router(tags=["planer"])
-
-
-class Ref(Schema):
-    id: int
-    name: str
 
 
 class AgreementRef(Schema):

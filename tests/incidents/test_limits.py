@@ -97,3 +97,28 @@ def test_open311_ids_beyond_64_bits(client, demo):
     assert response.status_code == 400
     assert "är inget ärende-id" in response.json()[0]["description"]
     assert client.get(f"/open311/v2/requests/{HUGE}.json").status_code == 404
+
+
+def test_each_schema_name_in_the_openapi_document_is_one_schema():
+    from collections import defaultdict
+
+    from ninja import Schema
+
+    import samverkan.api  # noqa: F401  (every router and its schemas)
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    modules = defaultdict(set)
+    for schema in subclasses(Schema):
+        if schema.__module__.startswith("samverkan"):
+            modules[schema.__name__].add(schema.__module__)
+    assert {name: found for name, found in modules.items() if len(found) > 1} == {}
+
+
+def test_the_est_snapshots_are_documented_with_the_meeting_schema(client, demo):
+    schema = client.get("/api/openapi.json").json()
+    ok = schema["paths"]["/api/snapshots"]["get"]["responses"]["200"]
+    assert ok["content"]["application/json"]["schema"]["items"]["$ref"].endswith("/MeetingSummary")
