@@ -134,13 +134,45 @@ class PlanFile(_Strict):
 Path = tuple[str | int, ...]
 
 
+# A plan file is a few hundred lines a few levels deep. Far larger or deeper, or with aliases
+# (the "billion laughs": a few lines of anchors that expand to gigabytes), it is no plan file.
+MAX_PLAN_FILE_CHARACTERS = 1_000_000
+MAX_DEPTH = 40
+
+
+class _PlanLoader(yaml.SafeLoader):
+    """PyYAML's safe loader without aliases and with a bound on nesting."""
+
+    depth = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"alias (*{event.anchor}) är inte tillåtna i en planfil",
+                event.start_mark,
+            )
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"fälten är nästlade djupare än {MAX_DEPTH} nivåer",
+                    self.peek_event().start_mark,
+                )  # fmt: skip
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
 def _compose(text: str) -> tuple[Any, dict[Path, int]]:
     """Build plain Python data from YAML and a map from each value's path to its line.
 
     Scalars are constructed by PyYAML's safe rules (dates become dates), except that a
     scalar PyYAML cannot construct (2020-13-45) stays text, so validation can name it.
     """
-    loader = yaml.SafeLoader(text)
+    loader = _PlanLoader(text)
     lines: dict[Path, int] = {}
     try:
         node = loader.get_single_node()
@@ -198,6 +230,15 @@ def _problem_from_error(error: dict, lines: dict[Path, int]) -> PlanFileProblem:
 
 def parse_plan_file(text: str) -> tuple[PlanFile, dict[Path, int]]:
     """Validate a plan file. Raises PlanFileInvalid naming the line and field of each problem."""
+    if len(text) > MAX_PLAN_FILE_CHARACTERS:
+        raise PlanFileInvalid(
+            [
+                PlanFileProblem(
+                    None, "", f"filen har {len(text)} tecken; en planfil får ha högst "
+                    f"{MAX_PLAN_FILE_CHARACTERS}",
+                )
+            ]
+        )  # fmt: skip
     try:
         data, lines = _compose(text)
     except yaml.MarkedYAMLError as exc:

@@ -440,3 +440,33 @@ def test_it_shows_the_swedish_error_and_exits_1_on_the_command_line(tmp_path):
     assert f"rad {line}: sections.0.commitments.0.due: datumet kan inte tolkas" in result.stderr
     assert "Planen lästes inte in, inget sparades" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+BILLION_LAUGHS = """\
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+"""
+
+
+def test_a_plan_file_with_aliases_is_refused_at_once():
+    with pytest.raises(
+        PlanFileInvalid, match=r"rad 2: .*alias \(\*a\) är inte tillåtna i en planfil"
+    ):
+        parse_plan_file(BILLION_LAUGHS)
+
+
+def test_a_plan_file_nested_beyond_reason_is_refused():
+    with pytest.raises(PlanFileInvalid, match="nästlade djupare än 40 nivåer"):
+        parse_plan_file("a: " + "[" * 100_000 + "]" * 100_000)
+
+
+def test_a_plan_file_too_large_is_refused_before_it_is_read():
+    with pytest.raises(PlanFileInvalid, match="en planfil får ha högst 1000000"):
+        parse_plan_file("#" * 1_000_001)

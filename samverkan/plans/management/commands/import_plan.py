@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from samverkan.plans.planfile import PlanFileInvalid, parse_plan_file
+from samverkan.plans.planfile import MAX_PLAN_FILE_CHARACTERS, PlanFileInvalid, parse_plan_file
 from samverkan.plans.services import plan_create_from_file
 
 
@@ -23,6 +23,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: Path, replace: bool, **options):
         try:
+            # Bytes of UTF-8 are at least as many as characters: a bigger file is refused unread.
+            if file.stat().st_size > 4 * MAX_PLAN_FILE_CHARACTERS:
+                raise CommandError(
+                    _("%(file)s är %(mb)s MB; en planfil får ha högst %(max)s tecken.")
+                    % {
+                        "file": file,
+                        "mb": file.stat().st_size // 1_000_000,
+                        "max": MAX_PLAN_FILE_CHARACTERS,
+                    }
+                )
             text = file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(
