@@ -1,5 +1,6 @@
 """The one settings module. Every knob is an environment variable, listed in .env.example."""
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -98,6 +99,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "samverkan.core",
     "samverkan.organisations",
     "samverkan.plans",
@@ -124,6 +126,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "samverkan.urls"
@@ -163,6 +167,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Sign-in (docs/security.md). django-axes counts failed logins per account and per address
+# and refuses more for a while; a session ends after an idle time.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("SAMVERKAN_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("SAMVERKAN_LOGIN_LOCKOUT_MINUTES", 15))
+# "konto" locks an account after its failures, "adress" an address after its failures,
+# whatever the account; both by default. Behind a proxy that hides the users' addresses (one
+# address for a whole town hall) use "konto" alone.
+_LOCK_BY = {"konto": "username", "adress": "ip_address"}
+_lock_by = [part.strip() for part in env_str("SAMVERKAN_LOGIN_LOCK_BY", "konto,adress").split(",")]
+if not _lock_by or not set(_lock_by) <= set(_LOCK_BY):
+    raise ImproperlyConfigured(
+        "SAMVERKAN_LOGIN_LOCK_BY ska vara konto, adress eller konto,adress "
+        f"(inte {env_str('SAMVERKAN_LOGIN_LOCK_BY')!r})"
+    )
+AXES_LOCKOUT_PARAMETERS = [_LOCK_BY[part] for part in _lock_by]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "samverkan.core.auth.lockout_response"
+# Behind a reverse proxy, the header it writes the client's address into (for example
+# HTTP_X_FORWARDED_FOR: its last entry, the one the proxy added, is used).
+SAMVERKAN_CLIENT_IP_HEADER = env_str("SAMVERKAN_CLIENT_IP_HEADER")
+AXES_CLIENT_IP_CALLABLE = "samverkan.core.auth.client_ip"
+SESSION_COOKIE_AGE = 60 * env_int("SAMVERKAN_SESSION_IDLE_MINUTES", 480)
+SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: an idle time
+SAMVERKAN_TOKEN_DAYS = env_int("SAMVERKAN_TOKEN_DAYS", 365)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("samverkan.plans.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("konto/", include("samverkan.core.account_urls")),
     path("", include("samverkan.organisations.urls")),
     path("", include("samverkan.lagesbild.urls")),
     path("", include("samverkan.places.urls")),

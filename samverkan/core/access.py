@@ -31,7 +31,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from samverkan.core.models import Classification, Role, User
+from samverkan.core.models import APIToken, Classification, Role, User
 
 # --- Roles ----------------------------------------------------------------------------------
 
@@ -329,3 +329,8 @@ def get_or_404(queryset: QuerySet, pk):
         return queryset.get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def token_list_for_user(user: User):
+    """The API keys a user may see and revoke on the account page: their own."""
+    return APIToken.objects.filter(user=user)

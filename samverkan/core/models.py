@@ -1,6 +1,8 @@
+import datetime as dt
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -50,15 +52,29 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+class APITokenQuerySet(models.QuerySet):
+    def usable(self, now=None):
+        """Neither revoked nor expired."""
+        now = now or timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
+
+
 class APIToken(models.Model):
-    """A bearer token for machines. Only a hash is stored; the token is shown once."""
+    """A bearer token for machines. Only a hash is stored; the token is shown once. It expires
+    (SAMVERKAN_TOKEN_DAYS after it was made, unless given another date) and can be revoked."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("namn"), max_length=100, blank=True)
     prefix = models.CharField(max_length=8, editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_used_at = models.DateTimeField(_("senast använd"), null=True, blank=True, editable=False)
+    expires_at = models.DateTimeField(_("gäller till"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("återkallad"), null=True, blank=True, editable=False)
+
+    objects = APITokenQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("API-nyckel")
@@ -72,7 +88,24 @@ class APIToken(models.Model):
         return hashlib.sha256(key.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, *, user: User, name: str = "") -> str:
+    def issue(cls, *, user: User, name: str = "", expires_at=None) -> str:
         key = "sv_" + secrets.token_urlsafe(32)
-        cls.objects.create(user=user, name=name, prefix=key[:8], key_hash=cls.hash(key))
+        if expires_at is None and settings.SAMVERKAN_TOKEN_DAYS > 0:
+            expires_at = timezone.now() + dt.timedelta(days=settings.SAMVERKAN_TOKEN_DAYS)
+        cls.objects.create(
+            user=user, name=name, prefix=key[:8], key_hash=cls.hash(key), expires_at=expires_at
+        )
         return key
+
+    def revoke(self) -> None:
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at is not None:
+            return _("återkallad")
+        if self.expires_at is not None and self.expires_at <= timezone.now():
+            return _("utgången")
+        return _("giltig")
