@@ -3,12 +3,16 @@ collaboration.services, and the admin's own form runs the same checks."""
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from samverkan.collaboration import services
 from samverkan.collaboration.models import Collaboration, InventoryReview, Party, a_year_later
 
 
 class CollaborationAdminForm(forms.ModelForm):
+    # Checked by collaboration_errors, with its message.
+    documentation_url = forms.CharField(label=_("länk till dokumentation"), required=False)
+
     class Meta:
         model = Collaboration
         fields = ["agreement", *sorted(services.FIELDS - {"parties"})]
