@@ -30,6 +30,7 @@ class CollaborationForm(forms.Form):
     focus_areas = forms.MultipleChoiceField(
         label=_("Fokusområden"),
         choices=FocusArea.choices,
+        help_text=_("Håll ned Ctrl (⌘ på Mac) för att välja flera."),
         widget=forms.SelectMultiple(attrs={"size": len(FocusArea.choices)}),
     )
     leadership = forms.CharField(
@@ -47,7 +48,11 @@ class CollaborationForm(forms.Form):
         widget=forms.Textarea(attrs=TEXT),
     )
     start = forms.DateField(label=_("Start"), required=False, widget=DATE)
-    status = forms.ChoiceField(label=_("Status"), choices=Collaboration.Status.choices)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=Collaboration.Status.choices,
+        initial=Collaboration.Status.RUNNING,
+    )
     follow_up_method = forms.CharField(
         label=_("Hur den följs upp"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -64,9 +69,17 @@ class CollaborationForm(forms.Form):
 
 class PartyForm(forms.Form):
     organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.order_by("name"), required=False
+        label=_("Organisation"),
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        widget=forms.Select(attrs={"aria-label": _("Organisation")}),
     )
-    role = forms.CharField(label=_("Roll i samverkan"), max_length=300, required=False)
+    role = forms.CharField(
+        label=_("Roll i samverkan"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"aria-label": _("Roll i samverkan")}),
+    )
 
 
 PartyFormSet = formset_factory(PartyForm, extra=3)
