@@ -190,15 +190,15 @@ def collaboration_for_intervention(request, problem_pk: int):
     level = request.GET.get("level") or ""
     if level not in Level.values:
         level = ""
+    text = (request.GET.get("target_group") or "").strip()
     group, collaborations = (
-        selectors.related_collaborations(
-            request.user, problem.agreement, level, request.GET.get("target_group") or ""
-        )
+        selectors.related_collaborations(request.user, problem.agreement, level, text)
         if level
         else (None, [])
     )
     context = {
         "agreement": problem.agreement,
+        "written": bool(text),
         "level": Level(level).label if level else "",
         "group": TargetGroup(group).label if group else "",
         "collaborations": collaborations,

@@ -164,6 +164,8 @@ def test_the_intervention_form_loads_the_collaborations_at_its_level(
     assertNotContains(fragment, "SMADIT")
     unknown = client.get(url, {"level": "indikerad", "target_group": "Platsen"})
     assertContains(unknown, "SMADIT")  # any group when none is read
+    assertContains(unknown, "målgruppen gick inte att läsa ur texten")
+    assertContains(client.get(url, {"level": "indikerad"}), "ingen målgrupp är ifylld")
     none = client.get(url, {"level": "selektiv", "target_group": "Personer i missbruk"})
     assertContains(none, "Ingen inventerad samverkan arbetar på den nivån")
     assertContains(client.get(url), "Välj nivå")
