@@ -9,9 +9,11 @@ and the action's owner list following the chosen organisation."""
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from samverkan.core.models import User
+from samverkan.est import services
 from samverkan.est.flags import comparison_sentence, days_label
 from samverkan.est.forms import ActionForm
 from samverkan.est.models import Action, WeekMeeting
@@ -331,3 +333,18 @@ def test_an_owner_outside_the_organisation_is_refused_with_the_reason(client, ag
     )
     assert response.status_code == 302
     assert Action.objects.get().owner == police
+
+
+def test_the_service_refuses_an_owner_of_another_organisation(agreement, orgs):
+    police, coordinator = orgs
+    with pytest.raises(ValidationError, match="arbetar inte i .* lämna fältet tomt"):
+        services.action_create(
+            by=coordinator,
+            agreement=agreement,
+            iso_year=2025,
+            iso_week=10,
+            what="Belysning",
+            owner_organisation=police.organisation,
+            owner=coordinator,
+        )
+    assert not Action.objects.exists()
