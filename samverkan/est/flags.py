@@ -46,14 +46,16 @@ def grouped_counts(
     monday_of,
     *,
     days: int | None = None,
+    until: dt.time | None = None,
 ) -> tuple[dict[tuple[int | None, int], dict[int, int]], int]:
     """Counts per (district, category) per week offset, and how many earlier years have
     data. Two queries: when the reports begin, then the counts of the weeks needed (only the
     windows of years with data, so a young installation pays nothing for the history).
 
-    ``days`` (1–6, the week in progress): only the first ``days`` days of every week count,
-    Monday 00:00 to that day's end in local time, in this week and in the recent weeks
-    alike; the earlier years are not read (one query)."""
+    ``days`` (1–7, the week in progress): only the first ``days`` days of every week count,
+    from Monday 00:00 local time: in the week itself to the end of the last day (so that every
+    report filed so far counts), in the recent weeks to the last day at ``until`` (the present
+    time of day; the end of the day when None). The earlier years are not read (one query)."""
     if days is None:
         first = shown.aggregate(first=Min("occurred_from"))["first"]
         years = history_years(
@@ -78,9 +80,14 @@ def grouped_counts(
     else:
         for offset in offsets:
             monday = start(offset)
-            cut = dt.datetime.combine(
-                monday.date() + dt.timedelta(days=days), dt.time(), tzinfo=monday.tzinfo
-            )
+            if until is None or offset == 0:
+                cut = dt.datetime.combine(
+                    monday.date() + dt.timedelta(days=days), dt.time(), tzinfo=monday.tzinfo
+                )
+            else:
+                cut = dt.datetime.combine(
+                    monday.date() + dt.timedelta(days=days - 1), until, tzinfo=monday.tzinfo
+                )
             ranges |= Q(occurred_from__gte=monday, occurred_from__lt=cut)
     # Rows lie inside the ranges, so the latest week start not after a row's time is its
     # week: one comparison per branch, newest first.

@@ -27,8 +27,9 @@ year at one. Snapshot version 2 added the flags' fields (``method``, ``expected`
 ``alpha``, ``expected_false_per_year``, ``false_flags`` for the picture); a version 1
 snapshot has none of them and still renders (its ``p``/``q`` and ``test`` say what decided
 then). Version 3 added the week in progress (``in_progress``, ``compared_days``,
-``days_label``, ``comparison``): until the week is over, every week is counted over the same
-days only (Monday to today) and nothing is flagged; a version 2 snapshot is a whole week.
+``days_label``, ``compared_until``, ``comparison``): until the week is over, every week is
+counted over the same days only (Monday 00:00 to today's weekday at the present time of day;
+the week itself up to now) and nothing is flagged; a version 2 snapshot is a whole week.
 """
 
 from __future__ import annotations
@@ -220,6 +221,7 @@ class WeeklyPicture:
     in_progress: bool = False  # the week is not over: same days compared, no flags
     compared_days: int = 7  # the days of each week counted (Monday first)
     days_label: str = ""  # "mån–ons"
+    compared_until: str = ""  # the week in progress: the time of day of the last day, "15:00"
     comparison: str = ""  # "jämfört med samma dagar (mån–ons) tidigare veckor"
     version: int = SNAPSHOT_VERSION
 
@@ -273,7 +275,9 @@ def weekly_picture(
 
     # The week in progress: every week is counted over the same days (Monday to today).
     in_progress = start <= now < end
-    days = (now.astimezone(STOCKHOLM).date() - start.date()).days + 1 if in_progress else 7
+    local_now = now.astimezone(STOCKHOLM)
+    days = (local_now.date() - start.date()).days + 1 if in_progress else 7
+    until = local_now.time() if in_progress else None
     series, years = week_flags.grouped_counts(
         shown,
         iso_year,
@@ -283,6 +287,7 @@ def weekly_picture(
         shift_week,
         lambda moment: week_start(*current_week(moment)),
         days=days if in_progress else None,
+        until=until,
     )
     no_district = _("Utan område")
     district_order = {pk: i for i, pk in enumerate(districts)}
@@ -469,6 +474,7 @@ def weekly_picture(
         in_progress=in_progress,
         compared_days=days,
         days_label=week_flags.days_label(days),
+        compared_until=until.strftime("%H:%M") if until else "",
         comparison=week_flags.comparison_sentence(days) if in_progress else "",
     )
 

@@ -43,11 +43,12 @@ def cell_of(picture, district, slug):
 @pytest.fixture
 def partial_case(agreement, two_districts, make_report):
     """2025 week 10 seen on Wednesday 15:00: A × klotter has one report on the Tuesday and two
-    on the Friday of each of weeks 2–9; this week Monday, Tuesday, Wednesday, and one on the
+    on the Friday of each of weeks 2–9, and one on the Wednesday evening; this week Monday, Tuesday, Wednesday, and one on the
     Friday (later than now). B × skadegörelse: six this Monday–Wednesday, none before."""
     a, b = two_districts
     for week in range(2, 10):
         make_report("klotter", a, local(2025, week, day=2))
+        make_report("klotter", a, local(2025, week, day=3, hour=20))  # after 15:00
         make_report("klotter", a, local(2025, week, day=5))
         make_report("klotter", a, local(2025, week, day=5, hour=20))
     for day in (1, 2, 3):
@@ -71,8 +72,9 @@ def test_the_week_in_progress_is_compared_over_the_same_days(agreement, partial_
     # Monday–Wednesday only: the Friday report is not counted, and each earlier week counts
     # its Tuesday report, not its three reports of the whole week.
     assert klotter.count == 3
+    # Nor the Wednesday evening: the last day is cut at the same time of day, 15:00.
     assert klotter.baseline == [1] * 8 and klotter.baseline_mean == 1
-    assert picture.baseline_total_mean == 1
+    assert picture.baseline_total_mean == 1 and picture.compared_until == "15:00"
     assert "samma dagar (mån–ons)" in picture.test
 
 
@@ -86,8 +88,9 @@ def test_the_week_in_progress_flags_nothing_until_it_is_over(agreement, partial_
     # The same week once it is over: whole weeks, the usual test, the new cell flagged.
     over = weekly_picture(agreement, 2025, 10, now=dt.datetime(2025, 3, 10, 9, tzinfo=STOCKHOLM))
     assert not over.in_progress and over.compared_days == 7 and over.comparison == ""
+    assert over.compared_until == ""
     whole = cell_of(over, a, "klotter")
-    assert whole.count == 4 and whole.baseline == [3] * 8
+    assert whole.count == 4 and whole.baseline == [4] * 8
     assert cell_of(over, b, "skadegorelse").new_large
     assert over.false_flags.startswith("Väntat antal falsklarm")
 
@@ -109,6 +112,7 @@ def test_the_page_of_the_week_in_progress_says_what_it_compares(client, agreemen
     days = today.isoweekday()
     assert "data-in-progress" in html and "Veckan pågår." in html
     assert f"Antalen gäller {days_label(days)}, {comparison_sentence(days)}, inte hela" in html
+    assert "den sista dagen till kl. " in html
     assert "Ökningar markeras först när veckan är slut." in html
     assert "data-increases" not in html
     # A week that is over says nothing of the kind.

@@ -284,6 +284,7 @@ def test_the_prioritisation_page_names_the_conditional_test_and_explains_unteste
     assert "kvot" in html and "95 % KI" in html
     assert "inte testad: för få rapporter för ett test" in html
 
+
 def test_a_version_1_snapshot_still_renders_with_the_test_it_was_decided_by(
     client, agreement, hand_case
 ):
