@@ -44,14 +44,29 @@ def grouped_counts(
     week_start,
     shift_week,
     monday_of,
+    *,
+    days: int | None = None,
+    until: dt.time | None = None,
 ) -> tuple[dict[tuple[int | None, int], dict[int, int]], int]:
     """Counts per (district, category) per week offset, and how many earlier years have
     data. Two queries: when the reports begin, then the counts of the weeks needed (only the
-    windows of years with data, so a young installation pays nothing for the history)."""
-    first = shown.aggregate(first=Min("occurred_from"))["first"]
-    years = history_years(
-        monday_of(first) if first is not None else None, iso_year, iso_week, week_start, shift_week
-    )
+    windows of years with data, so a young installation pays nothing for the history).
+
+    ``days`` (1–7, the week in progress): only the first ``days`` days of every week count,
+    from Monday 00:00 local time: in the week itself to the end of the last day (so that every
+    report filed so far counts), in the recent weeks to the last day at ``until`` (the present
+    time of day; the end of the day when None). The earlier years are not read (one query)."""
+    if days is None:
+        first = shown.aggregate(first=Min("occurred_from"))["first"]
+        years = history_years(
+            monday_of(first) if first is not None else None,
+            iso_year,
+            iso_week,
+            week_start,
+            shift_week,
+        )
+    else:
+        years = 0
     blocks = history_offsets(baseline_weeks, years)
     offsets = sorted({o for block in blocks for o in block}, reverse=True)
 
@@ -59,8 +74,21 @@ def grouped_counts(
         return week_start(*shift_week(iso_year, iso_week, offset))
 
     ranges = Q()
-    for block in blocks:
-        ranges |= Q(occurred_from__gte=start(block[0]), occurred_from__lt=start(block[-1] + 1))
+    if days is None:
+        for block in blocks:
+            ranges |= Q(occurred_from__gte=start(block[0]), occurred_from__lt=start(block[-1] + 1))
+    else:
+        for offset in offsets:
+            monday = start(offset)
+            if until is None or offset == 0:
+                cut = dt.datetime.combine(
+                    monday.date() + dt.timedelta(days=days), dt.time(), tzinfo=monday.tzinfo
+                )
+            else:
+                cut = dt.datetime.combine(
+                    monday.date() + dt.timedelta(days=days - 1), until, tzinfo=monday.tzinfo
+                )
+            ranges |= Q(occurred_from__gte=monday, occurred_from__lt=cut)
     # Rows lie inside the ranges, so the latest week start not after a row's time is its
     # week: one comparison per branch, newest first.
     bucket = Case(
@@ -144,6 +172,30 @@ def method_description(flags: surveillance.WeekFlags, baseline_weeks: int) -> st
         )
         % common
     )
+
+
+def weekday_names() -> list[str]:
+    return [_("mån"), _("tis"), _("ons"), _("tors"), _("fre"), _("lör"), _("sön")]
+
+
+def days_label(days: int) -> str:
+    """The days of a week counted so far: "mån", "mån–ons", "mån–sön"."""
+    names = weekday_names()
+    return names[0] if days <= 1 else f"{names[0]}–{names[min(days, 7) - 1]}"
+
+
+def comparison_sentence(days: int) -> str:
+    if days <= 1:
+        return _("jämfört med samma dag (%(days)s) tidigare veckor") % {"days": days_label(1)}
+    return _("jämfört med samma dagar (%(days)s) tidigare veckor") % {"days": days_label(days)}
+
+
+def in_progress_description(comparison: str, baseline_weeks: int) -> str:
+    """What the week in progress is compared with, for the page and the snapshot."""
+    return _(
+        "veckan pågår: antalen hittills %(comparison)s (de %(weeks)d föregående veckorna); "
+        "ökningar markeras först när veckan är slut"
+    ) % {"comparison": comparison, "weeks": baseline_weeks}
 
 
 def false_flags_sentence(flags: surveillance.WeekFlags) -> str:

@@ -1,6 +1,6 @@
 """Reads of EST's weekly work: the chokepoints through which actions and closed meetings
-are fetched (another agreement's are 404), the parties' organisations, and the figures of
-the area prioritisation. The weekly picture itself is in `est.weekly`."""
+are fetched (another agreement's are 404), the parties' organisations and their people, the
+figures of the area prioritisation and the week's reports. The weekly picture itself is in `est.weekly`."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ from django.conf import settings
 from django.db.models import Count, Q
 
 from samverkan.analysis.change import DECREASE, INCREASE, period_change
-from samverkan.core.models import Classification
+from samverkan.core.models import Classification, User
 from samverkan.est.models import AreaRating
 from samverkan.est.weekly import STOCKHOLM, agreement_municipalities
+from samverkan.incidents.access import incident_list_for_user
 from samverkan.incidents.models import Incident
 from samverkan.organisations.models import Organisation
 from samverkan.places.models import District
@@ -167,3 +168,60 @@ def _finite(value) -> float | None:
 
 def priority_scale() -> list[str]:
     return list(settings.SAMVERKAN_PRIORITY_SCALE)
+
+
+# --- The week's reports ---------------------------------------------------------------------
+
+WEEK_REPORTS_PAGE = 50
+
+
+def week_reports_for_user(
+    user,
+    agreement: Agreement,
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    category=None,
+    district=None,
+    classification: str = "",
+    source: str = "",
+    registered_before: dt.datetime | None = None,
+):
+    """Every report of the week that the picture is made of and the user may see: öppen and
+    intern reports of the agreement's municipalities (never begränsad, as in the picture),
+    without Polisen's summaries, within the user's own scope
+    (``incidents.access.incident_list_for_user``), newest first. ``registered_before`` (a
+    closed meeting's time) leaves out reports filed after the meeting."""
+    reports = incident_list_for_user(user).filter(
+        municipality__in=agreement_municipalities(agreement).values("pk"),
+        is_summary=False,
+        classification__in=[Classification.OPEN, Classification.INTERNAL],
+        occurred_from__gte=start,
+        occurred_from__lt=end,
+    )
+    if category is not None:
+        reports = reports.filter(Q(category=category) | Q(category__parent=category))
+    if district is not None:
+        reports = reports.filter(district=district)
+    if classification:
+        reports = reports.filter(classification=classification)
+    if source:
+        reports = reports.filter(source=source)
+    if registered_before is not None:
+        reports = reports.filter(created_at__lte=registered_before)
+    return reports.select_related("category", "district", "place", "organisation").order_by(
+        "-occurred_from", "-pk"
+    )
+
+
+def owner_candidates(organisation: Organisation | None):
+    """Who may be an action's ansvarig person for an organisation: its active users and
+    those of the organisations directly under it (the rule est.services checks)."""
+    if organisation is None:
+        return User.objects.none()
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(organisation=organisation) | Q(organisation__parent=organisation))
+        .select_related("organisation")
+        .order_by("first_name", "last_name", "username")
+    )

@@ -127,7 +127,10 @@ def _clean_action(*, by: User, agreement: Agreement, data: dict) -> dict:
             owner_tree.add(owner.organisation.parent_id)
         if not owner.is_active or owner_organisation.pk not in owner_tree:
             errors["owner"] = [
-                _("%(person)s arbetar inte i %(organisation)s.")
+                _(
+                    "%(person)s arbetar inte i %(organisation)s. Välj en person i den "
+                    "ansvariga organisationen eller lämna fältet tomt."
+                )
                 % {"person": owner, "organisation": owner_organisation.name}
             ]
     if data.get("status") not in Action.Status.values:

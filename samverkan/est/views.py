@@ -11,9 +11,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,16 +28,21 @@ from samverkan.est.forms import (
     MeetingForm,
     PlannedEventForm,
     WeekNoteForm,
+    WeekReportFilterForm,
 )
-from samverkan.est.models import Action, AreaRating
+from samverkan.est.models import Action, AreaRating, WeekNote
+from samverkan.est.selectors import agreement_organisation_ids
 from samverkan.est.weekly import (
     STOCKHOLM,
     agreement_municipalities,
     current_week,
+    meeting_of,
     picture_or_snapshot,
     shift_week,
     valid_week,
+    week_bounds,
 )
+from samverkan.organisations.models import Organisation
 from samverkan.places.maps import sketch_of
 from samverkan.places.models import District
 from samverkan.plans.access import agreement_list_for_user, get_agreement_for_user
@@ -102,6 +109,7 @@ def _week_context(request, agreement, year: int, week: int, **forms) -> dict:
             cell_groups.append((cell["district"], []))
         cell_groups[-1][1].append(cell)
     context = {
+        **_week_reports(request, agreement, year, week, meeting if closed else None),
         "agreement": agreement,
         "year": year,
         "week": week,
@@ -130,10 +138,48 @@ def _week_context(request, agreement, year: int, week: int, **forms) -> dict:
     return context
 
 
+def _week_reports(request, agreement, year: int, week: int, closed_meeting) -> dict:
+    """The week's report list, filtered by the query string and paginated."""
+    start, end = week_bounds(year, week)
+    form = WeekReportFilterForm(request.GET or None, agreement=agreement)
+    filters = form.filters() if form.is_bound else {}
+    reports = selectors.week_reports_for_user(
+        request.user,
+        agreement,
+        start,
+        end,
+        registered_before=closed_meeting.closed_at if closed_meeting else None,
+        **(filters or {}),
+    )
+    if filters is None:
+        reports = reports.none()
+    page = Paginator(reports, selectors.WEEK_REPORTS_PAGE).get_page(request.GET.get("sida"))
+    query = request.GET.copy()
+    query.pop("sida", None)
+    return {
+        "report_filter": form,
+        "report_page": page,
+        "report_query": query.urlencode(),
+        "report_filtered": bool(filters and any(filters.values())),
+    }
+
+
 @login_required
 def est_week(request, agreement_pk: int, year: int, week: int):
     agreement = get_agreement_for_user(request.user, agreement_pk)
     _check_week(year, week)
+    if request.htmx and request.htmx.target == "week-reports":
+        start, end = week_bounds(year, week)
+        meeting = meeting_of(agreement, year, week)
+        closed = meeting if meeting is not None and meeting.is_closed else None
+        context = {
+            **_week_reports(request, agreement, year, week, closed),
+            "agreement": agreement,
+            "year": year,
+            "week": week,
+            "closed": closed is not None,
+        }
+        return render(request, "est/_week_reports.html", context)
     return render(request, "est/week.html", _week_context(request, agreement, year, week))
 
 
@@ -184,10 +230,34 @@ def est_meeting(request, agreement_pk: int, year: int, week: int):
 
 
 @login_required
-@require_POST
 def est_meeting_close(request, agreement_pk: int, year: int, week: int):
+    """GET: the confirmation page. POST with confirm=1 (its button): close the meeting. A POST
+    without it closes nothing and shows the confirmation page again."""
     agreement = _manager_agreement(request, agreement_pk)
     _check_week(year, week)
+    meeting = meeting_of(agreement, year, week)
+    if meeting is not None and meeting.is_closed:
+        messages.error(
+            request,
+            _("Mötet är stängt: veckans lägesbild och beslut är sparade och kan inte ändras."),
+        )
+        return redirect(_week_url(agreement.pk, year, week))
+    if request.method != "POST" or request.POST.get("confirm") != "1":
+        if request.method == "POST":
+            messages.warning(request, _("Mötet är inte stängt: bekräfta först."))
+        start, end = week_bounds(year, week)
+        context = {
+            "agreement": agreement,
+            "year": year,
+            "week": week,
+            "meeting": meeting,
+            "in_progress": start <= timezone.now() < end,
+            "notes": list(WeekNote.objects.filter(meeting=meeting).select_related("organisation"))
+            if meeting
+            else [],
+            "week_url": _week_url(agreement.pk, year, week),
+        }
+        return render(request, "est/meeting_close.html", context)
     try:
         services.meeting_close(by=request.user, agreement=agreement, iso_year=year, iso_week=week)
     except ValidationError as error:
@@ -246,6 +316,21 @@ def est_actions(request, agreement_pk: int):
     }
     status = 400 if form is not None and form.errors else 200
     return render(request, "est/actions.html", context, status=status)
+
+
+@login_required
+def est_action_owners(request, agreement_pk: int):
+    """The owner select's options for the chosen organisation (htmx, on change)."""
+    agreement = _manager_agreement(request, agreement_pk)
+    raw = request.GET.get("owner_organisation", "")
+    organisation = None
+    if raw.isdigit() and int(raw) in agreement_organisation_ids(agreement):
+        organisation = Organisation.objects.filter(pk=int(raw)).first()
+    return render(
+        request,
+        "est/_owner_options.html",
+        {"owners": selectors.owner_candidates(organisation), "organisation": organisation},
+    )
 
 
 @login_required

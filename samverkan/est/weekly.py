@@ -26,7 +26,10 @@ year at one. Snapshot version 2 added the flags' fields (``method``, ``expected`
 ``threshold``, ``dispersion``, ``new_large``, ``explanation`` per cell; ``history_years``,
 ``alpha``, ``expected_false_per_year``, ``false_flags`` for the picture); a version 1
 snapshot has none of them and still renders (its ``p``/``q`` and ``test`` say what decided
-then).
+then). Version 3 added the week in progress (``in_progress``, ``compared_days``,
+``days_label``, ``compared_until``, ``comparison``): until the week is over, every week is
+counted over the same days only (Monday 00:00 to today's weekday at the present time of day;
+the week itself up to now) and nothing is flagged; a version 2 snapshot is a whole week.
 """
 
 from __future__ import annotations
@@ -51,7 +54,7 @@ from samverkan.places.models import District, Municipality
 from samverkan.plans.models import Agreement
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
-SNAPSHOT_VERSION = 2
+SNAPSHOT_VERSION = 3
 MAX_POINTS = 2000
 MAX_NOTABLE = 30
 SHOWN = [Classification.OPEN, Classification.INTERNAL]
@@ -215,6 +218,11 @@ class WeeklyPicture:
     alpha: float | None = None  # the per-cell level
     expected_false_per_year: float | None = None
     false_flags: str = ""  # the sentence beside the flags
+    in_progress: bool = False  # the week is not over: same days compared, no flags
+    compared_days: int = 7  # the days of each week counted (Monday first)
+    days_label: str = ""  # "mån–ons"
+    compared_until: str = ""  # the week in progress: the time of day of the last day, "15:00"
+    comparison: str = ""  # "jämfört med samma dagar (mån–ons) tidigare veckor"
     version: int = SNAPSHOT_VERSION
 
     @property
@@ -265,6 +273,11 @@ def weekly_picture(
     scope = Incident.objects.filter(municipality__in=municipalities, is_summary=False)
     shown = scope.filter(classification__in=SHOWN)
 
+    # The week in progress: every week is counted over the same days (Monday to today).
+    in_progress = start <= now < end
+    local_now = now.astimezone(STOCKHOLM)
+    days = (local_now.date() - start.date()).days + 1 if in_progress else 7
+    until = local_now.time() if in_progress else None
     series, years = week_flags.grouped_counts(
         shown,
         iso_year,
@@ -273,18 +286,46 @@ def weekly_picture(
         week_start,
         shift_week,
         lambda moment: week_start(*current_week(moment)),
-    )
-    flags = surveillance.weekly_flags(
-        {
-            key: week_flags.week_series(counts, baseline_weeks, years)
-            for key, counts in series.items()
-        },
-        years=years,
+        days=days if in_progress else None,
+        until=until,
     )
     no_district = _("Utan område")
     district_order = {pk: i for i, pk in enumerate(districts)}
     cells = []
-    for (district_id, category_id), result in flags.cells.items():
+    flags = None
+    if in_progress:
+        # No flags before the week is over: the level is set for one test per cell and week,
+        # and the minimum counts are whole weeks' (docs/est.md).
+        not_yet = _("Veckan pågår: ingen markering förrän veckan är slut.")
+        for (district_id, category_id), counts in series.items():
+            previous = [counts.get(o, 0) for o in range(-baseline_weeks, 0)]
+            cells.append(
+                Cell(
+                    district_id=district_id,
+                    district=districts.get(district_id, no_district),
+                    category_id=category_id,
+                    category=categories.get(category_id, ""),
+                    count=counts.get(0, 0),
+                    baseline=previous,
+                    baseline_mean=sum(previous) / baseline_weeks,
+                    tested=False,
+                    p=None,
+                    q=None,
+                    increase=False,
+                    new=not any(previous),
+                    method="none",
+                    explanation=not_yet,
+                )
+            )
+    else:
+        flags = surveillance.weekly_flags(
+            {
+                key: week_flags.week_series(counts, baseline_weeks, years)
+                for key, counts in series.items()
+            },
+            years=years,
+        )
+    for (district_id, category_id), result in flags.cells.items() if flags else ():
         counts = series[(district_id, category_id)]
         previous = [counts.get(o, 0) for o in range(-baseline_weeks, 0)]
         cells.append(
@@ -409,7 +450,11 @@ def weekly_picture(
         week_end=(end.date() - dt.timedelta(days=1)).isoformat(),
         baseline_weeks=baseline_weeks,
         q_level=None,
-        test=week_flags.method_description(flags, baseline_weeks),
+        test=week_flags.method_description(flags, baseline_weeks)
+        if flags
+        else week_flags.in_progress_description(
+            week_flags.comparison_sentence(days), baseline_weeks
+        ),
         total=sum(cell.count for cell in cells),
         baseline_total_mean=sum(cell.baseline_mean for cell in cells),
         restricted_count=restricted_count,
@@ -422,10 +467,15 @@ def weekly_picture(
         planned_events=events,
         notes=notes,
         computed_at=_local(now),
-        history_years=flags.years,
-        alpha=flags.alpha,
-        expected_false_per_year=flags.expected_false_per_year,
-        false_flags=week_flags.false_flags_sentence(flags),
+        history_years=flags.years if flags else 0,
+        alpha=flags.alpha if flags else None,
+        expected_false_per_year=flags.expected_false_per_year if flags else None,
+        false_flags=week_flags.false_flags_sentence(flags) if flags else "",
+        in_progress=in_progress,
+        compared_days=days,
+        days_label=week_flags.days_label(days),
+        compared_until=until.strftime("%H:%M") if until else "",
+        comparison=week_flags.comparison_sentence(days) if in_progress else "",
     )
 
 

@@ -150,7 +150,7 @@ def test_closing_the_meeting_stores_an_immutable_snapshot(
     meeting = services.meeting_close(
         by=coordinator, agreement=agreement, iso_year=2025, iso_week=10
     )
-    assert meeting.is_closed and meeting.snapshot_version == SNAPSHOT_VERSION == 2
+    assert meeting.is_closed and meeting.snapshot_version == SNAPSHOT_VERSION == 3
     assert meeting.snapshot["decisions"] == "Sanering i Bergnäset"
     assert meeting.snapshot["picture"]["total"] == 7
     assert [n["text"] for n in meeting.snapshot["picture"]["notes"]] == ["Klotter ökar"]

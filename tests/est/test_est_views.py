@@ -139,7 +139,7 @@ def test_a_coordinator_runs_the_meeting_and_the_closed_week_shows_its_snapshot(
     assert WeekNote.objects.get().organisation == user.organisation
     response = client.post(week + "mote/", {"notes": "Alla på plats", "decisions": "Sanera"})
     assert response.status_code == 302
-    assert client.post(week + "stang/").status_code == 302
+    assert client.post(week + "stang/", {"confirm": "1"}).status_code == 302
     meeting = WeekMeeting.objects.get()
     assert meeting.is_closed and meeting.closed_by == user
 
@@ -148,7 +148,7 @@ def test_a_coordinator_runs_the_meeting_and_the_closed_week_shows_its_snapshot(
     assert "data-snapshot" in html and "Mötet är stängt." in html
     assert "data-total>7<" in html  # not 8: the snapshot, not a recomputation
     assert "Sanera" in html and "Stäng mötet" not in html
-    response = client.post(week + "stang/", follow=True)
+    response = client.post(week + "stang/", {"confirm": "1"}, follow=True)
     assert "Mötet är stängt: veckans lägesbild" in response.content.decode()
 
 
@@ -283,6 +283,7 @@ def test_the_prioritisation_page_names_the_conditional_test_and_explains_unteste
     assert "exakt villkorligt binomialtest" in html and "Poisson" not in html
     assert "kvot" in html and "95 % KI" in html
     assert "inte testad: för få rapporter för ett test" in html
+
 
 def test_a_version_1_snapshot_still_renders_with_the_test_it_was_decided_by(
     client, agreement, hand_case
