@@ -156,8 +156,9 @@ def _reread(request, mappings):
         messages.error(request, str(error))
         table = read_table(data, sheet=sheet)
         encoding = ""
+    defaults = {"date_format": "auto", "crs": "wgs84"}
     initial = {
-        name: request.POST.get(name, "")
+        name: request.POST.get(name) or defaults.get(name, "")
         for name in ("token", "filename", "sheet", "date_format", "crs", "save_as")
     }
     initial["encoding"] = encoding

@@ -52,7 +52,8 @@ def organisation_for(user: User) -> Organisation:
 class Preview:
     organisation: Organisation
     items: int  # items in the file
-    kept: int  # events of the organisation's municipalities
+    kept: int  # events of the organisation's municipalities (each id once)
+    repeated: int  # notices of an id that comes again later in the file (the later counts)
     skipped: int  # events of other municipalities
     failed: int  # items that cannot be read
     first: list[polisen.PolisenEvent]
@@ -65,10 +66,12 @@ def preview(data: bytes, user: User) -> Preview:
     organisation = organisation_for(user)
     result = parse_for(data, organisation)
     failed = len({p.index for p in result.problems})
+    kept = len({event.external_id for event in result.rows})
     return Preview(
         organisation=organisation,
         items=len(result.rows) + result.skipped + failed,
-        kept=len(result.rows),
+        kept=kept,
+        repeated=len(result.rows) - kept,
         skipped=result.skipped,
         failed=failed,
         first=result.rows[:PREVIEW_EVENTS],
