@@ -35,8 +35,9 @@ LABELS = {
     "iso-8859-1": _("ISO-8859-1 (Latin-1)"),
     "mac_roman": _("Mac Roman"),
 }
-# What a user may choose on the preview (the file is read again in it).
-CHOICES = ("utf-8", "cp1252", "iso-8859-1", "mac_roman", "utf-16")
+# What a user may choose on the preview for a guessed file (the file is read again in it):
+# a file with a BOM, in UTF-16 or valid UTF-8 has nothing to choose.
+CHOICES = EIGHT_BIT
 _CN_NAMES = {"cp1252": "cp1252", "latin_1": "iso-8859-1", "mac_roman": "mac_roman"}
 SAMPLE_WORDS = 5000
 SAMPLE_SHOWN = 4  # words that differ, shown per candidate

@@ -179,7 +179,11 @@ class CsvRows(Sequence):
                 width = len(record.cells)
                 if record.broken == csvrecords.UNCLOSED:
                     raise FileError(
-                        _("Citattecknet som öppnas på rad %(line)s i rubrikraden stängs aldrig.")
+                        _(
+                            "Citattecknet som öppnas i rubrikraden (rad %(line)s i filen) stängs "
+                            "aldrig, så kolumnernas namn kan inte läsas. Rätta citattecknet och "
+                            "försök igen."
+                        )
                         % {"line": record.quote_line + line_offset}
                     )
                 continue

@@ -84,7 +84,7 @@ def test_a_stray_quote_inside_a_line_is_read_as_excel_reads_it():
 
 
 def test_an_unclosed_quote_in_the_header_refuses_the_file():
-    with pytest.raises(FileError, match="rad 1 i rubrikraden stängs aldrig"):
+    with pytest.raises(FileError, match=r"i rubrikraden \(rad 1 i filen\) stängs aldrig"):
         read_table(b'Datum;"Kategori\n2026-08-22;Klotter\n2026-08-23;Brand\n')
 
 
