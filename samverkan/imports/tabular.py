@@ -22,6 +22,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 import zipfile
@@ -34,7 +35,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.imports import csvrecords, encodings
 from samverkan.imports.csvrecords import csv_lines
-from samverkan.imports.values import text_of
+from samverkan.imports.values import swedish_date, swedish_time, text_of
 
 PREVIEW_ROWS = 5
 XLSX_MAGIC = b"PK\x03\x04"
@@ -346,9 +347,16 @@ def _table(records: list[list[Any]], rows: Sequence | None = None, **meta) -> Ta
 
 
 def preview(table: Table, rows: int = PREVIEW_ROWS) -> list[tuple[int, list[str]]]:
-    """The first rows as (row number, text of each cell under a header), for a mapping page."""
+    """The first rows as (row number, text of each cell under a header), for a mapping page;
+    a date and time cell (XLSX) the Swedish way ("22 aug 2026 21:30"), not as ISO text."""
     width = len(table.headers)
     return [
-        (number, [text_of(value) for value in (record + [None] * width)[:width]])
+        (number, [_shown(value) for value in (record + [None] * width)[:width]])
         for number, record in islice(table.rows, rows)
     ]
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return swedish_time(value) if (value.hour, value.minute) != (0, 0) else swedish_date(value)
+    return text_of(value)

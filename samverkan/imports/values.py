@@ -35,6 +35,13 @@ def swedish_time(moment: dt.datetime) -> str:
     return dateformat.format(local, "j b Y H:i")
 
 
+def swedish_date(day: dt.date) -> str:
+    """A day the Swedish way ("22 aug 2026")."""
+    from django.utils import dateformat
+
+    return dateformat.format(day, "j b Y")
+
+
 DATE_FORMATS = {
     "auto": gettext_lazy("Automatiskt"),
     "iso": gettext_lazy("ISO 8601 (2026-08-22 21:30)"),

@@ -1,13 +1,16 @@
 """A CSV file never loses or merges a row: unclosed quotes, ragged rows, encodings (UTF-16,
 Mac Roman …) and mixed line ends, read from real bytes and imported into the database."""
 
+import datetime as dt
+
 import pytest
 
 from samverkan.imports import encodings
 from samverkan.imports.models import ImportRun
-from samverkan.imports.tabular import FileError, read_table
+from samverkan.imports.tabular import FileError, preview, read_table
 from samverkan.incidents.models import Incident
 from tests.incidents.test_file_import import HEADER, LAT, LON, problems, run_import, yesterday
+from tests.incidents.test_tabular import xlsx
 
 PHONE = "070-123 45 67"
 
@@ -224,3 +227,17 @@ def test_a_sep_line_with_old_mac_line_ends():
     table = read_table(b"sep=,\rDatum,Kategori\r2026-08-22,Klotter\r2026-08-23,Brand\r")
     assert table.delimiter == "," and table.headers == ["Datum", "Kategori"]
     assert list(table.rows) == [(2, ["2026-08-22", "Klotter"]), (3, ["2026-08-23", "Brand"])]
+
+
+def test_the_preview_shows_an_excel_date_the_swedish_way():
+    data = xlsx(
+        [
+            ["Datum", "Kategori"],
+            [dt.datetime(2026, 8, 22, 21, 30), "Klotter"],
+            [dt.datetime(2026, 8, 23), "Brand"],
+        ]
+    )
+    assert [cells for _number, cells in preview(read_table(data))] == [
+        ["22 aug 2026 21:30", "Klotter"],
+        ["23 aug 2026", "Brand"],
+    ]
