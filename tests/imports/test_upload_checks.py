@@ -73,7 +73,7 @@ def test_a_doubtful_encoding_is_shown_with_a_choice_that_reads_the_file_again(cl
     assert run.details["encoding"] == "mac_roman" and run.details["encoding_chosen"] is True
     assert run.details["options"]["encoding"] == "mac_roman"
     assert Incident.objects.get().description == "Klotter på ån-bron"
-    assert "Teckenkodning mac_roman" in client.get(done.url).content.decode()
+    assert "Teckenkodning mac_roman (vald av användaren)" in client.get(done.url).content.decode()
 
 
 def test_a_windows_1252_file_shows_its_guess_without_a_warning(client, coordinator):
