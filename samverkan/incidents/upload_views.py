@@ -26,7 +26,7 @@ from samverkan.imports.values import key
 from samverkan.incidents import tasks
 from samverkan.incidents.importers import polisen_upload
 from samverkan.incidents.importers.file_import import KIND, new_run
-from samverkan.incidents.importers.mapping import check_mapping, guess_mapping
+from samverkan.incidents.importers.mapping import TARGET_FIELDS, check_mapping, guess_mapping
 from samverkan.incidents.upload_forms import FIELD_PREFIX, MappingForm, UploadForm
 
 
@@ -86,7 +86,7 @@ def import_upload(request):
     if step == "map":
         return _import(request)
     if step == "encoding":
-        return _reread(request, mappings)
+        return _reread(request)
     if step == "polisen":
         return _import_polisen(request)
 
@@ -137,7 +137,7 @@ def import_upload(request):
     )
 
 
-def _reread(request, mappings):
+def _reread(request):
     """The mapping page again, the kept file read in the encoding the user chose; the
     columns already chosen stay chosen where the headers still match."""
     token = request.POST.get("token", "")
@@ -153,9 +153,13 @@ def _reread(request, mappings):
     try:
         table = read_table(data, sheet=sheet, encoding=encoding)
     except FileError as error:
+        # Not in that encoding (a byte it lacks): the message, and the file as it was read.
         messages.error(request, str(error))
-        table = read_table(data, sheet=sheet)
-        encoding = ""
+        try:
+            table, encoding = read_table(data, sheet=sheet), ""
+        except FileError:
+            services.upload_delete(by=request.user, token=token)
+            return redirect("import_upload")
     defaults = {"date_format": "auto", "crs": "wgs84"}
     initial = {
         name: request.POST.get(name) or defaults.get(name, "")
@@ -163,9 +167,11 @@ def _reread(request, mappings):
     }
     initial["encoding"] = encoding
     guessed = guess_mapping(table.headers)
-    for target in guessed:
+    for target in TARGET_FIELDS:
         chosen = request.POST.get(FIELD_PREFIX + target, "")
-        initial[FIELD_PREFIX + target] = chosen if chosen in table.headers else guessed[target]
+        initial[FIELD_PREFIX + target] = (
+            chosen if chosen and chosen in table.headers else guessed.get(target, "")
+        )
     form = MappingForm(headers=table.headers, initial=initial)
     return render(request, "incidents/import_mapping.html", _mapping_context(form, table))
 
