@@ -3,13 +3,16 @@ broken row, Polisen's JSON, and times shown in Swedish local time."""
 
 import datetime as dt
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from samverkan.imports.models import ImportRun
+from samverkan.incidents import tasks
 from samverkan.incidents.models import Incident
 from tests.imports.conftest import LAT, LON, est_csv, yesterday
 from tests.imports.test_views import UPLOAD, map_and_import, upload
@@ -205,3 +208,25 @@ def test_a_time_in_a_problem_is_swedish_local_time(client, coordinator):
     months = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
     expected = f"{future.day} {months[future.month - 1]} {future.year} {future:%H:%M}"
     assert problem.value == expected
+
+
+def test_a_large_polisen_file_is_imported_by_the_worker(client, kommunpolis, settings, monkeypatch):
+    settings.SAMVERKAN_IMPORT_BACKGROUND_ROWS = 1  # the sample is more than 500 bytes
+    queued = []
+    task = tasks.import_uploaded_polisen
+    monkeypatch.setattr(
+        tasks, "import_uploaded_polisen", SimpleNamespace(enqueue=lambda *a: queued.append(a))
+    )
+    client.force_login(kommunpolis)
+    first = upload(client, POLISEN_SAMPLE.read_bytes(), name="handelser.json")
+    done = client.post(
+        UPLOAD, {"step": "polisen", "token": first.context["token"], "filename": "h.json"}
+    )
+    run = ImportRun.objects.get()
+    assert done.url == reverse("import_run_detail", args=[run.pk])
+    assert run.status == ImportRun.Status.RUNNING and not Incident.objects.exists()
+    [args] = queued
+    assert task.call(*args).startswith(f"Import {run.pk}: Klar med problem")
+    run.refresh_from_db()
+    assert (run.created, run.failed) == (8, 2)
+    assert not default_storage.exists(f"imports/uploads/{kommunpolis.pk}/{args[2]}")
