@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.imports.values import swedish_time
+
 
 class ImportRun(models.Model):
     class Status(models.TextChoices):
@@ -59,7 +61,8 @@ class ImportRun(models.Model):
         verbose_name_plural = _("importkörningar")
 
     def __str__(self) -> str:
-        return f"{self.kind}/{self.source} {self.started_at:%Y-%m-%d %H:%M}"
+        started = swedish_time(self.started_at) if self.started_at else ""
+        return f"{self.kind}/{self.source} {started}".strip()
 
 
 class ImportProblem(models.Model):

@@ -29,7 +29,7 @@ from samverkan.imports.models import ColumnMapping
 UPLOAD_DIR = "imports/uploads"
 UPLOAD_MAX_AGE = dt.timedelta(days=1)
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-_TOKEN = re.compile(r"[0-9a-f]{32}\.(csv|xlsx|txt)")
+_TOKEN = re.compile(r"[0-9a-f]{32}\.(csv|xlsx|txt|json)")
 
 
 def require_importer(user: User) -> None:
@@ -71,6 +71,11 @@ def upload_store(*, by: User, data: bytes, filename: str) -> str:
     extension = "xlsx" if data.startswith(b"PK\x03\x04") else "csv"
     if filename.lower().endswith(".txt"):
         extension = "txt"
+    if filename.lower().endswith(".json") or data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (
+        b"[",
+        b"{",
+    ):
+        extension = "json"
     token = f"{secrets.token_hex(16)}.{extension}"
     default_storage.save(f"{_upload_dir(by)}/{token}", ContentFile(data))
     return token

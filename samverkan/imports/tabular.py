@@ -1,9 +1,10 @@
 """Reading CSV and XLSX files into rows of cells: the one reader every file importer uses.
 
 - A file is XLSX when it is a zip (openpyxl, the first sheet or a named one); any other file
-  is read as CSV text: UTF-8 (with or without BOM), UTF-16 with BOM (Excel's "Unicode
-  text"), else Windows-1252 (Excel's Swedish default). A file with NUL bytes that is none of
-  these is refused, as is Excel's old binary format (.xls).
+  is read as CSV text in the encoding `imports.encodings` finds (a BOM, UTF-8, else a guess
+  among Windows-1252, ISO-8859-1 and Mac Roman that the preview lets the user change), or
+  the one asked for. A file with NUL bytes that is none of these is refused, as is Excel's
+  old binary format (.xls).
 - The delimiter is ; , or tab: a table that starts with its header takes it from the header
   line (Excel's "sep=;" line names it), a published table with title lines above the header
   (`delimiter_of_sample`) from its first 5 000 characters: ";" when there is one (the comma
@@ -13,22 +14,28 @@
 - Rows are numbered as the user sees them: the header is row 1, the first data row row 2.
   Empty rows are skipped but keep their number. A large CSV file is never held as lists of
   cells (`CsvRows` parses it again on each pass).
+- A broken CSV row (an unclosed quote, the wrong number of fields: `imports.csvrecords`)
+  never takes another row with it: the table's ``problems`` name it by row number, and an
+  unclosed quote sets the table's ``refusal`` (the importers then save nothing).
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from samverkan.imports.values import text_of
+from samverkan.imports import csvrecords, encodings
+from samverkan.imports.csvrecords import csv_lines
+from samverkan.imports.values import swedish_date, swedish_time, text_of
 
 PREVIEW_ROWS = 5
 XLSX_MAGIC = b"PK\x03\x04"
@@ -68,6 +75,12 @@ class Table:
     encoding: str = ""
     delimiter: str = ""
     sheet: str = ""
+    # CSV: how the encoding was found (`imports.encodings.Guess`; None when it was chosen).
+    guess: encodings.Guess | None = None
+    # CSV: row number -> why the row cannot be read (a broken row, see `imports.csvrecords`).
+    problems: Mapping[int, str] = field(default_factory=dict)
+    # CSV: why the file as a whole must not be imported (an unclosed quote), or "".
+    refusal: str = ""
 
 
 def is_empty(value: Any) -> bool:
@@ -77,28 +90,56 @@ def is_empty(value: Any) -> bool:
 # --- Text -------------------------------------------------------------------------------------
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """The file's text and the encoding it was read with, or FileError."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+def decode(data: bytes, encoding: str = "") -> tuple[str, str]:
+    """The file's text and the encoding it was read with (`encoding` when given), or
+    FileError."""
+    return decode_guessed(data, encoding)[:2]
+
+
+def decode_guessed(data: bytes, encoding: str = "") -> tuple[str, str, encodings.Guess | None]:
+    """As `decode`, with the guess behind the encoding (None when `encoding` was given)."""
+    if encoding:
+        if encoding not in encodings.LABELS:
+            raise FileError(_("Okänd teckenkodning: %(encoding)s.") % {"encoding": encoding})
+        if encoding == "utf-16" and not encodings.bom_encoding(data):
+            encoding = encodings.utf16_without_bom(data) or "utf-16-le"
+        try:
+            return data.decode(encoding), encoding, None
+        except UnicodeDecodeError as error:
+            raise FileError(
+                _(
+                    "Filen kan inte läsas som %(encoding)s: byte %(byte)s på position %(pos)s "
+                    "finns inte i den teckenkodningen. Välj en annan."
+                )
+                % {
+                    "encoding": encodings.label(encoding),
+                    "byte": f"0x{data[error.start]:02X}",
+                    "pos": error.start,
+                }
+            ) from None
+    guess = encodings.detect(data)
+    if guess.certain:
+        if guess.encoding == "utf-8-sig":
+            return data[3:].decode("utf-8"), guess.encoding, guess
+        if guess.encoding == "utf-8" and b"\x00" in data:
+            raise FileError(_("Filen är varken en CSV-fil (text) eller en XLSX-fil."))
+        try:
+            return data.decode(guess.encoding), guess.encoding, guess
+        except UnicodeDecodeError:
+            raise FileError(_("Filen är varken en CSV-fil (text) eller en XLSX-fil.")) from None
     if b"\x00" in data:
         raise FileError(_("Filen är varken en CSV-fil (text) eller en XLSX-fil."))
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError as error:
+    if not guess.plausible:
+        position = next(i for i, byte in enumerate(data) if byte >= 0x80)
         raise FileError(
             _(
-                "Filens teckenkodning känns inte igen (byte %(byte)s på position %(pos)s är "
-                "varken UTF-8 eller Windows-1252). Spara filen som CSV UTF-8."
+                "Filens teckenkodning känns inte igen (byte %(byte)s på position %(pos)s ger "
+                "orimliga tecken i Windows-1252, ISO-8859-1 och Mac Roman, och filen är inte "
+                "UTF-8). Spara filen som CSV UTF-8."
             )
-            % {"byte": f"0x{data[error.start]:02X}", "pos": error.start}
-        ) from None
+            % {"byte": f"0x{data[position]:02X}", "pos": position}
+        )
+    return data.decode(guess.encoding), guess.encoding, guess
 
 
 def delimiter_of_header(first_line: str) -> str:
@@ -120,32 +161,61 @@ def delimiter_of_sample(text: str) -> str:
     return ";" if ";" in sample else "\t" if "\t" in sample else ","
 
 
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
-
-
-def csv_lines(text: str) -> Iterator[str]:
-    """The text's lines with their line ends (\\r\\n, \\r or \\n, as with newline="") for
-    csv.reader, which joins the lines of a quoted field: without a copy of the whole text,
-    unlike io.StringIO (four bytes a character)."""
-    return (match.group() for match in _LINE.finditer(text))
-
-
 class CsvRows(Sequence):
     """The data rows of a CSV text (empty rows skipped, numbered as the user sees them),
     parsed again on each pass instead of held: a file of 100 000 rows as lists of cells
     would take several times the file's size. Built with one pass that counts the rows and
-    finds a broken file (csv.Error) before anything is imported."""
+    finds the broken ones (`imports.csvrecords`) before anything is imported: ``problems``
+    (row number -> Swedish message) and ``refusal`` (an unclosed quote), both kept small.
+    `line_offset`: lines of the file above the text (Excel's "sep=;" line)."""
 
-    def __init__(self, text: str, delimiter: str):
+    def __init__(self, text: str, delimiter: str, *, line_offset: int = 0):
         self.text, self.delimiter = text, delimiter
-        self._count = sum(1 for _row in self)
+        self.problems: dict[int, str] = {}
+        self.refusal = ""
+        width = 0
+        count = 0
+        for record in csvrecords.records(text, delimiter):
+            if record.number == 1:
+                width = len(record.cells)
+                if record.broken == csvrecords.UNCLOSED:
+                    raise FileError(
+                        _(
+                            "Citattecknet som öppnas i rubrikraden (rad %(line)s i filen) stängs "
+                            "aldrig, så kolumnernas namn kan inte läsas. Rätta citattecknet och "
+                            "försök igen."
+                        )
+                        % {"line": record.quote_line + line_offset}
+                    )
+                continue
+            if all(is_empty(value) for value in record.cells):
+                continue
+            count += 1
+            if record.broken == csvrecords.RAGGED:
+                self.problems[record.number] = _(
+                    "Rad %(row)s har %(fields)s fält, rubrikraden har %(width)s. Raden läses "
+                    "inte in: kontrollera avgränsare och citattecken på raden."
+                ) % {"row": record.number, "fields": len(record.cells), "width": width}
+            elif record.broken == csvrecords.UNCLOSED:
+                line = record.quote_line + line_offset
+                self.problems[record.number] = _(
+                    "Rad %(row)s: citattecknet som öppnas på rad %(line)s i filen stängs "
+                    "aldrig, så raderna efter skulle ha lästs ihop med den. Raden läses inte "
+                    "in; de följande raderna läses var för sig."
+                ) % {"row": record.number, "line": line}
+                if not self.refusal:
+                    self.refusal = _(
+                        "Filen importeras inte: citattecknet som öppnas på rad %(line)s i filen "
+                        "stängs aldrig (eller på fel ställe), så det går inte att veta var "
+                        "fältet slutar. Rätta citattecknet och importera filen igen. Varje rad "
+                        "har ändå lästs och kontrollerats; problemen listas nedan."
+                    ) % {"line": line}
+        self._count = count
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
-        reader = csv.reader(csv_lines(self.text), delimiter=self.delimiter)
-        next(reader, None)  # the header
-        for number, record in enumerate(reader, start=2):
-            if not all(is_empty(value) for value in record):
-                yield number, record
+        for record in csvrecords.records(self.text, self.delimiter):
+            if record.number > 1 and not all(is_empty(value) for value in record.cells):
+                yield record.number, record.cells
 
     def __len__(self) -> int:
         return self._count
@@ -206,8 +276,9 @@ def fill_merged(grid: list[list], worksheet) -> list[list]:
 # --- Tables that start with their header ------------------------------------------------------
 
 
-def read_table(data: bytes, *, sheet: str = "") -> Table:
-    """Header and rows of a CSV or XLSX file, or FileError with a Swedish reason."""
+def read_table(data: bytes, *, sheet: str = "", encoding: str = "") -> Table:
+    """Header and rows of a CSV or XLSX file, or FileError with a Swedish reason; a CSV file
+    in `encoding` when given, else in the one `imports.encodings` finds."""
     if not data or not data.strip():
         raise FileError(_("Filen är tom."))
     if data.startswith(XLSX_MAGIC):
@@ -218,26 +289,35 @@ def read_table(data: bytes, *, sheet: str = "") -> Table:
                 "Filen är i Excels gamla format (.xls). Spara den som .xlsx eller CSV och försök igen."
             )
         )
-    return _read_csv(data)
+    return _read_csv(data, encoding)
 
 
-def _read_csv(data: bytes) -> Table:
-    text, encoding = decode(data)
+def _read_csv(data: bytes, encoding: str = "") -> Table:
+    text, encoding, guess = decode_guessed(data, encoding)
     text = text.lstrip("\ufeff")
-    first_line, _newline, rest = text.partition("\n")
-    first_line = first_line.rstrip("\r")
+    first_line = next(csv_lines(text), "")
     hint = re.fullmatch(r"sep=(.)", first_line.strip())
+    offset = 0
     if hint:
         # Excel's "sep=;" line names the delimiter; Excel does not show it as a row.
-        delimiter, text = hint.group(1), rest
+        delimiter, text, offset = hint.group(1), text[len(first_line) :], 1
     else:
-        delimiter = delimiter_of_header(first_line)
+        delimiter = delimiter_of_header(first_line.rstrip("\r\n"))
     try:
-        header = next(csv.reader(csv_lines(text), delimiter=delimiter), [])
-        rows = CsvRows(text, delimiter)
+        header = next(csvrecords.records(text, delimiter), None)
+        rows = CsvRows(text, delimiter, line_offset=offset)
     except csv.Error as error:
         raise FileError(_("Filen kan inte läsas som CSV: %(error)s") % {"error": error}) from None
-    return _table([header], kind="csv", encoding=encoding, delimiter=delimiter, rows=rows)
+    return _table(
+        [header.cells if header else []],
+        kind="csv",
+        encoding=encoding,
+        delimiter=delimiter,
+        rows=rows,
+        guess=guess,
+        problems=rows.problems,
+        refusal=rows.refusal,
+    )
 
 
 def _read_xlsx(data: bytes, *, sheet: str) -> Table:
@@ -267,9 +347,16 @@ def _table(records: list[list[Any]], rows: Sequence | None = None, **meta) -> Ta
 
 
 def preview(table: Table, rows: int = PREVIEW_ROWS) -> list[tuple[int, list[str]]]:
-    """The first rows as (row number, text of each cell under a header), for a mapping page."""
+    """The first rows as (row number, text of each cell under a header), for a mapping page;
+    a date and time cell (XLSX) the Swedish way ("22 aug 2026 21:30"), not as ISO text."""
     width = len(table.headers)
     return [
-        (number, [text_of(value) for value in (record + [None] * width)[:width]])
+        (number, [_shown(value) for value in (record + [None] * width)[:width]])
         for number, record in islice(table.rows, rows)
     ]
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return swedish_time(value) if (value.hour, value.minute) != (0, 0) else swedish_date(value)
+    return text_of(value)

@@ -25,6 +25,23 @@ from django.utils.translation import gettext_lazy
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
+
+def swedish_time(moment: dt.datetime) -> str:
+    """A moment as a message or page shows it: Swedish local time, the Swedish way
+    ("2 dec 2026 05:22"), never UTC or ISO. A naive moment is taken as Swedish time."""
+    from django.utils import dateformat
+
+    local = moment.astimezone(STOCKHOLM) if moment.tzinfo else moment
+    return dateformat.format(local, "j b Y H:i")
+
+
+def swedish_date(day: dt.date) -> str:
+    """A day the Swedish way ("22 aug 2026")."""
+    from django.utils import dateformat
+
+    return dateformat.format(day, "j b Y")
+
+
 DATE_FORMATS = {
     "auto": gettext_lazy("Automatiskt"),
     "iso": gettext_lazy("ISO 8601 (2026-08-22 21:30)"),

@@ -11,7 +11,7 @@ from samverkan.core.models import User
 from samverkan.imports.models import ImportRun
 from samverkan.imports.runs import fail_run
 from samverkan.imports.services import upload_delete, upload_read
-from samverkan.incidents.importers import polisen_fetch
+from samverkan.incidents.importers import polisen_fetch, polisen_upload
 from samverkan.incidents.importers.file_import import import_incident_file
 from samverkan.incidents.importers.polisen_load import PolisenSetupError, run_summary
 
@@ -63,6 +63,25 @@ def import_uploaded_file(
             all_or_nothing=all_or_nothing,
             run=run,
         )
+    finally:
+        upload_delete(by=user, token=token)
+    return _("Import %(id)s: %(status)s.") % {"id": run.pk, "status": run.get_status_display()}
+
+
+@task()
+def import_uploaded_polisen(run_id: int, user_id: int, token: str) -> str:
+    """An uploaded file of Polisen's events, imported into the run its page already shows
+    (by the worker for a large file, at once for a small one); the upload is deleted
+    afterwards."""
+    run = ImportRun.objects.get(pk=run_id)
+    user = User.objects.select_related("organisation").get(pk=user_id)
+    try:
+        data = upload_read(by=user, token=token)
+    except ValidationError as error:
+        fail_run(run, error.messages[0])
+        return run.message
+    try:
+        run = polisen_upload.import_upload(data, user=user, run=run)
     finally:
         upload_delete(by=user, token=token)
     return _("Import %(id)s: %(status)s.") % {"id": run.pk, "status": run.get_status_display()}

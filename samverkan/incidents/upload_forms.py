@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.imports.encodings import CHOICES as ENCODINGS
 from samverkan.imports.models import ColumnMapping
 from samverkan.imports.services import MAX_UPLOAD_BYTES
 from samverkan.imports.values import DATE_FORMATS
@@ -13,8 +14,11 @@ FIELD_PREFIX = "col_"
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label=_("Fil (CSV eller XLSX)"),
-        help_text=_("Första raden ska vara kolumnernas rubriker."),
+        label=_("Fil (CSV, XLSX eller Polisens JSON)"),
+        help_text=_(
+            "I en CSV- eller XLSX-fil ska första raden vara kolumnernas rubriker. En JSON-fil "
+            "läses som Polisens händelser, i samma format som deras öppna API."
+        ),
     )
     saved_mapping = forms.ModelChoiceField(
         label=_("Sparad kolumnmappning"),
@@ -52,6 +56,12 @@ class MappingForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput)
     filename = forms.CharField(widget=forms.HiddenInput, max_length=500)
     sheet = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
+    # The encoding the user chose on the preview ("" = the one found), see `imports.encodings`.
+    encoding = forms.ChoiceField(
+        widget=forms.HiddenInput,
+        required=False,
+        choices=[("", "")] + [(code, code) for code in ENCODINGS],
+    )
     date_format = forms.ChoiceField(label=_("Datumformat"), choices=[])
     crs = forms.ChoiceField(label=_("Koordinatsystem"), choices=[])
     save_as = forms.CharField(
@@ -94,6 +104,8 @@ class MappingForm(forms.Form):
         }
         if self.cleaned_data.get("sheet"):
             options["sheet"] = self.cleaned_data["sheet"]
+        if self.cleaned_data.get("encoding"):
+            options["encoding"] = self.cleaned_data["encoding"]
         return options
 
     def clean(self):

@@ -9,7 +9,9 @@
    districts and places are looked up among the categories and the municipalities the
    organisation works in. A file
    that cannot be read at all (not CSV/XLSX, empty, no header, a mapped column missing)
-   fails the run with one Swedish message and writes nothing.
+   fails the run with one Swedish message and writes nothing. A file with an unclosed quote
+   (`imports.csvrecords`) is read and checked row by row but saves nothing either: the run
+   fails with the line where the quote opened and every row's problems.
 3. The rows stream from `rows.iter_rows` to `load_incidents` a batch at a time (a large
    file is never held as row dicts all at once). A row that cannot be read passes as a
    failed row with its problems; the rest get the rules of `services.incident_create`
@@ -114,7 +116,9 @@ def import_incident_file(
     )
     try:
         parsed_options = Options.from_dict(options)
-        table = read_table(data, sheet=parsed_options.sheet)
+        table = read_table(
+            data, sheet=parsed_options.sheet, encoding=(options or {}).get("encoding", "")
+        )
         if not table.rows:
             raise FileError(_("Filen har en rubrikrad men inga rader med data."))
         lookups, districts, places = lookups_for(organisation)
@@ -125,10 +129,17 @@ def import_incident_file(
     run.details.update(
         format=table.kind,
         encoding=table.encoding,
+        encoding_chosen=bool((options or {}).get("encoding")),
         delimiter=table.delimiter,
         sheet=table.sheet,
     )
+    if table.guess is not None and not table.guess.certain:
+        run.details["encoding_doubtful"] = table.guess.doubtful
     run.save()
+    if table.refusal:
+        # An unclosed quote: every row is still read and checked (so the run lists every
+        # problem, the privacy guard's too), but nothing is saved.
+        all_or_nothing = True
 
     prefix = f"{organisation.slug}:"
 
@@ -155,6 +166,9 @@ def import_incident_file(
         batch_size=batch_size,
     )
     _name_columns(run, mapping, after=before)
+    if table.refusal and run.status == ImportRun.Status.FAILED:
+        run.message = f"{table.refusal} {run.message}".strip()
+        run.save(update_fields=["message"])
     return run
 
 

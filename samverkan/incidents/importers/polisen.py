@@ -264,16 +264,47 @@ def _load(raw: bytes | str) -> list:
         raise PolisenPayloadError(
             f"Filen är inte giltig JSON (rad {e.lineno}, kolumn {e.colno}): {e.msg}."
         ) from None
+    except RecursionError:
+        raise PolisenPayloadError(
+            "Filen är för djupt nästlad för att vara Polisens händelser (listor och objekt i "
+            "tusentals nivåer); Polisens format är en lista av händelser med högst två nivåer "
+            "under sig."
+        ) from None
     if not isinstance(data, list):
         raise PolisenPayloadError(
             f"Filen ska innehålla en JSON-lista med händelser, men innehåller {_json_kind(data)}."
         )
+    _check_shape(data)
     return data
+
+
+EVENT_FIELDS = ("id", "datetime", "name", "summary", "url", "type", "location")
+
+
+def _check_shape(data: list) -> None:
+    """A list none of whose items is an event (an object with Polisen's fields) is not
+    Polisen's format at all: refused as a whole, with what the first item is instead."""
+    if not data or any(
+        isinstance(item, dict) and any(key in item for key in EVENT_FIELDS) for item in data
+    ):
+        return
+    first = data[0]
+    if isinstance(first, dict):
+        keys = ", ".join(sorted(map(str, first))[:8]) or "inga fält"
+        found = f"den första posten har fälten {keys}"
+    else:
+        found = f"den första posten är {_json_kind(first)}"
+    raise PolisenPayloadError(
+        f"Filen är en JSON-lista men inte Polisens händelser: ingen av de {len(data)} "
+        f"posterna har något av fälten {', '.join(EVENT_FIELDS)} ({found})."
+    )
 
 
 def _json_kind(data: Any) -> str:
     if isinstance(data, dict):
         return "ett objekt"
+    if isinstance(data, list):
+        return "en lista"
     if isinstance(data, str):
         return "en sträng"
     if data is None:

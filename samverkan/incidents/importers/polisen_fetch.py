@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from samverkan.imports import http
 from samverkan.imports.models import ImportRun
 from samverkan.imports.runs import close_abandoned_runs, fail_run
+from samverkan.imports.values import swedish_time
 from samverkan.incidents.importers.polisen import PolisenPayloadError
 from samverkan.incidents.importers.polisen_load import (
     import_polisen,
@@ -185,7 +186,7 @@ def fetch(
                 "och kör `samverkan fetch-polisen --enable`."
             )
             % {
-                "when": timezone.localtime(stopped.started_at).strftime("%Y-%m-%d %H:%M"),
+                "when": swedish_time(stopped.started_at),
                 "message": stopped.message,
             }
         )

@@ -130,6 +130,17 @@ def _rows(events, *, municipalities: dict[str, Municipality], mapping, fallback)
         }
 
 
+def parse_for(raw: bytes | str, organisation: Organisation) -> polisen.ParseResult:
+    """The payload's events, those of the organisation's municipalities kept (the preview of
+    an upload, and the first step of `import_polisen`)."""
+    return polisen.parse(raw, municipalities=municipality_names(organisation))
+
+
+def municipality_names(organisation: Organisation) -> dict[str, str]:
+    """Polisen's names of the organisation's municipalities -> their codes."""
+    return {name: m.code for m in municipalities_for(organisation) for name in polisen_names(m)}
+
+
 def import_polisen(
     raw: bytes | str,
     *,
@@ -140,7 +151,9 @@ def import_polisen(
     batch_size: int = 5000,
 ) -> ImportRun:
     """Parse and load one payload of Polisen events. Raises PolisenPayloadError (nothing
-    written, no run recorded unless one was passed) when the payload cannot be read at all."""
+    written, no run recorded unless one was passed) when the payload cannot be read at all.
+    A run passed in keeps its organisation when it has one (an upload is the uploader's
+    run); the events are always the police organisation's."""
     organisation = organisation or police_organisation()
     municipalities = municipalities_for(organisation)
     by_code = {m.code: m for m in municipalities}
@@ -149,7 +162,8 @@ def import_polisen(
 
     if run is None:
         run = runs.start_run("incidents", SOURCE, filename=filename, save=False)
-    run.organisation = organisation
+    if run.organisation_id is None:
+        run.organisation = organisation
     run.user = by
     run.save()
     run.skipped += result.skipped

@@ -9,6 +9,8 @@ thin Django step around it. See docs/imports.md for the file format users are to
 - Every value is read by its field's rules (`imports.values`: dates, numbers, yes/no …;
   `importers.positions`: coordinates); a value that cannot be read becomes a problem (row,
   column, value, Swedish reason) and the row is left out.
+- A row the reader found broken (`Table.problems`: an unclosed quote, the wrong number of
+  fields) fails with that message; the other rows are read as usual.
 - Without an id column the external id is a hash of the mapped values of the row, so that
   importing the same file again finds the same reports and changes nothing.
 """
@@ -143,7 +145,13 @@ def _iter_rows(
 ) -> Iterator[dict]:
     seen_ids: dict[str, int] = {}
     chunk: list[dict] = []
+    broken = table.problems
     for number, record in table.rows:
+        if number in broken:
+            # A broken row (an unclosed quote, the wrong number of fields): failed as a
+            # whole, never read into the fields (its cells are not where the header says).
+            chunk.append({"row": number, "problems": [("", "", broken[number])]})
+            continue
         cells = {target: (record[i] if i < len(record) else None) for target, i in index.items()}
         problems: list[tuple[str, str, str]] = []
 

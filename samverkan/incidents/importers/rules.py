@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from samverkan.analysis.geo import district_for_points, in_sweden
 from samverkan.core.models import Classification
 from samverkan.core.privacy import find_personal_data, redact, redacted_messages
+from samverkan.imports.values import swedish_time
 from samverkan.incidents import services
 from samverkan.incidents.models import Category, Incident
 from samverkan.organisations.models import Organisation
@@ -96,7 +97,7 @@ def short(value: Any) -> str:
     if isinstance(value, Category | Municipality | District | Place):
         value = value.name
     elif isinstance(value, dt.datetime):
-        value = value.isoformat()
+        value = swedish_time(value)  # "2 dec 2026 05:22", Swedish local time
     return str(value)[:500]
 
 
