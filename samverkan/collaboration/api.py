@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 from samverkan.collaboration import access
 from samverkan.collaboration.models import Collaboration, FocusArea, Level, TargetGroup
 from samverkan.collaboration.selectors import filter_collaborations
+from samverkan.core.schemas import ErrorOut
 
 router = Router(tags=["Samverkansinventering"])
 MAX_LIMIT = 1000
@@ -46,10 +47,6 @@ class CollaborationOut(Schema):
 class CollaborationPage(Schema):
     items: list[CollaborationOut]
     count: int = Field(description="Antal samverkansformer i hela det filtrerade urvalet.")
-
-
-class ErrorOut(Schema):
-    detail: list[dict]
 
 
 def collaboration_out(collaboration: Collaboration) -> dict:

@@ -14,3 +14,9 @@ class Ref(Schema):
 class MunicipalityRef(Schema):
     code: str
     name: str
+
+
+class ErrorOut(Schema):
+    """An error: a list of {"loc", "msg"} for invalid input, or one sentence."""
+
+    detail: list[dict] | str

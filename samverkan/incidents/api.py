@@ -17,7 +17,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from samverkan.core.access import can_report
 from samverkan.core.limits import DB_INT_MAX, DbId
-from samverkan.core.schemas import MunicipalityRef, Ref
+from samverkan.core.schemas import ErrorOut, MunicipalityRef, Ref
 from samverkan.incidents import services
 from samverkan.incidents.access import get_incident_for_user, incident_list_for_user
 from samverkan.incidents.filters import incident_filter, parse_filter
@@ -126,10 +126,6 @@ class CategoryOut(Schema):
     parent: str | None = Field(description="Den överordnade kategorins kortnamn.")
     active: bool
     children: list[str] = Field(description="Underkategoriernas kortnamn.")
-
-
-class ErrorOut(Schema):
-    detail: list[dict] | str
 
 
 # --- Helpers ---------------------------------------------------------------------------------
