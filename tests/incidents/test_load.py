@@ -327,3 +327,18 @@ def test_the_sqlite_page_cache_is_larger_during_a_run_and_restored_after(lulea_k
     else:
         assert during == [0]  # PostgreSQL: no session setting is touched
     assert cache_size() == before
+
+
+def test_an_imported_row_keeps_the_limits_of_the_form(lulea_kommun, an_hour_ago):
+    from samverkan.core.limits import DESCRIPTION_MAX_LENGTH
+
+    data = rows(3, when=an_hour_ago)
+    data[0]["description"] = "x" * (DESCRIPTION_MAX_LENGTH + 1)
+    data[1]["occurred_from"] = dt.datetime(1899, 12, 31, 12, tzinfo=dt.UTC)
+    data[2]["description"] = "Klotter\x00 på\x07 muren"
+    run = load(data, lulea_kommun)
+    assert (run.created, run.failed) == (1, 2)
+    problems = {p.row: p for p in ImportProblem.objects.filter(run=run)}
+    assert f"högst {DESCRIPTION_MAX_LENGTH} får plats" in problems[1].message
+    assert "före år 1900" in problems[2].message
+    assert Incident.objects.get().description == "Klotter på muren"

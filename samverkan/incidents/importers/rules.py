@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.analysis.geo import district_for_points, in_sweden
+from samverkan.core.cells import without_control_characters
+from samverkan.core.limits import DESCRIPTION_MAX_LENGTH, EARLIEST
 from samverkan.core.models import Classification
 from samverkan.core.privacy import find_personal_data, redact, redacted_messages
 from samverkan.imports.values import swedish_time
@@ -206,7 +208,7 @@ def check(raw: dict, ctx: Context, source: str) -> Row:
         occurred_to = _aware(occurred_to)
         # The rule of services.period_errors, asked only when it can find something.
         # (Aware datetimes of different zones compare slowly: a moment is compared once.)
-        if occurred_from > ctx.latest or (
+        if occurred_from > ctx.latest or occurred_from < EARLIEST or (
             occurred_to is not occurred_from
             and (occurred_to > ctx.latest or occurred_to < occurred_from)
         ):
@@ -319,7 +321,14 @@ def check(raw: dict, ctx: Context, source: str) -> Row:
     else:
         values["lat"] = values["lon"] = None
 
-    description = (raw.get("description") or "").strip()
+    description = without_control_characters(str(raw.get("description") or "")).strip()
+    if len(description) > DESCRIPTION_MAX_LENGTH:
+        row.problem(
+            "description",
+            description[:80] + "…",
+            _("Beskrivningen har %(n)s tecken; högst %(max)s får plats.")
+            % {"n": len(description), "max": DESCRIPTION_MAX_LENGTH},
+        )
     findings = find_personal_data(description)
     if findings:
         # The run keeps the problem, never the personal data the guard refused.
