@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as RequestInvalid
 
+from samverkan.andts.api import router as andts_router
 from samverkan.core.auth import api_auth
 from samverkan.core.validation import swedish_message
 from samverkan.est.api import router as est_router
@@ -35,6 +36,7 @@ api.add_router("/", places_router)
 api.add_router("/", lagesbild_router)
 api.add_router("/", indicators_router)
 api.add_router("/", prevention_router)
+api.add_router("/", andts_router)
 
 
 @api.exception_handler(PermissionDenied)

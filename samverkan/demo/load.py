@@ -10,6 +10,7 @@ from importlib import resources
 from django.db import transaction
 
 from samverkan.core.models import Role, User
+from samverkan.demo.andts import load_andts
 from samverkan.demo.est import load_est_week
 from samverkan.demo.incidents import load_incidents
 from samverkan.demo.places import load_places
@@ -248,6 +249,7 @@ def load_demo(reports: bool = True) -> list[tuple[str, str]]:
         load_est_week()
     load_seed_figures()
     load_prevention()
+    load_andts()
     return logins
 
 
