@@ -626,7 +626,7 @@ def plan_decide(
 
 
 @transaction.atomic
-def new_version(*, plan: ActionPlan, year: int, by: User) -> ActionPlan:
+def new_version(plan: ActionPlan, year: int, *, by: User) -> ActionPlan:
     """Next year's draft: a copy of the decided plan (its goals, rationale, evidence, local
     goals and activities, not its follow-up) pointing back to it. The old plan stays as it
     was decided."""

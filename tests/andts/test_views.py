@@ -103,3 +103,35 @@ def test_another_agreements_user_sees_nothing(client, boden_user):
         assert client.get(url).status_code == 404, url
     index = client.get("/andts/").content.decode()
     assert plan.agreement.title not in index
+
+
+def test_activities_are_added_and_changed_through_the_page(client, coordinator):
+    from samverkan.andts import services
+    from samverkan.organisations.models import Organisation
+
+    demo_plan = _plan()
+    plan = services.plan_create(
+        by=coordinator, agreement=demo_plan.agreement, strategy=demo_plan.strategy, year=2024
+    )
+    goal = plan.strategy.goals.get(number=1)
+    services.prioritised_goal_add(by=coordinator, plan=plan, goal=goal, rationale="Skäl.")
+    owner = Organisation.objects.get(slug="miljoforvaltningen")
+    client.force_login(coordinator)
+    form = {
+        "goal": goal.pk,
+        "title": "Kontrollköp",
+        "kind": "tillsyn",
+        "owner_organisation": owner.pk,
+        "schedule_text": "",
+    }
+    response = client.post(f"/andts/plan/{plan.pk}/aktivitet/ny/", form)
+    assert response.status_code == 400 and "Ange en tidplan" in response.content.decode()
+    assert not plan.activities.exists()
+    form["schedule_text"] = "Varje tertial"
+    assert client.post(f"/andts/plan/{plan.pk}/aktivitet/ny/", form).status_code == 302
+    activity = plan.activities.get()
+    form["title"] = "Kontrollköp av folköl"
+    assert client.post(f"/andts/aktivitet/{activity.pk}/andra/", form).status_code == 302
+    activity.refresh_from_db()
+    assert activity.title == "Kontrollköp av folköl" and activity.owner_organisation == owner
+    assert "Kontrollköp av folköl" in client.get(f"/andts/plan/{plan.pk}/").content.decode()
