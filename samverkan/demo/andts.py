@@ -176,11 +176,23 @@ def _activities(year: int, orgs: dict, collaboration, intervention) -> list[dict
     return activities
 
 
-FOLLOW_UPS = [  # (activity index, status, comment) for every tertial that has ended
-    (0, "pagar", "Tillsyn vid tolv serveringsställen, två med anmärkning."),
-    (2, "klar", "Brev till alla föräldrar i årskurs 7–9; tre föräldramöten."),
-    (-1, "pagar", "Samtliga rapporterade erbjöds kontakt samma dag."),
-]
+# Per tertial that has ended: (activity index, status, comment).
+FOLLOW_UPS = {
+    1: [
+        (0, "pagar", "Tillsyn vid tolv serveringsställen, två med anmärkning."),
+        (2, "pagar", "Brevet till föräldrarna är skrivet och föräldramötena bokade."),
+        (-1, "pagar", "Samtliga rapporterade erbjöds kontakt samma dag."),
+    ],
+    2: [
+        (0, "pagar", "Kontrollköp i åtta butiker; en sålde folköl utan att fråga efter ålder."),
+        (2, "klar", "Brev till alla föräldrar i årskurs 7–9; tre föräldramöten."),
+        (-1, "pagar", "Samtliga rapporterade erbjöds kontakt; fyra tackade ja."),
+    ],
+    3: [
+        (0, "klar", "Årets tillsyn och kontrollköp är genomförda."),
+        (-1, "pagar", "Samtliga rapporterade erbjöds kontakt samma dag."),
+    ],
+}
 
 
 def load_andts(today: dt.date | None = None) -> int:
@@ -250,8 +262,9 @@ def load_andts(today: dt.date | None = None) -> int:
     )
     kind = plan.follow_up_period
     start, end = period_bounds(kind, dt.date(year, 1, 1))
+    number = 1
     while end < today and end <= plan.period_end:
-        for index, status, comment in FOLLOW_UPS:
+        for index, status, comment in FOLLOW_UPS.get(number, FOLLOW_UPS[3]):
             services.follow_up_add(
                 by=coordinator,
                 activity=activities[index],
@@ -260,4 +273,5 @@ def load_andts(today: dt.date | None = None) -> int:
                 comment=comment,
             )
         start, end = period_bounds(kind, end + dt.timedelta(days=1))
+        number += 1
     return 1
