@@ -41,6 +41,18 @@ def test_the_index_and_strategy_pages(client, reader, coordinator):
     )
     assert response.status_code == 302
     assert list(goal.priority_areas.values_list("text", flat=True)) == ["Tidig upptäckt"]
+    area = goal.priority_areas.get()
+    response = client.post(
+        f"/andts/strategimal/{goal.pk}/insatsomrade/", {"text": "Tidig upptäckt"}
+    )
+    assert goal.priority_areas.count() == 1
+    assert "Insatsområdet finns redan under målet." in client.get(response.url).content.decode()
+    client.post(f"/andts/insatsomrade/{area.pk}/ta-bort/")
+    assert not goal.priority_areas.exists()
+    client.force_login(reader)
+    assert (
+        client.post(f"/andts/strategimal/{goal.pk}/insatsomrade/", {"text": "X"}).status_code == 403
+    )
 
 
 def test_a_coordinator_builds_a_draft_and_the_steering_group_decides(client, coordinator, steering):
