@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as RequestInvalid
 
+from samverkan.andts.api import router as andts_router
 from samverkan.collaboration.api import router as collaboration_router
 from samverkan.core.auth import api_auth
 from samverkan.core.validation import swedish_message
@@ -38,6 +39,7 @@ api.add_router("/", lagesbild_router)
 api.add_router("/", indicators_router)
 api.add_router("/", prevention_router)
 api.add_router("/", collaboration_router)
+api.add_router("/", andts_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "samverkan.indicators",
     "samverkan.prevention",
     "samverkan.collaboration",
+    "samverkan.andts",
     "samverkan.demo",
 ]
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("est/", include("samverkan.est.urls")),
     path("forebyggande/", include("samverkan.prevention.urls")),
     path("inventering/", include("samverkan.collaboration.urls")),
+    path("andts/", include("samverkan.andts.urls")),
     path("sprak/", set_language, name="set_language"),
     path("api/", api.urls),
     path("open311/v2/", include("samverkan.open311.urls")),

@@ -10,6 +10,7 @@ from importlib import resources
 from django.db import transaction
 
 from samverkan.core.models import Role, User
+from samverkan.demo.andts import load_andts
 from samverkan.demo.collaboration import load_collaborations
 from samverkan.demo.est import load_est_week
 from samverkan.demo.incidents import load_incidents
@@ -250,6 +251,7 @@ def load_demo(reports: bool = True) -> list[tuple[str, str]]:
     load_seed_figures()
     load_prevention()
     load_collaborations()
+    load_andts()
     return logins
 
 
