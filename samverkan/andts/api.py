@@ -16,7 +16,7 @@ router = Router(tags=["ANDT(S)"])
 MAX_LIMIT = 1000
 
 
-class GoalOut(Schema):
+class StrategyGoalOut(Schema):
     number: int
     text: str
     priority_areas: list[str]
@@ -30,7 +30,7 @@ class StrategyOut(Schema):
     period_end: dt.date
     overall_goal: str
     source: str
-    goals: list[GoalOut]
+    goals: list[StrategyGoalOut]
 
 
 class StrategyPage(Schema):
@@ -47,7 +47,7 @@ class PrioritisedGoalOut(Schema):
     local_goals: list[str]
 
 
-class PlanOut(Schema):
+class ActionPlanOut(Schema):
     id: int
     agreement: int
     agreement_title: str
@@ -66,7 +66,7 @@ class PlanOut(Schema):
 
 
 class PlanPage(Schema):
-    items: list[PlanOut]
+    items: list[ActionPlanOut]
     count: int
 
 
@@ -168,6 +168,6 @@ def list_andts_plans(
     }
 
 
-@router.get("/andts-plans/{plan_id}", response=PlanOut, summary="En ANDT(S)-handlingsplan")
+@router.get("/andts-plans/{plan_id}", response=ActionPlanOut, summary="En ANDT(S)-handlingsplan")
 def get_andts_plan(request, plan_id: int):
     return plan_out(access.get_action_plan_for_user(request.auth, plan_id), request.auth)

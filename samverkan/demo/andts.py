@@ -20,6 +20,7 @@ from django.utils import timezone
 from samverkan.andts import services
 from samverkan.andts.models import ActionPlan, Strategy
 from samverkan.collaboration.models import Collaboration
+from samverkan.demo.collaboration import SMADIT
 from samverkan.core.models import User
 from samverkan.incidents.models import Category
 from samverkan.indicators.models import Indicator
@@ -236,7 +237,7 @@ def load_andts(today: dt.date | None = None) -> int:
             services.local_goal_add(by=coordinator, prioritised=prioritised, text=text)
             for text in locals_
         ]
-    collaboration, _ = Collaboration.objects.get_or_create(agreement=agreement, name="SMADIT")
+    collaboration, _ = Collaboration.objects.get_or_create(agreement=agreement, name=SMADIT)
     intervention = Intervention.objects.filter(
         problem__agreement=agreement, problem__title=SOCIAL_PROBLEM
     ).first()

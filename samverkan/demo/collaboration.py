@@ -19,6 +19,8 @@ from samverkan.core.models import User
 from samverkan.organisations.models import Organisation
 from samverkan.plans.models import Agreement
 
+SMADIT = "SMADIT – Samverkan mot alkohol och droger i trafiken"
+
 AGREEMENT = "lulea-polisen-2020-2023"
 REVIEWED_ON = dt.date(2020, 12, 15)
 
@@ -47,7 +49,7 @@ COLLABORATIONS = [
         "follow_up_by": "Socialförvaltningen",
     },
     {
-        "name": "SMADIT – Samverkan mot alkohol och droger i trafiken",
+        "name": SMADIT,
         "purpose": "Den som grips för rattfylleri eller drograttfylleri erbjuds direkt "
         "kontakt med beroendevården eller socialtjänsten.",
         "legal_basis": "Frivilligt: den gripne samtycker till att kontakten förmedlas.",

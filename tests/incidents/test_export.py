@@ -150,7 +150,8 @@ def formula_reports(coordinator, klotter, stadsparken):
         )
         for i, text in enumerate(FORMULAS)
     ]
-    # A report stored before control characters were removed on entry.
+    # A report stored before control characters were removed on entry
+    # (PostgreSQL stores no NUL, so the old text carries other controls).
     old = incident_create(
         by=coordinator,
         category=klotter,
@@ -159,7 +160,7 @@ def formula_reports(coordinator, klotter, stadsparken):
         description="gammal text",
         classification="oppen",
     )
-    Incident.objects.filter(pk=old.pk).update(description="gam\x00mal\x07 te\x1bxt")
+    Incident.objects.filter(pk=old.pk).update(description="gam\x01mal\x07 te\x1bxt")
     return made, old
 
 
