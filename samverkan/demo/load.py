@@ -1,4 +1,9 @@
-"""The Luleå demo: organisations, agreements, groups, one user per role, the 2020–2021 plan.
+"""The Luleå demo: organisations, agreements, groups, one user per role, the plans.
+
+The Luleå plan 2020–2021 stays as it was decided (history, with its follow-ups). From it the
+demo derives one yearly revision after the other, as "Ny årsversion" does, up to the plan
+that covers this year and the next; that plan is decided and has follow-ups in the current
+tertial, so the follow-up pages open on something.
 
 Loading is idempotent: everything is keyed by slug or username, so running `samverkan demo`
 again reuses what is there. The people and the private companies are invented.
@@ -8,11 +13,13 @@ import datetime as dt
 from importlib import resources
 
 from django.db import transaction
+from django.utils import timezone
 
 from samverkan.core.models import Role, User
 from samverkan.demo.andts import load_andts
 from samverkan.demo.collaboration import load_collaborations
 from samverkan.demo.est import load_est_week
+from samverkan.demo.figures import load_synthetic_figures
 from samverkan.demo.incidents import load_incidents
 from samverkan.demo.places import load_places
 from samverkan.demo.prevention import load_prevention
@@ -20,8 +27,14 @@ from samverkan.demo.year import load_year
 from samverkan.indicators.seed_figures import load_seed_figures
 from samverkan.organisations.models import Group, Membership, Organisation
 from samverkan.plans.models import Agreement, FollowUp, Plan
+from samverkan.plans.periods import period_bounds
 from samverkan.plans.planfile import parse_plan_file
-from samverkan.plans.services import follow_up_create, plan_create_from_file, plan_decide
+from samverkan.plans.services import (
+    follow_up_create,
+    plan_create_from_file,
+    plan_decide,
+    plan_revise,
+)
 
 DEMO_PASSWORD = "samverkan"
 
@@ -243,12 +256,14 @@ def load_demo(reports: bool = True) -> list[tuple[str, str]]:
         plan_decide(plan=plan, by=steering, held_on=decided_on)
         if file_name.startswith("lulea"):
             _demo_follow_ups(plan)
+    _current_plan(steering)
     load_places()
     load_incidents()
     if reports:
         load_year()
         load_est_week()
     load_seed_figures()
+    load_synthetic_figures()
     load_prevention()
     load_collaborations()
     load_andts()
@@ -273,3 +288,61 @@ def _demo_follow_ups(plan: Plan) -> None:
         FollowUp.objects.filter(pk=follow_up.pk).update(
             reported_at=dt.datetime.combine(day, dt.time(10), tzinfo=dt.UTC)
         )
+
+
+LULEA_PLAN_FILE = "lulea-2020-2021.yaml"
+
+# Follow-ups of the current plan: (section number, status, progress, comment), reported in the
+# current tertial and, where the plan's period allows, in the tertial before it.
+CURRENT_FOLLOW_UPS = [
+    ("1", "klar", 100, "Styrgrupp och beredningsgrupp möts enligt årshjulet."),
+    ("2", "pagar", 70, "EST-gruppen träffas varje vecka; veckans bild används på mötet."),
+    ("3", "pagar", 50, "Budgetkopplingen prövas i årets verksamhetsplanering."),
+    ("6.1", "pagar", 60, "Åtgärder i Stadsparken och vid Smedjegatan följs upp."),
+]
+
+
+def _current_plan(steering: User) -> Plan | None:
+    """Revise the Luleå plan year by year up to the one that starts this year; decide each
+    version, give the current one its follow-ups. The 2020–2021 plan stays fastställd."""
+    plan_file, _lines = parse_plan_file(_plan_text(LULEA_PLAN_FILE))
+    first = Plan.objects.filter(agreement__slug=plan_file.agreement, title=plan_file.title).first()
+    if first is None:
+        return None
+    coordinator = User.objects.get(username="samordnare")
+    today = timezone.localdate()
+    plan = first
+    while plan.period_start.year < today.year:
+        following = Plan.objects.filter(previous=plan).first()
+        if following is None:
+            following = plan_revise(plan=plan, by=coordinator)
+            held_on = min(today, dt.date(following.period_start.year, 1, 28))
+            plan_decide(plan=following, by=steering, held_on=held_on)
+        plan = following
+    if plan.pk != first.pk and first.status != Plan.Status.DECIDED:
+        # Deciding the first revision archived it; the demo keeps it as decided history.
+        Plan.objects.filter(pk=first.pk).update(status=Plan.Status.DECIDED)
+    if plan.pk != first.pk and not FollowUp.objects.filter(commitment__section__plan=plan):
+        start, _end = period_bounds(plan.follow_up_period, today)
+        days = [today]
+        earlier = start - dt.timedelta(days=1)
+        if earlier >= plan.period_start:
+            days.insert(0, earlier)
+        for day in days:
+            for number, status, progress, comment in CURRENT_FOLLOW_UPS:
+                if day != today:
+                    status, progress = "pagar", (progress or 0) // 2
+                commitment = plan.sections.get(number=number).commitments.first()
+                follow_up = follow_up_create(
+                    author=coordinator,
+                    commitment=commitment,
+                    status=status,
+                    progress=progress,
+                    comment=comment,
+                    period_date=day,
+                )
+                reported = dt.datetime.combine(day, dt.time(10), tzinfo=dt.UTC)
+                FollowUp.objects.filter(pk=follow_up.pk).update(
+                    reported_at=min(reported, timezone.now())
+                )
+    return plan

@@ -31,12 +31,14 @@ from samverkan.demo.year_shape import (
     ASSESSMENT,
     CENTRE_KINDS,
     DISTRICT_ANCHORS,
+    DISTRICT_STEPS,
     DISTRICT_WEIGHTS,
     EVE_FACTORS,
     HOT_SPOTS,
     HOURS,
     HOUSING_KINDS,
     LULEA_CENTRE,
+    OVERALL_TREND,
     POLICE,
     POLISEN_CENTRE_SHARE,
     POLISEN_TYPES,
@@ -49,6 +51,7 @@ from samverkan.demo.year_shape import (
     YEAR_PREFIX,
     YEAR_SEED,
     YEAR_TOTALS,
+    YEARS,
 )
 from samverkan.incidents.models import Category, Incident
 from samverkan.places.models import Place
@@ -118,18 +121,43 @@ def _pick(rng, weights: dict | list, size: int) -> np.ndarray:
     return rng.choice(len(values), size=size, p=values / values.sum())
 
 
+def _span(today: dt.date) -> list[dt.date]:
+    """The days the reports cover: from 1 January YEARS years back to the day before today."""
+    first = dt.date(today.year - YEARS, 1, 1)
+    return [first + dt.timedelta(days=n) for n in range((today - first).days)]
+
+
+def _district_factors(slugs: list[str], days: list[dt.date], t: np.ndarray) -> np.ndarray:
+    """Districts × days × {vandalism, rest}: the vandalism trends and the districts' steps."""
+    vandalism = np.stack(
+        [0.7 + 0.8 * t if s in RISING_DISTRICTS else 1.25 - 0.5 * t for s in slugs]
+    )
+    rest = np.ones((len(slugs), len(days)))
+    ordinal = np.array([day.toordinal() for day in days])
+    last = days[-1] + dt.timedelta(days=1)
+    for slug, (years_back, month, factor) in DISTRICT_STEPS.items():
+        if slug in slugs:
+            change = dt.date(last.year - years_back, month, 1).toordinal()
+            row = slugs.index(slug)
+            rest[row, ordinal >= change] *= factor
+            vandalism[row, ordinal >= change] *= factor
+    return np.stack([vandalism, rest])
+
+
 def build_year(*, today: dt.date, categories, districts, places, organisations) -> list[Incident]:
-    """The year's reports as unsaved Incident objects (pure given its inputs and YEAR_SEED)."""
+    """The years' reports as unsaved Incident objects (pure given its inputs and YEAR_SEED)."""
     rng = np.random.default_rng(YEAR_SEED)
-    first = today - dt.timedelta(days=365)
-    days = [first + dt.timedelta(days=n) for n in range(365)]
-    calendar = holiday_calendar({first.year, today.year})
+    days = _span(today)
+    span = len(days)
+    years = {day.year for day in days} | {today.year}
+    calendar = holiday_calendar(years)
     eves = {row.date.date(): row.name for row in calendar.itertuples() if row.kind == "afton"}
-    for year in {first.year, today.year}:
+    for year in years:
         end = _skolavslutning(year)
         eves[end] = "skolavslutning"
         eves.setdefault(end + dt.timedelta(days=1), "skolavslutning")
-    t = np.arange(365) / 364.0
+    t = np.arange(span) / (span - 1.0)
+    overall = OVERALL_TREND[0] + (OVERALL_TREND[1] - OVERALL_TREND[0]) * t
     weekday = np.array([day.weekday() for day in days])
     weekend_nights = np.flatnonzero(np.isin(weekday, (4, 5)))
 
@@ -138,17 +166,16 @@ def build_year(*, today: dt.date, categories, districts, places, organisations) 
     pools = _district_pools([by_slug[s] for s in slugs], rng)
     places_by_name = {p.name: p for p in places}
     municipality = districts[0].municipality
-    # Districts × days: the vandalism trend of each district over the year.
-    trends = np.stack([0.7 + 0.8 * t if s in RISING_DISTRICTS else 1.25 - 0.5 * t for s in slugs])
+    factors = _district_factors(slugs, days, t)
 
     drafts = []
     for slug, total in YEAR_TOTALS.items():
-        count = int(rng.poisson(total))
+        count = int(rng.poisson(total * span / 365 * overall.mean()))
         kind = 0 if slug in CENTRE_KINDS else 1 if slug in HOUSING_KINDS else 2
         base = np.array([DISTRICT_WEIGHTS[s][kind] for s in slugs])
-        weights = _day_weights(days, slug, eves)
-        if slug in VANDALISM:
-            weights = weights * (base[:, None] * trends).sum(axis=0) / base.sum()
+        trends = factors[0 if slug in VANDALISM else 1]
+        weights = _day_weights(days, slug, eves) * overall
+        weights = weights * (base[:, None] * trends).sum(axis=0) / base.sum()
         day_index = _pick(rng, weights, count)
         minute = _pick(rng, HOURS[slug], count) * 60 + rng.integers(0, 60, count)
         night_share = WEEKEND_NIGHT_CATEGORIES.get(slug)
@@ -158,12 +185,9 @@ def build_year(*, today: dt.date, categories, districts, places, organisations) 
             night_weights = _day_weights([days[i] for i in weekend_nights], slug, eves)
             day_index[night] = weekend_nights[_pick(rng, night_weights, int(night.sum()))]
             minute[night] = 23 * 60 + rng.integers(0, 240, int(night.sum()))
-        if slug in VANDALISM:
-            cumulative = np.cumsum(base[:, None] * trends[:, day_index], axis=0)
-            draw = rng.random(count) * cumulative[-1]
-            district_index = (cumulative < draw).sum(axis=0)
-        else:
-            district_index = _pick(rng, base, count)
+        cumulative = np.cumsum(base[:, None] * trends[:, day_index], axis=0)
+        draw = rng.random(count) * cumulative[-1]
+        district_index = (cumulative < draw).sum(axis=0)
         spot_draw = rng.random(count).tolist()
         pool_draw = rng.random(count).tolist()
         district_index, day_index, minute = (

@@ -6,8 +6,15 @@ YEAR_PREFIX = "demo-year-"
 WEEKEND_NIGHT_SHARE = 0.62
 RISING_DISTRICTS = ("hertson", "bjorkskatan", "gammelstad")
 VANDALISM = ("skadegorelse", "klotter")
+# Whole calendar years before the current one that the reports cover (plus this year so far).
+YEARS = 6
+# The level of all reports at the start and at the end of the span: a slow fall overall.
+OVERALL_TREND = (1.15, 0.85)
+# Districts where something changed, per slug: (years before the current one, month, factor
+# on every report from then on): new housing in Porsön, camera and lighting in Örnäset.
+DISTRICT_STEPS = {"porson": (2, 1, 1.8), "ornaset": (3, 7, 0.5)}
 
-# Expected reports in a year per category.
+# Expected reports in a year per category (before the overall trend).
 YEAR_TOTALS = {
     "klotter": 900,
     "skadegorelse": 700,

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from samverkan.core.models import APIToken, User
 from samverkan.organisations.models import Group, Membership, Organisation
@@ -34,7 +35,12 @@ def test_it_prints_a_token_that_authenticates_against_the_api(client, coordinato
     assert APIToken.objects.get(user=coordinator).name == "uppföljningsskript"
     response = client.get("/api/plans", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
-    assert [p["id"] for p in response.json()] == [lulea_plan.pk]
+    # The kommun's plans: the 2020–2021 plan and its yearly versions up to this year's.
+    years = range(2020, timezone.localdate().year + 1)
+    lulea = list(Plan.objects.filter(agreement=lulea_plan.agreement).order_by("-period_start"))
+    assert [p.period_start.year for p in lulea] == list(reversed(years))
+    assert lulea[-1] == lulea_plan
+    assert [p["id"] for p in response.json()] == [p.pk for p in lulea]
 
 
 def test_it_stores_only_a_hash_of_the_token(coordinator):
@@ -95,9 +101,17 @@ def test_it_loads_the_demo_without_serving(db, data_dir):
     assert "Avsluta med Ctrl+C." not in text
     assert (data_dir / "static" / "samverkan" / "site.css").exists()
     counts = _counts()
-    assert counts["Plan"] == 2
+    # Boden's plan, Luleå's 2020–2021 plan and one yearly version for every year since.
+    years_since = timezone.localdate().year - 2020
+    assert counts["Plan"] == 2 + years_since
     assert counts["User"] == 7
-    assert counts["FollowUp"] == 5
+    current = Plan.objects.get(previous__isnull=False, status=Plan.Status.DECIDED)
+    assert current.period_start.year == timezone.localdate().year
+    # Five follow-ups of 2020 and four per tertial of this year so far (at most two).
+    assert counts["FollowUp"] in (5 + 4, 5 + 8)
+    assert FollowUp.objects.filter(commitment__section__plan=current).count() == (
+        counts["FollowUp"] - 5
+    )
     assert User.objects.get(username="samordnare").check_password("samverkan")
 
 
