@@ -4,8 +4,10 @@ import datetime as dt
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -113,10 +115,14 @@ INSTALLED_APPS = [
     "samverkan.collaboration",
     "samverkan.andts",
     "samverkan.demo",
+    # After samverkan.core, whose ninja/swagger.html names the page's language: the API docs
+    # are then served from the installed package's files, with no network.
+    "ninja",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "samverkan.core.middleware.LanguageMiddleware",
@@ -223,8 +229,20 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or DATA_DIR / "media")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+# Web hardening (docs/security.md). A production installation is one that is neither DEBUG,
+# the demo nor the test suite: there cookies are sent only over HTTPS, plain HTTP is redirected
+# to HTTPS and browsers are told to keep to HTTPS (HSTS), unless a setting says otherwise.
+PRODUCTION = not (DEBUG or DEMO or TESTING)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
+# Behind a reverse proxy that ends TLS: the header by which it says the request came over
+# HTTPS (e.g. X-Forwarded-Proto), so the redirect to HTTPS does not loop.
+if _proxy_header := env_str("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
 
 # Background jobs: the queue lives in the database and `samverkan worker` runs it. "immediate"
 # runs each task inline when it is enqueued (the test suite's default: no worker there).
@@ -317,6 +335,30 @@ SAMVERKAN_MAP_ATTRIBUTION = env_str(
     "SAMVERKAN_MAP_ATTRIBUTION",
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
 )
+
+
+def _origin(url_template: str) -> list[str]:
+    """The origin a Leaflet tile URL template loads from ({s} subdomains as a wildcard)."""
+    parts = urlsplit(url_template.replace("{s}", "*"))
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
+# Content-Security-Policy (django-csp): scripts only from this site's own files, never inline
+# (data for scripts travels in <script type="application/json"> blocks), images also from the
+# base map's tile server. Styles may be inline: the chart and map libraries set them.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", *_origin(SAMVERKAN_MAP_TILES)],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # Small-count suppression (docs/privacy.md): counts 1 to this limit less one are shown as
 # "1–4" in every figure that leaves the organisation's own users (downloads, API, command
