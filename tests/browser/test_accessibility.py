@@ -5,8 +5,8 @@ script the Content-Security-Policy blocks is reported by Chromium as a console e
 import datetime as dt
 
 import pytest
-from django.urls import reverse
 from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
 
 from samverkan.plans.models import Agreement, Plan
 from samverkan.prevention.models import Intervention, Problem
