@@ -11,12 +11,13 @@
   var status = document.getElementById("report-map-status");
   node.hidden = false;
 
-  // Leaflet guesses its image folder from leaflet.css; give it the static files instead.
-  if (config.iconUrl) {
-    L.Icon.Default.mergeOptions({
-      iconUrl: config.iconUrl, iconRetinaUrl: config.iconRetinaUrl, shadowUrl: config.shadowUrl,
-    });
-  }
+  // Leaflet's default pin guesses its folder from leaflet.css (and prepends it to any URL
+  // given); a pin of our own takes the static files' URLs as they are, hashed or not.
+  var pin = config.iconUrl ? L.icon({
+    iconUrl: config.iconUrl, iconRetinaUrl: config.iconRetinaUrl, shadowUrl: config.shadowUrl,
+    iconSize: [25, 41], iconAnchor: [12, 41], popupAnchor: [1, -34], tooltipAnchor: [16, -28],
+    shadowSize: [41, 41],
+  }) : new L.Icon.Default();
   var map = L.map(node, { scrollWheelZoom: false });
   if (config.tiles) {
     L.tileLayer(config.tiles, { maxZoom: 19, attribution: config.attribution }).addTo(map);
@@ -38,7 +39,7 @@
     lat.value = latitude.toFixed(6);
     lon.value = longitude.toFixed(6);
     if (marker) marker.setLatLng([latitude, longitude]);
-    else marker = L.marker([latitude, longitude]).addTo(map);
+    else marker = L.marker([latitude, longitude], { icon: pin }).addTo(map);
     if (recentre) map.setView([latitude, longitude], Math.max(map.getZoom(), zoom));
     if (status) status.textContent = config.chosen + ": " + latitude.toFixed(5) + ", " + longitude.toFixed(5);
   }
