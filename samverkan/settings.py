@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # Swagger UI from the package's own static files: /api/docs needs no network
     "simple_history",
     "django_tasks",
     "django_tasks_db",
@@ -203,7 +204,7 @@ SESSION_COOKIE_AGE = 60 * env_int("SAMVERKAN_SESSION_IDLE_MINUTES", 480)
 SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: an idle time
 SAMVERKAN_TOKEN_DAYS = env_int("SAMVERKAN_TOKEN_DAYS", 365)
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "sv"

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samverkan.core.access import token_list_for_user
+from samverkan.core.access import start_for_user, token_list_for_user
 from samverkan.core.models import APIToken
 
 
@@ -50,3 +50,9 @@ def token_revoke(request, pk):
         _("Nyckeln %(prefix)s… är återkallad och fungerar inte längre.") % {"prefix": token.prefix},
     )
     return redirect("account_tokens")
+
+
+@login_required
+def start(request):
+    """Where login lands: the page of the role's first work (core.access.start_for_user)."""
+    return redirect(start_for_user(request.user))
