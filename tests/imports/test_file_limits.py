@@ -5,7 +5,7 @@ import. Each ends with a Swedish message and a failed run."""
 import pytest
 
 from samverkan.core import limits
-from samverkan.imports import runs
+from samverkan.imports import runs, tabular
 from samverkan.imports.models import ImportProblem, ImportRun
 from samverkan.imports.tabular import FileError, read_table
 from samverkan.incidents.importers.file_import import import_incident_file
@@ -40,7 +40,7 @@ def test_a_sheet_declaring_a_million_rows_fails_its_run_before_it_is_read(coordi
     assert run.status == ImportRun.Status.FAILED
     assert (
         "anger storleken A1:XFD1048576, det vill säga 17179869184 celler; en import läser "
-        "högst 5000000 celler"
+        "högst 2000000 celler"
     ) in run.message
 
 
@@ -52,12 +52,32 @@ def test_a_small_declared_dimension_is_read_without_empty_cells(settings):
     assert list(table.rows) == []
 
 
-def test_a_sheet_with_more_cells_than_it_declares_stops_at_the_cell_limit(settings, coordinator):
+def test_a_sheet_with_more_cells_than_it_declares_is_refused_before_it_is_read(
+    settings, coordinator
+):
     settings.SAMVERKAN_IMPORT_XLSX_MAX_CELLS = 1000
-    with pytest.raises(FileError, match=r"Bladet Blad1 har fler än 1000 celler"):
+    with pytest.raises(FileError, match=r"\(xl/worksheets/sheet1.xml\) har mer än 1000 celler"):
         read_table(many_cells(200))
     run = run_import(many_cells(200), coordinator)
     assert run.status == ImportRun.Status.FAILED
+    assert "har mer än 1000 celler" in run.message
+
+
+def test_the_cells_are_counted_again_while_the_sheet_is_streamed(settings, monkeypatch):
+    settings.SAMVERKAN_IMPORT_XLSX_MAX_CELLS = 1000
+    monkeypatch.setattr(tabular, "_count_cells", lambda archive, part: 0)
+    with pytest.raises(FileError, match=r"Bladet Blad1 har fler än 1000 celler"):
+        read_table(many_cells(200))
+
+
+def test_cells_are_counted_across_the_chunks_of_a_sheet(settings):
+    settings.SAMVERKAN_IMPORT_XLSX_MAX_CELLS = 10**9
+    import io
+    import zipfile
+
+    archive = zipfile.ZipFile(io.BytesIO(many_cells(150_000, 3)))
+    part = archive.getinfo("xl/worksheets/sheet1.xml")
+    assert tabular._count_cells(archive, part) == 2 + 150_000 * 3
 
 
 def test_a_file_over_the_size_limit_is_refused_before_it_is_parsed(settings, coordinator):
