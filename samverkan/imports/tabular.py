@@ -1,3 +1,4 @@
+# Over 500 lines: the one reader of CSV and XLSX files, with the limits that keep a file from hurting the server.
 """Reading CSV and XLSX files into rows of cells: the one reader every file importer uses.
 
 - A file is XLSX when it is a zip (openpyxl, the first sheet or a named one); any other file
