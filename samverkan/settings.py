@@ -306,6 +306,17 @@ SAMVERKAN_SCB_URL = env_str("SAMVERKAN_SCB_URL", "https://statistikdatabasen.scb
 SAMVERKAN_IMPORT_BACKGROUND_ROWS = env_int("SAMVERKAN_IMPORT_BACKGROUND_ROWS", 5000)
 # An import run still "pågår" this long after it started is marked failed (its process died).
 SAMVERKAN_IMPORT_ABANDONED_AFTER_MINUTES = env_int("SAMVERKAN_IMPORT_ABANDONED_AFTER_MINUTES", 120)
+# Limits of every imported file (docs/security.md, "Filer som importeras"): its size in
+# bytes; an XLSX file's uncompressed size, compression ratio and cells; problems kept per
+# run; the memory (MB) a background import may take beyond what the worker already uses.
+SAMVERKAN_IMPORT_MAX_BYTES = env_int("SAMVERKAN_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+SAMVERKAN_IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES = env_int(
+    "SAMVERKAN_IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES", 500 * 1024 * 1024
+)
+SAMVERKAN_IMPORT_XLSX_MAX_RATIO = env_int("SAMVERKAN_IMPORT_XLSX_MAX_RATIO", 200)
+SAMVERKAN_IMPORT_XLSX_MAX_CELLS = env_int("SAMVERKAN_IMPORT_XLSX_MAX_CELLS", 2_000_000)
+SAMVERKAN_IMPORT_MAX_PROBLEMS = env_int("SAMVERKAN_IMPORT_MAX_PROBLEMS", 1000)
+SAMVERKAN_IMPORT_MAX_MEMORY_MB = env_int("SAMVERKAN_IMPORT_MAX_MEMORY_MB", 1024)
 # Open311 (docs/open311.md): reports an hour one API key may file; 0 means no limit.
 SAMVERKAN_OPEN311_POSTS_PER_HOUR = env_int("SAMVERKAN_OPEN311_POSTS_PER_HOUR", 600)
 # Polisen's open events API (docs/polisen.md): the scheduled fetch is off unless switched on
