@@ -98,7 +98,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
-    "ninja",  # Swagger UI from the package's own static files: /api/docs needs no network
     "simple_history",
     "django_tasks",
     "django_tasks_db",
@@ -267,8 +266,18 @@ SAMVERKAN_SCHEDULE = [
     ("15 3 * * *", "samverkan.indicators.tasks.refresh_indicators"),
     ("45 2 * * *", "samverkan.core.tasks.optimize_database"),
     ("30 3 * * *", "samverkan.core.tasks.backup_nightly"),
+    ("0 4 * * *", "samverkan.core.tasks.gallring_nightly"),
     ("5 * * * *", "samverkan.imports.tasks.close_abandoned_import_runs"),
 ]
+
+# Gallring (docs/security.md): reports older than SAMVERKAN_RETENTION_INCIDENT_YEARS (0: kept)
+# lose their description ("anonymise") or are deleted ("delete"); the access log and the audit
+# trail are kept SAMVERKAN_RETENTION_LOG_MONTHS months (0: kept for ever).
+SAMVERKAN_RETENTION_INCIDENT_YEARS = env_int("SAMVERKAN_RETENTION_INCIDENT_YEARS", 0)
+SAMVERKAN_RETENTION_INCIDENT_ACTION = env_choice(
+    "SAMVERKAN_RETENTION_INCIDENT_ACTION", "anonymise", {"anonymise", "delete"}
+)
+SAMVERKAN_RETENTION_LOG_MONTHS = env_int("SAMVERKAN_RETENTION_LOG_MONTHS", 24)
 
 # Nightly backups (docs/operations.md): where, and how many to keep.
 SAMVERKAN_BACKUP_DIR = Path(env_str("SAMVERKAN_BACKUP_DIR") or DATA_DIR / "backups")

@@ -2,7 +2,10 @@
 
 from django.db.models import Count, QuerySet
 
-from samverkan.core.models import Classification, User
+from samverkan.core.access import organisation_tree_ids
+from samverkan.core.audit import log_access
+from samverkan.core.history import history_page
+from samverkan.core.models import AccessLog, Classification, User
 from samverkan.incidents.access import incident_list_for_user
 from samverkan.incidents.models import Category, Incident
 
@@ -55,3 +58,41 @@ def usual_centre_of(user: User, limit: int = 50) -> tuple[float, float] | None:
     if not points:
         return None
     return (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
+
+
+def _restricted_hidden(user: User):
+    """A version of a report that was begränsad while it belonged outside the user's tree is
+    not shown, even if the report is öppen or intern now."""
+    if user.is_superuser:
+        return None
+    tree = organisation_tree_ids(user)
+
+    def hidden(record) -> bool:
+        return (
+            record.classification == Classification.RESTRICTED
+            and record.organisation_id not in tree
+        )
+
+    return hidden
+
+
+def incident_history(user: User, incident: Incident, *, offset: int = 0, limit: int = 50):
+    """The audit trail of a report the user sees (`access.get_incident_for_user` first):
+    (entries newest first, how many in all)."""
+    return history_page(
+        incident, offset=offset, limit=limit, hidden=_restricted_hidden(user), labels=True
+    )
+
+
+def log_restricted_view(user: User, incident: Incident, action: str = AccessLog.Action.VIEW):
+    """Opening a begränsad report is written to the access log."""
+    if incident.classification == Classification.RESTRICTED:
+        log_access(user, action, "incidents.incident", object_id=incident.pk)
+
+
+def log_restricted_export(user: User, queryset: QuerySet[Incident], kind: str) -> int:
+    """An export that holds begränsad reports is written to the access log, with how many."""
+    count = queryset.filter(classification=Classification.RESTRICTED).count()
+    if count:
+        log_access(user, AccessLog.Action.EXPORT, "incidents.incident", count=count, detail=kind)
+    return count

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.core.access import can_edit_incident, can_report
 from samverkan.core.forms import add_service_errors
-from samverkan.incidents import export, services
+from samverkan.incidents import export, selectors, services
 from samverkan.incidents import map as map_data_module
 from samverkan.incidents.access import get_incident_for_user, incident_list_for_user
 from samverkan.incidents.filters import IncidentFilter, incident_filter, parse_filter
@@ -261,9 +261,13 @@ def incident_list(request):
 @login_required
 def incident_detail(request, pk):
     incident = get_incident_for_user(request.user, pk)
+    selectors.log_restricted_view(request.user, incident)
+    history, history_count = selectors.incident_history(request.user, incident)
     context = {
         "incident": incident,
         "can_edit": can_edit_incident(request.user, incident),
+        "history": history,
+        "history_count": history_count,
     }
     return render(request, "incidents/incident_detail.html", context)
 
@@ -327,6 +331,7 @@ def _export(request, kind: str):
         messages.error(request, str(error))
         return redirect(back)
     name = export.file_name(incidents, chosen.date_from, chosen.date_to, kind)
+    selectors.log_restricted_export(request.user, incidents, kind)
     if kind == "csv":
         return export.csv_response(incidents, name)
     return export.xlsx_response(incidents, name)
