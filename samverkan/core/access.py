@@ -334,3 +334,22 @@ def get_or_404(queryset: QuerySet, pk):
 def token_list_for_user(user: User):
     """The API keys a user may see and revoke on the account page: their own."""
     return APIToken.objects.filter(user=user)
+
+
+# --- Two-factor sign-in ------------------------------------------------------------------------
+
+
+def needs_two_factor(user: User) -> bool:
+    """The person's role must sign in with a second factor (SAMVERKAN_REQUIRE_2FA_ROLES)."""
+    from django.conf import settings
+
+    return user.is_authenticated and user.role in settings.SAMVERKAN_REQUIRE_2FA_ROLES
+
+
+def two_factor_devices_for_user(user: User, *, confirmed: bool | None = True) -> list:
+    """The person's own TOTP and recovery-code devices; nobody else's."""
+    from django_otp import devices_for_user
+
+    if not user.is_authenticated:
+        return []
+    return list(devices_for_user(user, confirmed=confirmed))
