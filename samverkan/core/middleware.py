@@ -46,7 +46,9 @@ class TwoFactorMiddleware:
             reverse("logout"),
             reverse("set_language"),
         }
-        if request.path in allowed or request.path.startswith("/" + settings.STATIC_URL.lstrip("/")):
+        if request.path in allowed or request.path.startswith(
+            "/" + settings.STATIC_URL.lstrip("/")
+        ):
             return self.get_response(request)
         query = urlencode({"next": request.get_full_path()})
         if two_factor_devices_for_user(user):

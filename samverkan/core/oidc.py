@@ -41,8 +41,7 @@ def discovery(issuer: str) -> dict:
     document = response.json()
     if document.get("issuer", "").rstrip("/") != issuer.rstrip("/"):
         raise ImproperlyConfigured(
-            f"OIDC-leverantören {url} uppger utfärdaren {document.get('issuer')!r}, "
-            f"inte {issuer!r}"
+            f"OIDC-leverantören {url} uppger utfärdaren {document.get('issuer')!r}, inte {issuer!r}"
         )
     return document
 

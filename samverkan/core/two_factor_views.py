@@ -40,7 +40,11 @@ def setup(request):
     if any(isinstance(device, TOTPDevice) for device in confirmed):
         return render(request, "account/two_factor_on.html")
     device = next(
-        (d for d in two_factor_devices_for_user(request.user, confirmed=False) if isinstance(d, TOTPDevice)),
+        (
+            d
+            for d in two_factor_devices_for_user(request.user, confirmed=False)
+            if isinstance(d, TOTPDevice)
+        ),
         None,
     ) or TOTPDevice.objects.create(user=request.user, name=_("Autentiseringsapp"), confirmed=False)
     error = None

@@ -195,8 +195,14 @@ def test_a_new_person_is_created_with_organisation_and_role_from_the_claims(clie
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"groups": ["grp-okand"]}, "Ingen av dina grupper i organisationens inloggning ger en roll"),
-        ({"organisation": "Okänd kommun"}, "Din organisation i organisationens inloggning är inte kopplad"),
+        (
+            {"groups": ["grp-okand"]},
+            "Ingen av dina grupper i organisationens inloggning ger en roll",
+        ),
+        (
+            {"organisation": "Okänd kommun"},
+            "Din organisation i organisationens inloggning är inte kopplad",
+        ),
     ],
 )
 def test_an_unmapped_claim_is_refused_with_a_message(client, provider, change, message):
@@ -218,7 +224,12 @@ def test_an_unmapped_claim_is_refused_with_a_message(client, provider, change, m
 def test_a_forged_token_is_refused(client, provider):
     """An ID token signed by another key than the provider's JWKS does not sign anyone in."""
     provider.signing_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    claims = {"sub": "f", "preferred_username": "f", "organisation": "Luleå kommun", "groups": ["grp-las"]}
+    claims = {
+        "sub": "f",
+        "preferred_username": "f",
+        "organisation": "Luleå kommun",
+        "groups": ["grp-las"],
+    }
     response = sign_in(client, provider, claims)
     assert response.status_code == 302 and response["Location"] == "/login/"
     assert "_auth_user_id" not in client.session

@@ -48,9 +48,7 @@ def required(settings):
     reset()
 
 
-def test_a_required_role_without_a_device_is_sent_to_set_up_before_any_page(
-    client, demo, required
-):
+def test_a_required_role_without_a_device_is_sent_to_set_up_before_any_page(client, demo, required):
     response = password_login(client, "samordnare")
     assert response.status_code == 302
     for page in ["/", "/handelser/", "/konto/nycklar/", "/api/plans"]:
