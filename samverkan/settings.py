@@ -102,6 +102,10 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "mozilla_django_oidc",
     "samverkan.core",
     "samverkan.organisations",
     "samverkan.plans",
@@ -129,6 +133,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # A person of a role that needs two-factor sign-in sees only its pages until it is done.
+    "samverkan.core.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -180,6 +187,53 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Single sign-on with OpenID Connect (docs/security.md), on when an issuer is given. The
+# provider's endpoints come from its discovery document; claims map to organisation and role.
+SAMVERKAN_OIDC_ISSUER = env_str("SAMVERKAN_OIDC_ISSUER").rstrip("/")
+SAMVERKAN_OIDC_NAME = env_str("SAMVERKAN_OIDC_NAME", "organisationens inloggning")
+OIDC_RP_CLIENT_ID = env_str("SAMVERKAN_OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("SAMVERKAN_OIDC_CLIENT_SECRET")
+OIDC_RP_SIGN_ALGO = env_str("SAMVERKAN_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("SAMVERKAN_OIDC_SCOPES", "openid email profile")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATE_CLASS = "samverkan.core.oidc.AuthenticationRequestView"
+LOGIN_REDIRECT_URL_FAILURE = "/login/"
+SAMVERKAN_OIDC_USERNAME_CLAIM = env_str("SAMVERKAN_OIDC_USERNAME_CLAIM", "preferred_username")
+SAMVERKAN_OIDC_ORGANISATION_CLAIM = env_str("SAMVERKAN_OIDC_ORGANISATION_CLAIM", "organisation")
+SAMVERKAN_OIDC_ROLE_CLAIM = env_str("SAMVERKAN_OIDC_ROLE_CLAIM", "groups")
+_ROLES = {"admin", "styrgrupp", "samordnare", "rapportor", "lasare"}
+
+
+def _mapping(name: str, targets: set[str] | None = None) -> dict[str, str]:
+    mapping = {}
+    for item in env_list(name, []):
+        value, sep, target = item.rpartition("=")
+        if not sep or not value.strip() or not target.strip():
+            raise ImproperlyConfigured(f"{name}: varje post ska vara värde=mål, inte {item!r}")
+        if targets is not None and target.strip() not in targets:
+            raise ImproperlyConfigured(
+                f"{name}: {target.strip()!r} är ingen roll (en av {', '.join(sorted(targets))})"
+            )
+        mapping[value.strip()] = target.strip()
+    return mapping
+
+
+# Claim value → organisation short name; empty: the claim value is the short name.
+SAMVERKAN_OIDC_ORGANISATIONS = _mapping("SAMVERKAN_OIDC_ORGANISATIONS")
+# Group claim value → role (admin, styrgrupp, samordnare, rapportor, lasare).
+SAMVERKAN_OIDC_ROLES = _mapping("SAMVERKAN_OIDC_ROLES", _ROLES)
+if SAMVERKAN_OIDC_ISSUER:
+    AUTHENTICATION_BACKENDS.insert(1, "samverkan.core.oidc.SamverkanOIDCBackend")
+# Two-factor sign-in (TOTP with recovery codes): the roles that must have it. A person with
+# a device is always asked for a code, whatever the role.
+SAMVERKAN_REQUIRE_2FA_ROLES = env_list("SAMVERKAN_REQUIRE_2FA_ROLES", [])
+if not set(SAMVERKAN_REQUIRE_2FA_ROLES) <= _ROLES:
+    raise ImproperlyConfigured(
+        f"SAMVERKAN_REQUIRE_2FA_ROLES: roller är {', '.join(sorted(_ROLES))}, "
+        f"inte {', '.join(sorted(set(SAMVERKAN_REQUIRE_2FA_ROLES) - _ROLES))}"
+    )
+OTP_TOTP_ISSUER = "Samverkan"
 AXES_FAILURE_LIMIT = env_int("SAMVERKAN_LOGIN_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("SAMVERKAN_LOGIN_LOCKOUT_MINUTES", 15))
 # "konto" locks an account after its failures, "adress" an address after its failures,

@@ -10,9 +10,10 @@ from samverkan.core import account_views
 
 urlpatterns = [
     path("", include("samverkan.plans.urls")),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", account_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("start/", account_views.start, name="start"),
+    path("oidc/", include("mozilla_django_oidc.urls")),
     path("konto/", include("samverkan.core.account_urls")),
     path("", include("samverkan.organisations.urls")),
     path("", include("samverkan.lagesbild.urls")),

@@ -403,3 +403,22 @@ def menu_for_user(user: User) -> list[tuple[str, str]]:
             continue
         items.append(_MENU_ITEMS[key])
     return items
+
+
+# --- Two-factor sign-in ------------------------------------------------------------------------
+
+
+def needs_two_factor(user: User) -> bool:
+    """The person's role must sign in with a second factor (SAMVERKAN_REQUIRE_2FA_ROLES)."""
+    from django.conf import settings
+
+    return user.is_authenticated and user.role in settings.SAMVERKAN_REQUIRE_2FA_ROLES
+
+
+def two_factor_devices_for_user(user: User, *, confirmed: bool | None = True) -> list:
+    """The person's own TOTP and recovery-code devices; nobody else's."""
+    from django_otp import devices_for_user
+
+    if not user.is_authenticated:
+        return []
+    return list(devices_for_user(user, confirmed=confirmed))

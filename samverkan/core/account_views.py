@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -56,3 +57,13 @@ def token_revoke(request, pk):
 def start(request):
     """Where login lands: the page of the role's first work (core.access.start_for_user)."""
     return redirect(start_for_user(request.user))
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page, with a button for single sign-on when a provider is configured."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if settings.SAMVERKAN_OIDC_ISSUER:
+            context["oidc_name"] = settings.SAMVERKAN_OIDC_NAME
+        return context
