@@ -15,7 +15,9 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
+from django.http import Http404
 from django.utils.translation import gettext as _
+from django.views import View
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
@@ -95,6 +97,16 @@ class AuthenticationRequestView(OIDCAuthenticationRequestView):
     """Sends the browser to the provider; its address comes from the discovery document."""
 
     get_settings = staticmethod(oidc_setting)
+
+    def __init__(self, *args, **kwargs):
+        View.__init__(self, *args, **kwargs)  # the endpoint is read in get, not at set-up
+
+    def get(self, request):
+        if not settings.SAMVERKAN_OIDC_ISSUER:
+            raise Http404(_("Inloggning via OpenID Connect är inte påslagen."))
+        self.OIDC_OP_AUTH_ENDPOINT = oidc_setting("OIDC_OP_AUTHORIZATION_ENDPOINT")
+        self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID
+        return super().get(request)
 
 
 class SamverkanOIDCBackend(OIDCAuthenticationBackend):

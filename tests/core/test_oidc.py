@@ -235,3 +235,9 @@ def test_a_forged_token_is_refused(client, provider):
     assert "_auth_user_id" not in client.session
     assert not User.objects.filter(username="f").exists()
     assert "kunde inte bekräftas" in client.get("/login/").content.decode()
+
+
+def test_without_an_issuer_there_is_no_single_sign_on(client, demo, settings):
+    settings.SAMVERKAN_OIDC_ISSUER = ""
+    assert client.get("/oidc/authenticate/").status_code == 404
+    assert "/oidc/authenticate/" not in client.get("/login/").content.decode()
