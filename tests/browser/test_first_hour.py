@@ -9,6 +9,8 @@ from playwright.sync_api import expect
 
 from samverkan.incidents.models import Incident
 
+from .conftest import wait_until
+
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
@@ -64,7 +66,7 @@ def test_the_reporter_files_a_report_from_login_with_a_tap(phone, live_server):
     page.locator("label.chip").first.click()  # tap 1: the most used category
     report_map = page.locator("#report-map")
     expect(report_map).to_be_visible()
-    page.wait_for_function("document.getElementById('report-map').leafletMap !== undefined")
+    wait_until(page, "document.getElementById('report-map').leafletMap !== undefined")
     assert page.evaluate("document.getElementById('report-map').leafletMap.getZoom()") >= 14
     report_map.scroll_into_view_if_needed()
     box = report_map.bounding_box()
@@ -73,7 +75,8 @@ def test_the_reporter_files_a_report_from_login_with_a_tap(phone, live_server):
     # The pin's image loads from the static files.
     pin = page.locator("#report-map img.leaflet-marker-icon")
     expect(pin).to_have_attribute("src", re.compile(r"/static/vendor/leaflet/images/marker-icon"))
-    page.wait_for_function(
+    wait_until(
+        page,
         "(() => { const i = document.querySelector('#report-map img.leaflet-marker-icon');"
         " return i && i.complete && i.naturalWidth > 0; })()"
     )

@@ -55,6 +55,14 @@ def test_the_templates_were_found():
     assert len(TEMPLATES) > 50
 
 
+def test_browser_tests_wait_without_eval_in_the_page():
+    """wait_for_function evaluates its predicate with eval in the page once it has to poll,
+    which the policy blocks: the browser tests poll with conftest.wait_until instead."""
+    browser_tests = Path(__file__).parents[1] / "browser"
+    for path in browser_tests.glob("*.py"):
+        assert "wait_for_function(" not in path.read_text(encoding="utf-8"), path
+
+
 def _settings_in(env: dict[str, str]) -> dict[str, str]:
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
