@@ -63,7 +63,7 @@ def child(rows: int, url: str | None) -> None:
     from samverkan.organisations.models import Organisation
     from samverkan.places.models import District
 
-    load_demo(reports=False)
+    load_demo(present=False)
     organisation = Organisation.objects.get(slug="lulea-kommun")
     districts = list(
         District.objects.filter(municipality__code="2580").values_list("name", flat=True)

@@ -212,7 +212,7 @@ def main() -> None:
     call_command("migrate", interactive=False, verbosity=0)
     from samverkan.demo.load import load_demo
 
-    load_demo(reports=False)
+    load_demo(present=False)
     user = User.objects.get(username="samordnare")
     print(f"database: {connection.vendor}; user: samordnare (kommun, scoped, classification)")
     print(

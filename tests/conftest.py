@@ -29,7 +29,9 @@ def demo(db, settings) -> None:
     # that is 1.6 of load_demo's 1.8 seconds. A fast hasher keeps the demo per test cheap
     # (about 0.1 s), and logging in as a demo user still works within the test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Without the year of synthetic reports (tests/incidents/test_demo_year.py loads them).
+    # Without the present: the years of synthetic reports, the plan's yearly versions up to
+    # this year and the synthetic figures (tests/incidents/test_demo_year.py and
+    # tests/plans/test_demo_current_plan.py load them).
     # Loaded for real once, then replayed row for row (tests/demo_rows.py).
     load_demo_rows()
 

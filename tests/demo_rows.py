@@ -92,7 +92,7 @@ def _adapt(value):
 def _record() -> Recording:
     tables = _all_tables()
     before = {t.name: _rows(t) for t in tables}
-    load_demo(reports=False)
+    load_demo(present=False)
     removed: dict[str, list] = {}
     added: dict[str, list[tuple]] = {}
     for table in tables:

@@ -19,7 +19,7 @@ def test_loading_the_demo_again_adds_nothing(demo, run, client):
     if run == "replayed":
         assert _recordings, "the second run should have replayed a recording"
     before = _counts()
-    load_demo(reports=False)
+    load_demo(present=False)
     after = _counts()
     changed = {k: (before[k], after[k]) for k in before if before[k] != after[k]}
     assert changed == {}

@@ -189,11 +189,13 @@ def _plan_text(name: str) -> str:
 
 
 @transaction.atomic
-def load_demo(reports: bool = True) -> list[tuple[str, str]]:
+def load_demo(present: bool = True) -> list[tuple[str, str]]:
     """Create or reuse the demo data. Returns the demo logins as (username, description).
 
-    `reports=False` leaves out the year of synthetic EST reports (the thirty quick ones
-    stay); the test suite's `demo` fixture does so to stay fast."""
+    `present=False` loads the cast the test suite starts from: the decided 2020–2021 plans
+    without the yearly versions up to this year, the thirty quick reports without the years of
+    synthetic ones, and the real figures of the operational plan without the synthetic series.
+    `samverkan demo` loads the present as well."""
     orgs: dict[str, Organisation] = {}
     for slug, name, kind, parent in ORGANISATIONS:
         orgs[slug], _ = Organisation.objects.update_or_create(
@@ -256,14 +258,16 @@ def load_demo(reports: bool = True) -> list[tuple[str, str]]:
         plan_decide(plan=plan, by=steering, held_on=decided_on)
         if file_name.startswith("lulea"):
             _demo_follow_ups(plan)
-    _current_plan(steering)
+    if present:
+        load_current_plan()
     load_places()
     load_incidents()
-    if reports:
+    if present:
         load_year()
         load_est_week()
     load_seed_figures()
-    load_synthetic_figures()
+    if present:
+        load_synthetic_figures()
     load_prevention()
     load_collaborations()
     load_andts()
@@ -302,9 +306,10 @@ CURRENT_FOLLOW_UPS = [
 ]
 
 
-def _current_plan(steering: User) -> Plan | None:
+def load_current_plan() -> Plan | None:
     """Revise the Luleå plan year by year up to the one that starts this year; decide each
     version, give the current one its follow-ups. The 2020–2021 plan stays fastställd."""
+    steering = User.objects.get(username="styrgrupp")
     plan_file, _lines = parse_plan_file(_plan_text(LULEA_PLAN_FILE))
     first = Plan.objects.filter(agreement__slug=plan_file.agreement, title=plan_file.title).first()
     if first is None:

@@ -8,6 +8,7 @@ from samverkan.indicators.seed_figures import SEED_SOURCE_SLUG
 
 
 def test_synthetic_figures_span_several_years_and_are_marked(demo):
+    assert load_synthetic_figures() > 0
     synthetic = Observation.objects.filter(indicator__source__name=SYNTHETIC_SOURCE_NAME)
     years = set(synthetic.values_list("period_start__year", flat=True))
     assert len(years) >= 6
