@@ -24,15 +24,18 @@ SYNTHETIC_NOTE = "Syntetiskt demovärde, inte uppmätt."
 FIRST_YEAR = 2017
 SEED = 2580_17
 
-# code, name, unit, direction, external id shaped like the producer's
+SAFETY = Indicator.FocusArea.SAFETY
+# code, name, unit, direction, external id shaped like the producer's, focus area (the
+# population is background to every area and belongs to none)
 INDICATORS = [
-    ("demo-folkmangd", "Folkmängd (syntetisk)", Indicator.Unit.COUNT, "ingen", "TAB638"),
+    ("demo-folkmangd", "Folkmängd (syntetisk)", Indicator.Unit.COUNT, "ingen", "TAB638", ""),
     (
         "demo-anmalda-brott",
         "Anmälda brott totalt (syntetisk)",
         Indicator.Unit.COUNT,
         "ned",
         "N07403",
+        SAFETY,
     ),
     (
         "demo-anmalda-brott-per-100k",
@@ -40,6 +43,7 @@ INDICATORS = [
         Indicator.Unit.PER_100K,
         "ned",
         "N07403",
+        SAFETY,
     ),
     (
         "demo-anmalda-vald-per-100k",
@@ -47,6 +51,7 @@ INDICATORS = [
         Indicator.Unit.PER_100K,
         "ned",
         "N07540",
+        SAFETY,
     ),
 ]
 
@@ -97,8 +102,9 @@ def load_synthetic_figures() -> int:
             external_id=external_id,
             description=f"{SYNTHETIC_NOTE} I samma form som källans tabell {external_id}.",
             source=source,
+            focus_area=focus_area,
         )
-        for code, name, unit, direction, external_id in INDICATORS
+        for code, name, unit, direction, external_id, focus_area in INDICATORS
         if code not in existing
     ]
     if missing:

@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from samverkan.demo.figures import SYNTHETIC_NOTE, SYNTHETIC_SOURCE_NAME, load_synthetic_figures
-from samverkan.indicators.models import Observation
+from samverkan.indicators.models import Indicator, Observation
 from samverkan.indicators.seed_figures import SEED_SOURCE_SLUG
 
 
@@ -18,3 +18,18 @@ def test_synthetic_figures_span_several_years_and_are_marked(demo):
     # The plan's real figures are still there, under their own source.
     assert Observation.objects.filter(indicator__source__slug=SEED_SOURCE_SLUG).exists()
     assert load_synthetic_figures() == 0
+
+
+def test_the_synthetic_crime_figures_belong_to_the_safety_area(demo):
+    load_synthetic_figures()
+    areas = dict(
+        Indicator.objects.filter(source__name=SYNTHETIC_SOURCE_NAME).values_list(
+            "code", "focus_area"
+        )
+    )
+    assert areas == {
+        "demo-folkmangd": "",
+        "demo-anmalda-brott": "6.1",
+        "demo-anmalda-brott-per-100k": "6.1",
+        "demo-anmalda-vald-per-100k": "6.1",
+    }
