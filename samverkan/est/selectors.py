@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 from django.conf import settings
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from samverkan.analysis.change import DECREASE, INCREASE, period_change
 from samverkan.core.models import Classification, User
@@ -18,10 +19,26 @@ from samverkan.est.models import AreaRating
 from samverkan.est.weekly import STOCKHOLM, agreement_municipalities
 from samverkan.incidents.access import incident_list_for_user
 from samverkan.incidents.models import Incident
-from samverkan.organisations.models import Organisation
+from samverkan.organisations.models import Group, Organisation
 from samverkan.places.models import District
 from samverkan.plans.models import Agreement
 from samverkan.plans.periods import period_bounds, period_label
+
+
+def est_agreements_of(user: User, agreements) -> list[Agreement]:
+    """Those of ``agreements`` in whose EST group ``user`` sits today."""
+    today = timezone.localdate()
+    return list(
+        agreements.filter(
+            groups__kind=Group.Kind.EST,
+            groups__memberships__person=user,
+            groups__memberships__start__lte=today,
+        )
+        .filter(
+            Q(groups__memberships__end__isnull=True) | Q(groups__memberships__end__gte=today)
+        )
+        .distinct()
+    )
 
 
 def agreement_organisation_ids(agreement: Agreement) -> set[int]:

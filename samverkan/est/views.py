@@ -59,11 +59,15 @@ def _check_week(year: int, week: int) -> None:
 
 @login_required
 def est_index(request):
+    """The EST agreements of the user; someone who sits in one agreement's EST group goes
+    straight to its week in progress (``?alla=1`` lists them all)."""
     year, week = current_week()
-    agreements = [
-        (agreement, _week_url(agreement.pk, year, week))
-        for agreement in agreement_list_for_user(request.user).order_by("title")
-    ]
+    visible = agreement_list_for_user(request.user).order_by("title")
+    if "alla" not in request.GET:
+        mine = selectors.est_agreements_of(request.user, visible)
+        if len(mine) == 1:
+            return redirect(_week_url(mine[0].pk, year, week))
+    agreements = [(agreement, _week_url(agreement.pk, year, week)) for agreement in visible]
     return render(request, "est/index.html", {"agreements": agreements, "year": year, "week": week})
 
 

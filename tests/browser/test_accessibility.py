@@ -34,6 +34,7 @@ def _main_pages() -> list[str]:
         f"/overenskommelser/{agreement.pk}/",
         f"/planer/{plan.pk}/",
         "/est/",
+        "/est/?alla=1",
         est_week,
         f"/est/{agreement.pk}/atgarder/",
         f"/est/{agreement.pk}/prioritering/",

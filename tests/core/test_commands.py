@@ -35,12 +35,7 @@ def test_it_prints_a_token_that_authenticates_against_the_api(client, coordinato
     assert APIToken.objects.get(user=coordinator).name == "uppföljningsskript"
     response = client.get("/api/plans", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
-    # The kommun's plans: the 2020–2021 plan and its yearly versions up to this year's.
-    years = range(2020, timezone.localdate().year + 1)
-    lulea = list(Plan.objects.filter(agreement=lulea_plan.agreement).order_by("-period_start"))
-    assert [p.period_start.year for p in lulea] == list(reversed(years))
-    assert lulea[-1] == lulea_plan
-    assert [p["id"] for p in response.json()] == [p.pk for p in lulea]
+    assert [p["id"] for p in response.json()] == [lulea_plan.pk]
 
 
 def test_it_stores_only_a_hash_of_the_token(coordinator):
@@ -144,7 +139,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-START_BUDGET = 90
+START_BUDGET = 300  # the demo loads six years of reports first
 
 
 def _fetch(url: str, deadline: float) -> tuple[int, str, bytes]:

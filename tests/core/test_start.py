@@ -89,3 +89,23 @@ def test_an_inactive_or_anonymous_user_has_no_menu(demo):
     from django.contrib.auth.models import AnonymousUser
 
     assert menu_for_user(AnonymousUser()) == []
+
+
+def test_the_coordinator_lands_on_the_week_in_progress_of_their_est_group(demo):
+    from samverkan.est.weekly import current_week
+    from samverkan.plans.models import Agreement
+
+    year, week = current_week()
+    agreement = Agreement.objects.get(slug="lulea-polisen-2020-2023")
+    response = signed_in("samordnare").get("/start/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/est/{agreement.pk}/{year}/v{week}/"
+    assert response.status_code == 200
+    # The list of every agreement is one click away, and lists Boden's for the kommunpolis.
+    listing = signed_in("kommunpolis").get("/est/?alla=1").content.decode()
+    assert "Luleå kommun och" in listing and "Bodens kommun" in listing
+
+
+def test_someone_outside_every_est_group_gets_the_list(demo):
+    response = signed_in("boden").get("/est/")
+    assert response.status_code == 200
+    assert response.templates[0].name == "est/index.html"
