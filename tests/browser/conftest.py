@@ -46,9 +46,21 @@ def chromium():
 @pytest.fixture
 def browser_demo(transactional_db, settings) -> None:
     """The Luleå demo for the live server, which reads the database from another thread and
-    so needs committed data (transactional_db), not the test's open transaction."""
+    so needs committed data (transactional_db), not the test's open transaction. The cast
+    without the present (six years of reports would be loaded and flushed again for every
+    browser test); tests/incidents/test_demo_year.py covers the present."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    load_demo()
+    load_demo(present=False)
+
+
+@pytest.fixture
+def demo_years(browser_demo) -> None:
+    """The demo's years of synthetic reports and its EST week, for the pages that show them."""
+    from samverkan.demo.est import load_est_week
+    from samverkan.demo.year import load_year
+
+    load_year()
+    load_est_week()
 
 
 VIEWPORTS = {

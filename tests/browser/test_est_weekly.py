@@ -81,7 +81,7 @@ def log_in(page: Page, live_server, username: str) -> None:
 
 @pytest.mark.browser
 def test_a_coordinator_filters_the_weeks_reports_and_closes_the_meeting_after_confirming(
-    page, live_server
+    page, live_server, demo_years
 ):
     from samverkan.est.models import WeekMeeting
     from samverkan.est.weekly import current_week, shift_week

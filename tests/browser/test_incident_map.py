@@ -15,7 +15,7 @@ from .conftest import VIEWPORTS, fits_the_screen, log_in
 
 
 @pytest.mark.parametrize("page", list(VIEWPORTS), indirect=True)
-def test_the_map_shows_cells_without_tiles(page, live_server):
+def test_the_map_shows_cells_without_tiles(page, live_server, demo_years):
     assert Incident.objects.filter(external_id__startswith="demo-year-").count() > 4000
     log_in(page, live_server.url, "samordnare")
     page.goto(live_server.url + "/handelser/karta/")
