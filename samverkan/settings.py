@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "samverkan.prevention",
     "samverkan.collaboration",
     "samverkan.andts",
+    "samverkan.notices",
     "samverkan.demo",
     # After samverkan.core, whose ninja/swagger.html names the page's language: the API docs
     # are then served from the installed package's files, with no network.
@@ -315,6 +316,7 @@ TASKS = {
 # (cron expression: minute hour day month weekday, in TIME_ZONE; dotted path of a task).
 SAMVERKAN_SCHEDULE = [
     ("0 7 * * *", "samverkan.plans.tasks.send_follow_up_reminders"),
+    ("15 7 * * *", "samverkan.notices.tasks.send_notices"),
     # Polisen's events; the task does nothing unless SAMVERKAN_POLISEN_FETCH is on.
     ("*/15 * * * *", "samverkan.incidents.tasks.fetch_polisen"),
     ("15 3 * * *", "samverkan.indicators.tasks.refresh_indicators"),
@@ -360,6 +362,8 @@ SAMVERKAN_FOLLOW_UP_PERIOD = env_choice(
 )
 # A commitment due within this many days is highlighted on the plan page.
 SAMVERKAN_DUE_SOON_DAYS = env_int("SAMVERKAN_DUE_SOON_DAYS", 30)
+# How many days before a steering group's meeting its members get the digest (notices).
+SAMVERKAN_STEERING_DIGEST_DAYS = env_int("SAMVERKAN_STEERING_DIGEST_DAYS", 3)
 # Indicator importers (docs/indicators.md): base URLs of Kolada API v3 and SCB PxWebApi 2.0.
 SAMVERKAN_KOLADA_URL = env_str("SAMVERKAN_KOLADA_URL", "https://api.kolada.se/v3").rstrip("/")
 SAMVERKAN_SCB_URL = env_str("SAMVERKAN_SCB_URL", "https://statistikdatabasen.scb.se/api/v2").rstrip(

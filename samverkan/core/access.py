@@ -27,6 +27,7 @@ from typing import Protocol
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -365,25 +366,26 @@ _MENU_ITEMS = {
     "organisations": ("organisation_list", N_("Organisationer")),
     "districts": ("district_list", N_("Områden")),
     "tokens": ("account_tokens", N_("Mina API-nycklar")),
+    "mail": ("account_mail", N_("Min e-post")),
     "api": ("api:openapi-view", N_("API")),
 }
 _MENU_ORDER = {
-    Role.REPORTER: ["report", "incidents", "districts", "lagesbild", "tokens", "api"],
+    Role.REPORTER: ["report", "incidents", "districts", "lagesbild", "tokens", "mail", "api"],
     Role.COORDINATOR: [
         "est", "plan", "report", "incidents", "lagesbild", "imports", "indicators",
-        "prevention", "organisations", "districts", "tokens", "api",
+        "prevention", "organisations", "districts", "tokens", "mail", "api",
     ],
     Role.STEERING: [
         "plan", "lagesbild", "est", "indicators", "prevention", "incidents", "organisations",
-        "districts", "tokens", "api",
+        "districts", "tokens", "mail", "api",
     ],
     Role.ADMIN: [
         "plan", "est", "report", "incidents", "lagesbild", "imports", "indicators",
-        "prevention", "organisations", "districts", "tokens", "api",
+        "prevention", "organisations", "districts", "tokens", "mail", "api",
     ],
     Role.READER: [
         "plan", "lagesbild", "incidents", "indicators", "prevention", "organisations",
-        "districts", "tokens", "api",
+        "districts", "tokens", "mail", "api",
     ],
 }
 
@@ -413,6 +415,13 @@ def needs_two_factor(user: User) -> bool:
     from django.conf import settings
 
     return user.is_authenticated and user.role in settings.SAMVERKAN_REQUIRE_2FA_ROLES
+
+
+def account_for_user(user: User) -> User:
+    """The account a signed-in user may change on their own pages: their own, nobody else's."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    return user
 
 
 def two_factor_devices_for_user(user: User, *, confirmed: bool | None = True) -> list:

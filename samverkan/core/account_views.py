@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samverkan.core.access import start_for_user, token_list_for_user
+from samverkan.core.access import account_for_user, start_for_user, token_list_for_user
+from samverkan.core.mail import MAIL_KINDS
 from samverkan.core.models import APIToken
 
 
@@ -51,6 +52,20 @@ def token_revoke(request, pk):
         _("Nyckeln %(prefix)s… är återkallad och fungerar inte längre.") % {"prefix": token.prefix},
     )
     return redirect("account_tokens")
+
+
+@login_required
+def mail_preferences(request):
+    """The user's own choice of e-mails: every kind on unless turned off here."""
+    user = account_for_user(request.user)
+    if request.method == "POST":
+        chosen = set(request.POST.getlist("kind"))
+        user.mail_off = [kind for kind, _label in MAIL_KINDS if kind not in chosen]
+        user.save(update_fields=["mail_off"])
+        messages.success(request, _("Dina val av e-post är sparade."))
+        return redirect("account_mail")
+    kinds = [(kind, _(label), kind not in (user.mail_off or [])) for kind, label in MAIL_KINDS]
+    return render(request, "account/mail.html", {"kinds": kinds, "email": user.email})
 
 
 @login_required

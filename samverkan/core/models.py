@@ -44,6 +44,8 @@ class User(AbstractUser):
     )
     role = models.CharField(_("roll"), max_length=20, choices=Role.choices, default=Role.READER)
     title = models.CharField(_("befattning"), max_length=200, blank=True)
+    # The e-mail kinds (core.mail.MAIL_KINDS) the user has turned off; empty: all of them.
+    mail_off = models.JSONField(_("avstängda e-postutskick"), default=list, blank=True)
 
     # The audit trail (docs/security.md, Granskningslogg): who changed a user's organisation,
     # role or rights. The password hash and the last login are not kept in it.

@@ -15,11 +15,13 @@ def category_choices() -> QuerySet[Category]:
 
 
 def recent_incidents_of(user: User, limit: int = 10) -> list[Incident]:
-    """The user's own latest reports (still filtered by visibility, to be safe)."""
+    """The user's own latest reports (still filtered by visibility, to be safe), with the
+    EST actions the meeting linked to them (`incident.actions`): what became of the report."""
     return list(
         incident_list_for_user(user)
         .filter(reporter=user)
         .select_related("category", "district", "place")
+        .prefetch_related("actions__owner_organisation")
         .order_by("-created_at", "-pk")[:limit]
     )
 

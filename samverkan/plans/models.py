@@ -333,7 +333,11 @@ class Reminder(models.Model):
     """
 
     class Kind(models.TextChoices):
+        # The kinds of core.mail.MAIL_KINDS.
         FOLLOW_UP = "uppfoljning", _("Uppföljning")
+        EST_WEEK = "est-vecka", _("EST-veckan")
+        FEEDBACK = "aterkoppling", _("Återkoppling")
+        STEERING = "styrgrupp", _("Inför styrgruppens möte")
 
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"

@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from samverkan.core.mail import FOLLOW_UP, wants_mail
 from samverkan.core.models import User
 from samverkan.organisations.models import Group, Membership
 from samverkan.plans.models import Commitment, FollowUpStatus, Plan, Reminder
@@ -148,7 +149,7 @@ def follow_up_reminders_send(*, today: dt.date) -> int:
     )
     sent = 0
     for person, items in follow_up_reminder_items(today=today).items():
-        if person.pk in reminded:
+        if person.pk in reminded or not wants_mail(person, FOLLOW_UP):
             continue
         try:
             with transaction.atomic():
