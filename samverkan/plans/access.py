@@ -10,7 +10,14 @@ from django.db.models import QuerySet
 
 from samverkan.core.access import get_or_404, scope
 from samverkan.core.models import User
-from samverkan.plans.models import Agreement, Commitment, Goal, Plan, Section
+from samverkan.plans.models import (
+    Agreement,
+    Commitment,
+    CommunicationActivity,
+    Goal,
+    Plan,
+    Section,
+)
 
 
 def agreement_list_for_user(user: User) -> QuerySet[Agreement]:
@@ -24,6 +31,14 @@ def plan_list_for_user(user: User) -> QuerySet[Plan]:
 
 def commitment_list_for_user(user: User) -> QuerySet[Commitment]:
     return scope(Commitment.objects.all(), user, agreement="section__plan__agreement")
+
+
+def communication_list_for_user(user: User) -> QuerySet[CommunicationActivity]:
+    return scope(CommunicationActivity.objects.all(), user, agreement="plan__agreement")
+
+
+def get_communication_for_user(user: User, pk) -> CommunicationActivity:
+    return get_or_404(communication_list_for_user(user).select_related("plan__agreement"), pk)
 
 
 def goal_list_for_user(user: User) -> QuerySet[Goal]:

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.organisations.models import Group, Organisation
-from samverkan.plans.models import Commitment, FollowUpStatus, Goal
+from samverkan.plans.models import Commitment, CommunicationActivity, FollowUpStatus, Goal
 
 
 class FollowUpForm(forms.Form):
@@ -102,3 +102,19 @@ class PlanFilterForm(forms.Form):
         self.fields["section"].choices = [("", _("Alla"))] + [
             (s.pk, f"{s.number}. {s.title}") for s in plan.sections.all()
         ]
+
+
+class CommunicationForm(forms.ModelForm):
+    class Meta:
+        model = CommunicationActivity
+        fields = ["when", "audience", "message", "channel", "owner_organisation", "goal"]
+        widgets = {
+            "when": forms.DateInput(attrs={"type": "date"}),
+            "message": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, organisations, goals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_organisation"].queryset = organisations
+        self.fields["goal"].queryset = goals
+        self.fields["goal"].required = False

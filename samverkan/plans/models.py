@@ -260,6 +260,68 @@ class Commitment(Scheduled):
         return reverse("commitment_detail", args=[self.pk])
 
 
+class CommunicationActivity(models.Model):
+    """One line of the common communication plan: who is to hear what, through which
+    channel, from whom and when. Target groups are kinds of audience (staff, politicians,
+    residents, media, partners), never named people."""
+
+    class Audience(models.TextChoices):
+        STAFF = "personal", _("Parternas personal (internt)")
+        POLITICIANS = "politiker", _("Förtroendevalda (internt)")
+        RESIDENTS = "invanare", _("Invånare")
+        MEDIA = "media", _("Media")
+        PARTNERS = "partner", _("Samverkanspartner")
+
+    class Channel(models.TextChoices):
+        MEETING = "mote", _("Möte")
+        INTRANET = "intranat", _("Intranät")
+        WEBSITE = "webbplats", _("Webbplats")
+        SOCIAL = "sociala-medier", _("Sociala medier")
+        PRESS = "press", _("Pressmeddelande")
+        MAIL = "e-post", _("E-post eller nyhetsbrev")
+        DIALOGUE = "dialog", _("Medborgardialog")
+        OTHER = "annat", _("Annat")
+
+    class Status(models.TextChoices):
+        PLANNED = "planerad", _("Planerad")
+        DONE = "genomford", _("Genomförd")
+        CANCELLED = "installd", _("Inställd")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="communication")
+    audience = models.CharField(_("målgrupp"), max_length=20, choices=Audience.choices)
+    message = models.TextField(_("budskap"), max_length=2000)
+    channel = models.CharField(_("kanal"), max_length=20, choices=Channel.choices)
+    owner_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="communication",
+        verbose_name=_("ansvarig organisation"),
+    )
+    when = models.DateField(_("när"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    goal = models.ForeignKey(
+        Goal,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="communication",
+        verbose_name=_("mål"),
+    )
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["when", "pk"]
+        verbose_name = _("kommunikationsaktivitet")
+        verbose_name_plural = _("kommunikationsplan")
+
+    def __str__(self) -> str:
+        return f"{self.when.isoformat()} {self.get_audience_display()}: {self.message[:60]}"
+
+
 class FollowUpStatus(models.TextChoices):
     """One status model for every follow-up.
 

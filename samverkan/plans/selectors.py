@@ -225,3 +225,14 @@ def current_plan(agreement: Agreement) -> Plan | None:
     """The decided plan if there is one, else the newest draft."""
     plans = agreement.plans.order_by("-period_start", "-pk")
     return plans.filter(status=Plan.Status.DECIDED).first() or plans.first()
+
+
+def communication_due(activities, *, today: dt.date) -> list:
+    """The planned lines of a communication plan that fall this month or are overdue."""
+    first = today.replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    return list(
+        activities.filter(status="planerad", when__lt=following)
+        .select_related("owner_organisation")
+        .order_by("when", "pk")
+    )

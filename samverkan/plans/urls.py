@@ -12,6 +12,12 @@ urlpatterns = [
     path("planer/<int:pk>/ny-arsversion/", views.plan_revise, name="plan_revise"),
     path("planer/<int:pk>/faststall/", views.plan_decide, name="plan_decide"),
     path("planer/<int:pk>/planfil/", views.plan_export, name="plan_export"),
+    path("planer/<int:pk>/kommunikation/", views.plan_communication, name="plan_communication"),
+    path(
+        "kommunikation/<int:pk>/status/",
+        views.communication_status,
+        name="communication_status",
+    ),
     path("avsnitt/<int:section_pk>/nytt-mal/", views.goal_create, name="goal_create"),
     path(
         "avsnitt/<int:section_pk>/nytt-atagande/",

@@ -16,13 +16,16 @@ from samverkan.plans import services
 from samverkan.plans.access import (
     agreement_list_for_user,
     get_agreement_for_user,
+    communication_list_for_user,
     get_commitment_for_user,
+    get_communication_for_user,
     get_goal_for_user,
     get_plan_for_user,
     get_section_for_user,
 )
 from samverkan.plans.forms import (
     CommitmentForm,
+    CommunicationForm,
     FollowUpForm,
     GoalForm,
     PlanDecideForm,
@@ -30,7 +33,13 @@ from samverkan.plans.forms import (
 )
 from samverkan.plans.models import Commitment, Goal
 from samverkan.plans.planfile import dump_plan_file, plan_to_data
-from samverkan.plans.selectors import PlanFilters, current_plan, plan_overview, target_row
+from samverkan.plans.selectors import (
+    PlanFilters,
+    communication_due,
+    current_plan,
+    plan_overview,
+    target_row,
+)
 
 
 def _validation_messages(error: ValidationError) -> list[str]:
@@ -86,6 +95,11 @@ def _plan_page(request, agreement, plan):
                 section=data["section"],
             )
         context.update(
+            communication_due=communication_due(
+                communication_list_for_user(request.user).filter(plan=plan),
+                today=timezone.localdate(),
+            ),
+            today_month=timezone.localdate().replace(day=1),
             overview=plan_overview(plan, today=timezone.localdate(), filters=filters),
             filter_form=form,
             can_edit=can_edit_plans(request.user),
@@ -340,3 +354,61 @@ def plan_export(request, pk):
     )
     response["Content-Disposition"] = f'attachment; filename="plan-{plan.pk}.yaml"'
     return response
+
+
+# --- The communication plan ------------------------------------------------------------------
+
+
+@login_required
+def plan_communication(request, pk):
+    """The plan's communication plan: every line, and a form to add one."""
+    plan = get_plan_for_user(request.user, pk)
+    can_edit = can_edit_plans(request.user) and plan.status != plan.Status.ARCHIVED
+    form = CommunicationForm(
+        request.POST or None,
+        organisations=organisation_list_for_user(request.user).filter(
+            pk__in=services.party_organisation_ids(plan)
+        ),
+        goals=Goal.objects.filter(section__plan=plan),
+    )
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied(_("Din roll får inte ändra kommunikationsplanen."))
+        if form.is_valid():
+            try:
+                services.communication_create(by=request.user, plan=plan, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Aktiviteten är tillagd i kommunikationsplanen."))
+                return redirect("plan_communication", pk=plan.pk)
+    activities = (
+        communication_list_for_user(request.user)
+        .filter(plan=plan)
+        .select_related("owner_organisation", "goal")
+    )
+    context = {
+        "plan": plan,
+        "activities": activities,
+        "form": form,
+        "can_edit": can_edit,
+        "statuses": CommunicationActivity.Status.choices,
+        "today": timezone.localdate(),
+    }
+    status = 422 if request.method == "POST" else 200
+    return render(request, "plans/communication.html", context, status=status)
+
+
+@login_required
+@require_POST
+def communication_status(request, pk):
+    activity = get_communication_for_user(request.user, pk)
+    try:
+        services.communication_set_status(
+            by=request.user, activity=activity, status=request.POST.get("status", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(_validation_messages(error)))
+    else:
+        messages.success(request, _("Statusen är ändrad."))
+    return redirect("plan_communication", pk=activity.plan_id)
