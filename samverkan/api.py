@@ -8,7 +8,7 @@ from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestInvalid
 
 from samverkan.andts.api import router as andts_router
@@ -23,7 +23,34 @@ from samverkan.places.api import router as places_router
 from samverkan.plans.api import router as plans_router
 from samverkan.prevention.api import router as prevention_router
 
-api = NinjaAPI(
+# What each status code of an operation means, in the document's own language.
+RESPONSE_DESCRIPTIONS = {
+    200: "OK",
+    201: "Skapad",
+    204: "Inget innehåll",
+    400: "Kroppen kan inte läsas (inte giltig JSON)",
+    401: "Ingen eller ogiltig nyckel",
+    403: "Rollen får inte göra detta, eller CSRF-kontrollen för en session misslyckades",
+    404: "Finns inte, eller tillhör en annan part",
+    409: "Krockar med det som redan är sparat",
+    422: "Ett ogiltigt värde, eller ett värde utanför det tillåtna intervallet (se detail[].loc)",
+    429: "För många anrop",
+}
+
+
+class SamverkanAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for code, response in operation["responses"].items():
+                    response["description"] = RESPONSE_DESCRIPTIONS.get(
+                        int(code), response["description"]
+                    )
+        return schema
+
+
+api = SamverkanAPI(
     title="Samverkan API",
     version="1",
     description="Verksamhetsplaner, åtaganden och uppföljning. Autentisera med "
@@ -73,6 +100,18 @@ def unauthenticated(request, exc):
         },
         status=401,
     )
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    # django-ninja's own refusals, in Swedish: a body it cannot parse (400) and a session
+    # request without its CSRF token (403). AuthenticationError has its own handler above.
+    messages = {
+        400: _("Kroppen kan inte läsas: skicka giltig JSON."),
+        403: _("CSRF-kontrollen misslyckades: skicka CSRF-token från sidan (X-CSRFToken)."),
+    }
+    detail = messages.get(exc.status_code, _("Begäran kan inte tas emot."))
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
 
 @api.exception_handler(Http404)

@@ -11,6 +11,8 @@ import datetime as dt
 from ninja import Query, Router, Schema
 
 from samverkan.andts import access, selectors
+from samverkan.core.limits import DB_INT_MAX, DbId, Year
+from samverkan.core.schemas import errors
 
 router = Router(tags=["ANDT(S)"])
 MAX_LIMIT = 1000
@@ -90,11 +92,15 @@ def strategy_out(strategy) -> dict:
     }
 
 
-@router.get("/strategies", response=StrategyPage, summary="De nationella ANDT(S)-strategierna")
+@router.get(
+    "/strategies",
+    response={200: StrategyPage, **errors(401, 403, 422)},
+    summary="De nationella ANDT(S)-strategierna",
+)
 def list_strategies(
     request,
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=DB_INT_MAX),
 ):
     strategies = (
         access.strategy_list_for_user(request.auth)
@@ -142,17 +148,17 @@ def plan_out(plan, user) -> dict:
 
 @router.get(
     "/andts-plans",
-    response=PlanPage,
+    response={200: PlanPage, **errors(401, 403, 422)},
     summary="ANDT(S)-handlingsplaner i dina överenskommelser",
     description="Filter: `agreement` (id), `year`, `status` (utkast, beslutad). Nyast först.",
 )
 def list_andts_plans(
     request,
-    agreement: int | None = None,
-    year: int | None = None,
+    agreement: DbId | None = None,
+    year: Year | None = None,
     status: str | None = None,
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=DB_INT_MAX),
 ):
     plans = access.action_plan_list_for_user(request.auth).select_related("agreement", "strategy")
     if agreement is not None:
@@ -168,6 +174,10 @@ def list_andts_plans(
     }
 
 
-@router.get("/andts-plans/{plan_id}", response=ActionPlanOut, summary="En ANDT(S)-handlingsplan")
-def get_andts_plan(request, plan_id: int):
+@router.get(
+    "/andts-plans/{plan_id}",
+    response={200: ActionPlanOut, **errors(401, 403, 404, 422)},
+    summary="En ANDT(S)-handlingsplan",
+)
+def get_andts_plan(request, plan_id: DbId):
     return plan_out(access.get_action_plan_for_user(request.auth, plan_id), request.auth)

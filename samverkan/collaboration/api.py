@@ -11,7 +11,8 @@ from ninja import Field, Query, Router, Schema, Status
 from samverkan.collaboration import access
 from samverkan.collaboration.models import Collaboration, FocusArea, Level, TargetGroup
 from samverkan.collaboration.selectors import filter_collaborations
-from samverkan.core.schemas import ErrorOut
+from samverkan.core.limits import DB_INT_MAX, DbId
+from samverkan.core.schemas import errors
 
 router = Router(tags=["Samverkansinventering"])
 MAX_LIMIT = 1000
@@ -92,7 +93,7 @@ def _check(errors: list, name: str, value: str | None, choices) -> None:
 
 @router.get(
     "/collaborations",
-    response={200: CollaborationPage, 422: ErrorOut},
+    response={200: CollaborationPage, **errors(401, 403, 422)},
     summary="Samverkan utöver överenskommelserna, filtrerad och sidindelad",
     description="Filter: `agreement` (id), `focus_area` (trygghet, ungdom, andt), `level` "
     "(universell, selektiv, indikerad, utanfor), `target_group` (barn_unga, unga_vuxna, "
@@ -101,12 +102,12 @@ def _check(errors: list, name: str, value: str | None, choices) -> None:
 )
 def list_collaborations(
     request,
-    agreement: int | None = None,
+    agreement: DbId | None = None,
     focus_area: str | None = None,
     level: str | None = None,
     target_group: str | None = None,
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=DB_INT_MAX),
 ):
     errors: list[dict] = []
     _check(errors, "focus_area", focus_area, FocusArea)
@@ -130,8 +131,8 @@ def list_collaborations(
 
 @router.get(
     "/collaborations/{collaboration_id}",
-    response=CollaborationOut,
+    response={200: CollaborationOut, **errors(401, 403, 404, 422)},
     summary="En samverkan",
 )
-def get_collaboration(request, collaboration_id: int):
+def get_collaboration(request, collaboration_id: DbId):
     return collaboration_out(access.get_collaboration_for_user(request.auth, collaboration_id))

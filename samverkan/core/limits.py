@@ -34,6 +34,9 @@ DB_INT_MAX = 2**63 - 1
 
 # For API schemas and query parameters: an id (1 and up) the database can hold.
 DbId = Annotated[int, Field(ge=1, le=DB_INT_MAX)]
+# A year a date can hold, and an ISO week number.
+Year = Annotated[int, Field(ge=1, le=9999)]
+IsoWeek = Annotated[int, Field(ge=1, le=53)]
 
 
 def is_db_int(text: str) -> bool:

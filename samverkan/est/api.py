@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from samverkan.core.disclosure import outbound
-from samverkan.core.limits import DbId
+from samverkan.core.limits import DbId, IsoWeek, Year
 from samverkan.core.models import User
+from samverkan.core.schemas import BodyIn, errors, patch_fields
 from samverkan.est import access, services
 from samverkan.est.models import Action
 from samverkan.est.weekly import current_week, picture_or_snapshot, valid_week
@@ -41,10 +42,10 @@ class ActionOut(Schema):
     overdue: bool
 
 
-class ActionIn(Schema):
+class ActionIn(BodyIn):
     agreement: DbId
-    iso_year: int | None = None
-    iso_week: int | None = None
+    iso_year: Year | None = None
+    iso_week: IsoWeek | None = None
     what: str
     district: DbId | None = None
     place: DbId | None = None
@@ -56,7 +57,7 @@ class ActionIn(Schema):
     outcome: str = ""
 
 
-class ActionPatch(Schema):
+class ActionPatch(BodyIn):
     what: str | None = None
     district: DbId | None = None
     place: DbId | None = None
@@ -118,10 +119,10 @@ def _resolve(fields: dict) -> dict:
 
 @router.get(
     "/agreements/{agreement_id}/weeks/{year}/{week}",
-    response=dict,
+    response={200: dict, **errors(401, 403, 404, 422)},
     summary="Veckans EST-lägesbild (ögonblicksbilden om mötet är stängt)",
 )
-def get_week(request, agreement_id: DbId, year: int, week: int):
+def get_week(request, agreement_id: DbId, year: Year, week: IsoWeek):
     agreement = get_agreement_for_user(request.auth, agreement_id)
     if not valid_week(year, week):
         raise Http404
@@ -131,7 +132,9 @@ def get_week(request, agreement_id: DbId, year: int, week: int):
     return outbound({**picture, "closed": closed, "snapshot_id": meeting.pk if closed else None})
 
 
-@router.get("/actions", response=list[ActionOut], summary="EST-åtgärder")
+@router.get(
+    "/actions", response={200: list[ActionOut], **errors(401, 403, 422)}, summary="EST-åtgärder"
+)
 def list_actions(
     request, agreement: DbId | None = None, status: str | None = None, overdue: bool | None = None
 ):
@@ -146,7 +149,11 @@ def list_actions(
     return rows
 
 
-@router.post("/actions", response={201: ActionOut}, summary="Skapa en EST-åtgärd")
+@router.post(
+    "/actions",
+    response={201: ActionOut, **errors(400, 401, 403, 404, 422)},
+    summary="Skapa en EST-åtgärd",
+)
 def create_action(request, payload: ActionIn):
     fields = payload.dict()
     agreement = get_agreement_for_user(request.auth, fields.pop("agreement"))
@@ -163,15 +170,23 @@ def create_action(request, payload: ActionIn):
     return Status(201, _action_out(action))
 
 
-@router.patch("/actions/{action_id}", response=ActionOut, summary="Ändra en EST-åtgärd")
+@router.patch(
+    "/actions/{action_id}",
+    response={200: ActionOut, **errors(400, 401, 403, 404, 422)},
+    summary="Ändra en EST-åtgärd",
+)
 def update_action(request, action_id: DbId, payload: ActionPatch):
     action = access.get_action_for_user(request.auth, action_id)
-    fields = _resolve(payload.dict(exclude_unset=True))
+    fields = _resolve(patch_fields(payload, Action))
     action = services.action_update(action=action, by=request.auth, **fields)
     return _action_out(action)
 
 
-@router.get("/snapshots", response=list[MeetingSummary], summary="Stängda veckomöten")
+@router.get(
+    "/snapshots",
+    response={200: list[MeetingSummary], **errors(401, 403, 422)},
+    summary="Stängda veckomöten",
+)
 def list_snapshots(request, agreement: DbId | None = None):
     meetings = access.snapshot_list_for_user(request.auth)
     if agreement is not None:
@@ -179,7 +194,11 @@ def list_snapshots(request, agreement: DbId | None = None):
     return [_snapshot(m) for m in meetings.order_by("-iso_year", "-iso_week")]
 
 
-@router.get("/snapshots/{snapshot_id}", response=MeetingSnapshotOut, summary="Ett stängt veckomöte")
+@router.get(
+    "/snapshots/{snapshot_id}",
+    response={200: MeetingSnapshotOut, **errors(401, 403, 404, 422)},
+    summary="Ett stängt veckomöte",
+)
 def get_snapshot(request, snapshot_id: DbId):
     meeting = access.get_snapshot_for_user(request.auth, snapshot_id)
     return {**_snapshot(meeting), "snapshot": outbound(meeting.snapshot)}

@@ -18,7 +18,7 @@ from ninja import Field, Query, Router, Schema, Status
 from samverkan.core.access import can_report
 from samverkan.core.limits import DB_INT_MAX, DbId
 from samverkan.core.models import AccessLog
-from samverkan.core.schemas import ErrorOut, MunicipalityRef, Ref
+from samverkan.core.schemas import BodyIn, MunicipalityRef, Ref, errors, patch_fields
 from samverkan.incidents import selectors, services
 from samverkan.incidents.access import get_incident_for_user, incident_list_for_user
 from samverkan.incidents.filters import incident_filter, parse_filter
@@ -83,7 +83,7 @@ ClassificationValue = Literal["oppen", "intern", "begransad"]
 StatusValue = Literal["ny", "granskad", "atgardad", "arkiverad"]
 
 
-class ReportIn(Schema):
+class ReportIn(BodyIn):
     category: str = Field(description="Kategorins kortnamn (slug), t.ex. klotter.")
     occurred_from: dt.datetime | None = Field(
         None, description="När det hände; nu om det saknas. Utan tidszon: svensk tid."
@@ -103,7 +103,7 @@ class ReportIn(Schema):
     external_id: str = Field("", max_length=100, description="Avsändarens id, unikt per källa.")
 
 
-class ReportPatch(Schema):
+class ReportPatch(BodyIn):
     category: str | None = None
     occurred_from: dt.datetime | None = None
     occurred_to: dt.datetime | None = None
@@ -232,7 +232,7 @@ def _scoped(user):
 
 @router.get(
     "/reports",
-    response={200: ReportPage, 422: ErrorOut},
+    response={200: ReportPage, **errors(401, 403, 422)},
     summary="Händelserapporter du får se, filtrerade och sidindelade",
     description="Filtren är desamma som listan, kartan och exporten använder: `source`, "
     "`category` (kortnamn; en överordnad kategori tar med sina underkategorier), "
@@ -273,7 +273,11 @@ def list_reports(
     return {"items": items, "count": count}
 
 
-@router.get("/reports/{report_id}", response=ReportOut, summary="En händelserapport")
+@router.get(
+    "/reports/{report_id}",
+    response={200: ReportOut, **errors(401, 403, 404, 422)},
+    summary="En händelserapport",
+)
 def get_report(request, report_id: DbId):
     incident = get_incident_for_user(request.auth, report_id)
     selectors.log_restricted_view(request.auth, incident, AccessLog.Action.API)
@@ -300,7 +304,7 @@ class HistoryPage(Schema):
 
 @router.get(
     "/reports/{report_id}/history",
-    response=HistoryPage,
+    response={200: HistoryPage, **errors(401, 403, 404, 422)},
     summary="En händelserapports historik: vem ändrade vilket fält, före och efter",
     description="Nyast först, sidindelad som listan. En version som var begränsad och "
     "tillhörde en annan organisation än din visar inga värden. Fritext visas bara som ändrad.",
@@ -330,7 +334,7 @@ def report_history(
 
 @router.post(
     "/reports",
-    response={201: ReportOut},
+    response={201: ReportOut, **errors(400, 401, 403, 422)},
     summary="Rapportera en händelse (samma kontroller som formuläret)",
 )
 def create_report(request, payload: ReportIn):
@@ -349,13 +353,13 @@ def create_report(request, payload: ReportIn):
 
 @router.patch(
     "/reports/{report_id}",
-    response=ReportOut,
+    response={200: ReportOut, **errors(400, 401, 403, 404, 422)},
     summary="Rätta en händelserapport (bara de fält som skickas)",
 )
 def update_report(request, report_id: DbId, payload: ReportPatch):
     user = request.auth
     incident = get_incident_for_user(user, report_id)
-    fields = _resolve(user, payload.dict(exclude_unset=True))
+    fields = _resolve(user, patch_fields(payload, Incident))
     services.incident_update(incident=incident, by=user, **fields)
     return report_out(_scoped(user).get(pk=incident.pk))
 
@@ -365,7 +369,7 @@ def update_report(request, report_id: DbId, payload: ReportPatch):
 
 @router.get(
     "/categories",
-    response=list[CategoryOut],
+    response={200: list[CategoryOut], **errors(401, 403)},
     tags=["kategorier"],
     summary="EST-kategorierna med överordnad kategori",
 )

@@ -28,6 +28,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from samverkan.core.limits import is_db_int
 from samverkan.incidents.models import Category, Incident
 
 ALIASES = {
@@ -79,7 +80,7 @@ def _date(value: str, key: str, errors: dict) -> dt.date | None:
 def _id(value: str, key: str, errors: dict, label: str) -> int | None:
     if not value:
         return None
-    if not value.isdigit():
+    if not is_db_int(value):
         errors[key] = [_("%(label)s ska anges med sitt id (ett heltal).") % {"label": label}]
         return None
     return int(value)
@@ -163,7 +164,7 @@ def incident_filter(queryset: QuerySet[Incident], chosen: IncidentFilter) -> Que
     if chosen.place is not None:
         queryset = queryset.filter(place=chosen.place)
     if chosen.organisation:
-        if chosen.organisation.isdigit():
+        if is_db_int(chosen.organisation):
             queryset = queryset.filter(organisation=int(chosen.organisation))
         else:
             queryset = queryset.filter(organisation__slug=chosen.organisation)

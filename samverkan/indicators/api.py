@@ -8,6 +8,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from samverkan.core.limits import DB_INT_MAX
+from samverkan.core.schemas import errors
 from samverkan.indicators import access, catalogue
 from samverkan.indicators.comparisons import observation_interval
 from samverkan.indicators.models import Indicator, Observation
@@ -126,7 +127,11 @@ def observation_out(o: Observation) -> dict:
     }
 
 
-@router.get("/sources", response=SourcePage, summary="Källor till indikatorerna")
+@router.get(
+    "/sources",
+    response={200: SourcePage, **errors(401, 403, 422)},
+    summary="Källor till indikatorerna",
+)
 def list_sources(
     request,
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
@@ -146,7 +151,7 @@ def list_sources(
 
 @router.get(
     "/indicators",
-    response=IndicatorPage,
+    response={200: IndicatorPage, **errors(401, 403, 422)},
     summary="Indikatorer, filtrerade på fokusområde och källa",
     description="`focus_area` (6.1, 6.2, 6.3), `source` (källans kortnamn).",
 )
@@ -166,7 +171,11 @@ def list_indicators(
     return {"items": items, "count": queryset.count()}
 
 
-@router.get("/indicators/{code}", response=IndicatorDetailOut, summary="En indikator")
+@router.get(
+    "/indicators/{code}",
+    response={200: IndicatorDetailOut, **errors(401, 403, 404, 422)},
+    summary="En indikator",
+)
 def get_indicator(request, code: str):
     indicator = access.get_indicator_for_user(request.auth, code)
     groups = catalogue.catalogue(
@@ -187,7 +196,7 @@ def get_indicator(request, code: str):
 
 @router.get(
     "/observations",
-    response=ObservationPage,
+    response={200: ObservationPage, **errors(401, 403, 422)},
     summary="Värden, filtrerade på indikator, period, geografi och uppdelning",
     description="`indicator` (kod), `period_from`/`period_to` (år eller datum; värden vars "
     "period överlappar), `geo_level` (land, lan, kommun, lpo, omrade), `geo_code` (t.ex. "

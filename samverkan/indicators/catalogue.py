@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
+from samverkan.core.limits import is_db_int
 from samverkan.imports.models import ImportRun
 from samverkan.indicators.models import (
     BREAKDOWN_GRADE,
@@ -248,7 +249,7 @@ def observation_filter(
         queryset = queryset.filter(geo_code=geo_code)
     if district:
         lookup = (
-            {"district_id": int(district)} if district.isdigit() else {"district__slug": district}
+            {"district_id": int(district)} if is_db_int(district) else {"district__slug": district}
         )
         queryset = queryset.filter(**lookup)
     for raw in breakdown or []:

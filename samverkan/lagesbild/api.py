@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema
 
 from samverkan.core.disclosure import small_count_limit, suppress_count
 from samverkan.core.limits import DbId
+from samverkan.core.schemas import errors
 from samverkan.lagesbild.access import get_snapshot_for_user, snapshot_list_for_user
 from samverkan.lagesbild.assemble import lagesbild
 from samverkan.lagesbild.disclosure import outbound_result
@@ -53,7 +54,7 @@ def compute(request_data, user) -> dict[str, Any]:
 
 @router.get(
     "/lagesbild",
-    response=dict[str, Any],
+    response={200: dict[str, Any], **errors(401, 403, 422)},
     summary="Lägesbild för en överenskommelse och period",
     description=(
         "Parametrar: agreement (id eller kortnamn), from och to (ÅÅÅÅ-MM-DD), district och "
@@ -86,7 +87,7 @@ def _summary(snapshot) -> dict[str, Any]:
 
 @router.get(
     "/lagesbild/snapshots",
-    response=list[SnapshotSummary],
+    response={200: list[SnapshotSummary], **errors(401, 403, 422)},
     summary="Sparade lägesbilder du får se",
 )
 def snapshot_list(request, agreement: DbId | None = None):
@@ -98,7 +99,7 @@ def snapshot_list(request, agreement: DbId | None = None):
 
 @router.get(
     "/lagesbild/snapshots/{snapshot_id}",
-    response=dict[str, Any],
+    response={200: dict[str, Any], **errors(401, 403, 404, 422)},
     summary="En sparad lägesbild med hela resultatet",
 )
 def snapshot_detail(request, snapshot_id: DbId):

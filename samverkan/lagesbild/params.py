@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from samverkan.core.limits import is_db_int
 from samverkan.incidents.models import Category
 from samverkan.lagesbild.selectors import agreement_districts
 from samverkan.places.models import District
@@ -87,7 +88,7 @@ def _date(value: list[str], key: str, label: str, errors: dict) -> dt.date | Non
 
 
 def find_agreement(value: str, agreements: QuerySet[Agreement]) -> Agreement | None:
-    if value.isdigit():
+    if is_db_int(value):
         return agreements.filter(pk=int(value)).first()
     return agreements.filter(slug=value).first()
 
@@ -137,7 +138,7 @@ def parse(data, agreements: QuerySet[Agreement]) -> Request:
     slugs = set(Category.objects.values_list("slug", flat=True))
     ids = dict(Category.objects.values_list("pk", "slug"))
     for value in _values(data, "category"):
-        slug = ids.get(int(value)) if value.isdigit() else value
+        slug = ids.get(int(value)) if is_db_int(value) else value
         if slug not in slugs:
             errors.setdefault("category", []).append(
                 _("Kategorin %(value)s finns inte.") % {"value": value}

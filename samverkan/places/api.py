@@ -5,7 +5,7 @@ a user sees the municipalities of the agreements their organisation is party to
 from ninja import Field, Router, Schema
 
 from samverkan.core.limits import DbId
-from samverkan.core.schemas import MunicipalityRef, Ref
+from samverkan.core.schemas import MunicipalityRef, Ref, errors
 from samverkan.places.access import (
     district_list_for_user,
     get_district_for_user,
@@ -69,7 +69,11 @@ def district_out(district: District) -> dict:
     }
 
 
-@router.get("/places", response=list[PlaceOut], summary="Namngivna platser du får se")
+@router.get(
+    "/places",
+    response={200: list[PlaceOut], **errors(401, 403, 422)},
+    summary="Namngivna platser du får se",
+)
 def list_places(request, district: DbId | None = None):
     places = place_list_for_user(request.auth).select_related("municipality", "district")
     if district is not None:
@@ -77,19 +81,29 @@ def list_places(request, district: DbId | None = None):
     return [place_out(place) for place in places.order_by("municipality__name", "name", "pk")]
 
 
-@router.get("/places/{place_id}", response=PlaceOut, summary="En namngiven plats")
+@router.get(
+    "/places/{place_id}",
+    response={200: PlaceOut, **errors(401, 403, 404, 422)},
+    summary="En namngiven plats",
+)
 def get_place(request, place_id: DbId):
     return place_out(get_place_for_user(request.auth, place_id))
 
 
 @router.get(
-    "/districts", response=list[DistrictOut], summary="Områden du får se, med gräns (GeoJSON)"
+    "/districts",
+    response={200: list[DistrictOut], **errors(401, 403)},
+    summary="Områden du får se, med gräns (GeoJSON)",
 )
 def list_districts(request):
     districts = district_list_for_user(request.auth).select_related("municipality")
     return [district_out(d) for d in districts.order_by("municipality__name", "name", "pk")]
 
 
-@router.get("/districts/{district_id}", response=DistrictOut, summary="Ett område med gräns")
+@router.get(
+    "/districts/{district_id}",
+    response={200: DistrictOut, **errors(401, 403, 404, 422)},
+    summary="Ett område med gräns",
+)
 def get_district(request, district_id: DbId):
     return district_out(get_district_for_user(request.auth, district_id))

@@ -5,7 +5,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from samverkan.core.limits import DbId
-from samverkan.core.schemas import Ref
+from samverkan.core.schemas import BodyIn, Ref, errors
 from samverkan.plans import services
 from samverkan.plans.access import (
     get_commitment_for_user,
@@ -78,7 +78,7 @@ class PlanOut(PlanSummary):
     sections: list[SectionOut]
 
 
-class FollowUpIn(Schema):
+class FollowUpIn(BodyIn):
     status: Literal["ej_paborjad", "pagar", "klar", "forsenad", "installd"]
     progress: int | None = Field(None, ge=0, le=100)
     comment: str = ""
@@ -179,17 +179,28 @@ def _plan_out(plan) -> dict:
     }
 
 
-@router.get("/plans", response=list[PlanSummary], summary="Verksamhetsplaner du har tillgång till")
+@router.get(
+    "/plans",
+    response={200: list[PlanSummary], **errors(401, 403)},
+    summary="Verksamhetsplaner du har tillgång till",
+)
 def list_plans(request):
     return plan_list_for_user(request.auth).select_related("agreement")
 
 
-@router.get("/plans/{plan_id}", response=PlanOut, summary="En plan med avsnitt, mål och åtaganden")
+@router.get(
+    "/plans/{plan_id}",
+    response={200: PlanOut, **errors(401, 403, 404, 422)},
+    summary="En plan med avsnitt, mål och åtaganden",
+)
 def get_plan(request, plan_id: DbId):
     return _plan_out(get_plan_for_user(request.auth, plan_id))
 
 
-@router.get("/commitments/{commitment_id}/follow-ups", response=list[FollowUpOut])
+@router.get(
+    "/commitments/{commitment_id}/follow-ups",
+    response={200: list[FollowUpOut], **errors(401, 403, 404, 422)},
+)
 def list_commitment_follow_ups(request, commitment_id: DbId):
     commitment = get_commitment_for_user(request.auth, commitment_id)
     return commitment.follow_ups.select_related("author")
@@ -197,7 +208,7 @@ def list_commitment_follow_ups(request, commitment_id: DbId):
 
 @router.post(
     "/commitments/{commitment_id}/follow-ups",
-    response={201: FollowUpOut},
+    response={201: FollowUpOut, **errors(400, 401, 403, 404, 422)},
     summary="Rapportera uppföljning av ett åtagande",
 )
 def create_commitment_follow_up(request, commitment_id: DbId, payload: FollowUpIn):
@@ -210,7 +221,7 @@ def create_commitment_follow_up(request, commitment_id: DbId, payload: FollowUpI
 
 @router.post(
     "/goals/{goal_id}/follow-ups",
-    response={201: FollowUpOut},
+    response={201: FollowUpOut, **errors(400, 401, 403, 404, 422)},
     summary="Rapportera uppföljning av ett mål eller delmål",
 )
 def create_goal_follow_up(request, goal_id: DbId, payload: FollowUpIn):

@@ -18,7 +18,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from samverkan.core.limits import DB_INT_MAX, DbId
+from samverkan.core.limits import DB_INT_MAX, DbId, Year, is_db_int
+from samverkan.core.schemas import BodyIn, errors, patch_fields
 from samverkan.est.access import action_list_for_user
 from samverkan.incidents.models import Category
 from samverkan.indicators.models import Indicator
@@ -80,7 +81,7 @@ def _raise(errors: dict) -> None:
 # --- Problems ---------------------------------------------------------------------------------
 
 
-class ProblemIn(Schema):
+class ProblemIn(BodyIn):
     agreement: DbId
     title: str
     description: str = ""
@@ -94,7 +95,7 @@ class ProblemIn(Schema):
     owner_organisation: DbId | None = None
 
 
-class ProblemPatch(Schema):
+class ProblemPatch(BodyIn):
     title: str | None = None
     description: str | None = None
     districts: list[DbId] | None = None
@@ -153,7 +154,11 @@ def _problem_fields(user, fields: dict) -> dict:
     return fields
 
 
-@router.get("/problems", response=Page, summary="Problem i dina överenskommelser")
+@router.get(
+    "/problems",
+    response={200: Page, **errors(401, 403, 422)},
+    summary="Problem i dina överenskommelser",
+)
 def list_problems(
     request,
     agreement: DbId | None = None,
@@ -166,7 +171,11 @@ def list_problems(
     return _page(problems, lambda p: problem_out(p, request.auth), limit, offset)
 
 
-@router.post("/problems", response={201: dict}, summary="Skapa ett problem")
+@router.post(
+    "/problems",
+    response={201: dict, **errors(400, 401, 403, 404, 422)},
+    summary="Skapa ett problem",
+)
 def create_problem(request, payload: ProblemIn):
     fields = payload.dict()
     agreement = get_agreement_for_user(request.auth, fields.pop("agreement"))
@@ -175,15 +184,23 @@ def create_problem(request, payload: ProblemIn):
     return Status(201, problem_out(problem, request.auth))
 
 
-@router.get("/problems/{problem_id}", response=dict, summary="Ett problem")
+@router.get(
+    "/problems/{problem_id}",
+    response={200: dict, **errors(401, 403, 404, 422)},
+    summary="Ett problem",
+)
 def get_problem(request, problem_id: DbId):
     return problem_out(access.get_problem_for_user(request.auth, problem_id), request.auth)
 
 
-@router.patch("/problems/{problem_id}", response=dict, summary="Ändra ett problem")
+@router.patch(
+    "/problems/{problem_id}",
+    response={200: dict, **errors(400, 401, 403, 404, 422)},
+    summary="Ändra ett problem",
+)
 def update_problem(request, problem_id: DbId, payload: ProblemPatch):
     problem = access.get_problem_for_user(request.auth, problem_id)
-    fields = _problem_fields(request.auth, payload.dict(exclude_unset=True))
+    fields = _problem_fields(request.auth, patch_fields(payload, Problem))
     problem = services.problem_update(problem=problem, by=request.auth, **fields)
     return problem_out(problem, request.auth)
 
@@ -191,29 +208,29 @@ def update_problem(request, problem_id: DbId, payload: ProblemPatch):
 # --- Cause analyses ---------------------------------------------------------------------------
 
 
-class CauseIn(Schema):
+class CauseIn(BodyIn):
     bone: str
     text: str
     direct: bool = True
 
 
-class StepIn(Schema):
+class StepIn(BodyIn):
     text: str
 
 
-class FactorIn(Schema):
+class FactorIn(BodyIn):
     kind: str
     level: str
     text: str
 
 
-class HypothesisIn(Schema):
+class HypothesisIn(BodyIn):
     text: str
     evidence_for: str = ""
     evidence_against: str = ""
 
 
-class AnalysisFields(Schema):
+class AnalysisFields(BodyIn):
     classification: str | None = None
     offender: str | None = None
     target_victim: str | None = None
@@ -233,7 +250,7 @@ class AnalysisFields(Schema):
 
 
 class AnalysisIn(AnalysisFields):
-    problem: int
+    problem: DbId
 
 
 class AnalysisPatch(AnalysisFields):
@@ -272,7 +289,11 @@ def _analysis_fields(payload: Schema) -> dict:
     }
 
 
-@router.get("/cause-analyses", response=Page, summary="Orsaksanalyser du får se")
+@router.get(
+    "/cause-analyses",
+    response={200: Page, **errors(401, 403, 422)},
+    summary="Orsaksanalyser du får se",
+)
 def list_cause_analyses(
     request,
     problem: DbId | None = None,
@@ -288,12 +309,20 @@ def list_cause_analyses(
     return _page(analyses, analysis_out, limit, offset)
 
 
-@router.get("/cause-analyses/{analysis_id}", response=dict, summary="En orsaksanalys")
+@router.get(
+    "/cause-analyses/{analysis_id}",
+    response={200: dict, **errors(401, 403, 404, 422)},
+    summary="En orsaksanalys",
+)
 def get_cause_analysis(request, analysis_id: DbId):
     return analysis_out(access.get_cause_analysis_for_user(request.auth, analysis_id))
 
 
-@router.post("/cause-analyses", response={201: dict}, summary="Skapa ett problems orsaksanalys")
+@router.post(
+    "/cause-analyses",
+    response={201: dict, **errors(400, 401, 403, 404, 422)},
+    summary="Skapa ett problems orsaksanalys",
+)
 def create_cause_analysis(request, payload: AnalysisIn):
     fields = _analysis_fields(payload)
     problem = access.get_problem_for_user(request.auth, fields.pop("problem"))
@@ -303,7 +332,7 @@ def create_cause_analysis(request, payload: AnalysisIn):
 
 @router.patch(
     "/cause-analyses/{analysis_id}",
-    response=dict,
+    response={200: dict, **errors(400, 401, 403, 404, 422)},
     summary="Ändra en orsaksanalys eller dess status (utkast, granskad, beslutad)",
 )
 def update_cause_analysis(request, analysis_id: DbId, payload: AnalysisPatch):
@@ -322,16 +351,16 @@ def update_cause_analysis(request, analysis_id: DbId, payload: AnalysisPatch):
 # --- Interventions ----------------------------------------------------------------------------
 
 
-class InterventionFields(Schema):
+class InterventionFields(BodyIn):
     type: str | None = None
     level: str | None = None
     horizon: str | None = None
     status: str | None = None
-    method: str | int | None = None
+    method: str | DbId | None = None
     causes: list[DbId] | None = None
     districts: list[DbId] | None = None
     target_group: str | None = None
-    owner_organisation: int | None = None
+    owner_organisation: DbId | None = None
     owner_role: str | None = None
     partners: str | None = None
     start: dt.date | None = None
@@ -347,7 +376,7 @@ class InterventionFields(Schema):
 
 
 class InterventionIn(InterventionFields):
-    problem: int
+    problem: DbId
     title: str
 
 
@@ -393,7 +422,7 @@ def _intervention_fields(user, fields: dict) -> dict:
         value = str(fields["method"])
         methods = access.method_list_for_user(user)
         found = (
-            methods.filter(pk=int(value)) if value.isdigit() else methods.filter(slug=value)
+            methods.filter(pk=int(value)) if is_db_int(value) else methods.filter(slug=value)
         ).first()
         if found is None:
             errors["method"] = [_("Okänd metod %(value)s.") % {"value": value}]
@@ -409,7 +438,9 @@ def _intervention_fields(user, fields: dict) -> dict:
     return fields
 
 
-@router.get("/interventions", response=Page, summary="Insatser du får se")
+@router.get(
+    "/interventions", response={200: Page, **errors(401, 403, 422)}, summary="Insatser du får se"
+)
 def list_interventions(
     request,
     problem: DbId | None = None,
@@ -425,7 +456,11 @@ def list_interventions(
     return _page(interventions.order_by("pk"), intervention_out, limit, offset)
 
 
-@router.post("/interventions", response={201: dict}, summary="Skapa en insats")
+@router.post(
+    "/interventions",
+    response={201: dict, **errors(400, 401, 403, 404, 422)},
+    summary="Skapa en insats",
+)
 def create_intervention(request, payload: InterventionIn):
     fields = {k: v for k, v in payload.dict().items() if v is not None}
     problem = access.get_problem_for_user(request.auth, fields.pop("problem"))
@@ -436,15 +471,23 @@ def create_intervention(request, payload: InterventionIn):
     return Status(201, intervention_out(intervention, warnings))
 
 
-@router.get("/interventions/{intervention_id}", response=dict, summary="En insats")
+@router.get(
+    "/interventions/{intervention_id}",
+    response={200: dict, **errors(401, 403, 404, 422)},
+    summary="En insats",
+)
 def get_intervention(request, intervention_id: DbId):
     return intervention_out(access.get_intervention_for_user(request.auth, intervention_id))
 
 
-@router.patch("/interventions/{intervention_id}", response=dict, summary="Ändra en insats")
+@router.patch(
+    "/interventions/{intervention_id}",
+    response={200: dict, **errors(400, 401, 403, 404, 422)},
+    summary="Ändra en insats",
+)
 def update_intervention(request, intervention_id: DbId, payload: InterventionPatch):
     intervention = access.get_intervention_for_user(request.auth, intervention_id)
-    fields = _intervention_fields(request.auth, payload.dict(exclude_unset=True))
+    fields = _intervention_fields(request.auth, patch_fields(payload, Intervention))
     intervention, warnings = services.intervention_update(
         intervention=intervention, by=request.auth, **fields
     )
@@ -454,7 +497,7 @@ def update_intervention(request, intervention_id: DbId, payload: InterventionPat
 # --- Evaluations ------------------------------------------------------------------------------
 
 
-class EvaluationIn(Schema):
+class EvaluationIn(BodyIn):
     treatment_districts: list[DbId] = []
     comparison_districts: list[DbId] = []
     buffer_districts: list[DbId] = []
@@ -525,7 +568,7 @@ def _evaluation_of(user, intervention_id: DbId):
 
 @router.get(
     "/interventions/{intervention_id}/evaluation",
-    response=dict,
+    response={200: dict, **errors(401, 403, 404, 422)},
     summary="Insatsens utvärdering: a/b/c/d, RES med intervall, WDQ och läsningen",
 )
 def get_evaluation(request, intervention_id: DbId):
@@ -537,7 +580,7 @@ def get_evaluation(request, intervention_id: DbId):
 
 @router.post(
     "/interventions/{intervention_id}/evaluation",
-    response=dict,
+    response={200: dict, **errors(400, 401, 403, 404, 422)},
     summary="Sätt insatsens utvärdering (områden, kategorier, perioder) och beräkna den",
 )
 def set_evaluation(request, intervention_id: DbId, payload: EvaluationIn):
@@ -575,7 +618,9 @@ def method_out(method) -> dict:
     }
 
 
-@router.get("/methods", response=Page, summary="Metodkatalogen med evidens")
+@router.get(
+    "/methods", response={200: Page, **errors(401, 403, 422)}, summary="Metodkatalogen med evidens"
+)
 def list_methods(
     request,
     type: str | None = None,
@@ -609,11 +654,15 @@ def promise_out(promise) -> dict:
     }
 
 
-@router.get("/promises", response=Page, summary="Medborgarlöften med uppföljningar")
+@router.get(
+    "/promises",
+    response={200: Page, **errors(401, 403, 422)},
+    summary="Medborgarlöften med uppföljningar",
+)
 def list_promises(
     request,
     agreement: DbId | None = None,
-    year: int | None = None,
+    year: Year | None = None,
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
     offset: int = Query(0, ge=0, le=DB_INT_MAX),
 ):
