@@ -26,7 +26,7 @@ from samverkan.demo.prevention import load_prevention
 from samverkan.demo.year import load_year
 from samverkan.indicators.seed_figures import load_seed_figures
 from samverkan.organisations.models import Group, Membership, Organisation
-from samverkan.plans.models import Agreement, FollowUp, Plan
+from samverkan.plans.models import Agreement, CommunicationActivity, FollowUp, Goal, Plan
 from samverkan.plans.periods import period_bounds
 from samverkan.plans.planfile import parse_plan_file
 from samverkan.plans.services import (
@@ -306,6 +306,42 @@ CURRENT_FOLLOW_UPS = [
 ]
 
 
+# The current plan's communication plan: (months from now, day, audience, message, channel,
+# owner, status). Months are clamped to the plan's period.
+COMMUNICATION = [
+    (-1, 15, "politiker", "Tertialrapporten om överenskommelsens åtaganden till kommunstyrelsen "
+     "och polisområdets ledning.", "mote", "kommunstaben", "genomford"),
+    (0, 10, "invanare", "Medborgarlöftet: vad polisen och kommunen gör i Centrum i vinter, och "
+     "hur man hör av sig.", "webbplats", "lpo-lulea-boden", "planerad"),
+    (0, 20, "personal", "EST: så rapporterar du en händelse från telefonen på en halv minut.",
+     "intranat", "kommunstaben", "planerad"),
+    (1, 5, "media", "Den samlade lägesbilden för året och vad styrgruppen prioriterar.",
+     "press", "kommunstaben", "planerad"),
+    (1, 25, "partner", "Återkoppling till bostadsbolag och bevakningsföretag om veckans "
+     "åtgärder.", "e-post", "lpo-lulea-boden", "planerad"),
+]
+
+
+def _demo_communication(plan: Plan, today: dt.date) -> None:
+    if plan.communication.exists():
+        return
+    goal = Goal.objects.filter(section__plan=plan, section__number="3").first()
+    for months, day, audience, message, channel, owner, status in COMMUNICATION:
+        month = today.month - 1 + months
+        when = dt.date(today.year + month // 12, month % 12 + 1, day)
+        when = min(max(when, plan.period_start), plan.period_end)
+        CommunicationActivity.objects.create(
+            plan=plan,
+            when=when,
+            audience=audience,
+            message=message,
+            channel=channel,
+            owner_organisation=Organisation.objects.get(slug=owner),
+            status=status,
+            goal=goal,
+        )
+
+
 def load_current_plan() -> Plan | None:
     """Revise the Luleå plan year by year up to the one that starts this year; decide each
     version, give the current one its follow-ups. The 2020–2021 plan stays fastställd."""
@@ -327,6 +363,8 @@ def load_current_plan() -> Plan | None:
     if plan.pk != first.pk and first.status != Plan.Status.DECIDED:
         # Deciding the first revision archived it; the demo keeps it as decided history.
         Plan.objects.filter(pk=first.pk).update(status=Plan.Status.DECIDED)
+    if plan.pk != first.pk:
+        _demo_communication(plan, today)
     if plan.pk != first.pk and not FollowUp.objects.filter(commitment__section__plan=plan):
         start, _end = period_bounds(plan.follow_up_period, today)
         days = [today]

@@ -8,6 +8,7 @@ from samverkan.core.limits import DbId
 from samverkan.core.schemas import BodyIn, Ref, errors
 from samverkan.plans import services
 from samverkan.plans.access import (
+    communication_list_for_user,
     get_commitment_for_user,
     get_goal_for_user,
     get_plan_for_user,
@@ -186,6 +187,48 @@ def _plan_out(plan) -> dict:
 )
 def list_plans(request):
     return plan_list_for_user(request.auth).select_related("agreement")
+
+
+class CommunicationOut(Schema):
+    id: int
+    when: dt.date
+    audience: str
+    audience_label: str
+    message: str
+    channel: str
+    channel_label: str
+    owner_organisation: str
+    goal: int | None
+    status: str
+
+
+@router.get(
+    "/plans/{plan_id}/communication",
+    response={200: list[CommunicationOut], **errors(401, 403, 404, 422)},
+    summary="Planens kommunikationsplan: målgrupp, budskap, kanal, ansvarig och när",
+)
+def list_plan_communication(request, plan_id: DbId):
+    plan = get_plan_for_user(request.auth, plan_id)
+    activities = (
+        communication_list_for_user(request.auth)
+        .filter(plan=plan)
+        .select_related("owner_organisation")
+    )
+    return [
+        {
+            "id": a.pk,
+            "when": a.when,
+            "audience": a.audience,
+            "audience_label": a.get_audience_display(),
+            "message": a.message,
+            "channel": a.channel,
+            "channel_label": a.get_channel_display(),
+            "owner_organisation": a.owner_organisation.name,
+            "goal": a.goal_id,
+            "status": a.status,
+        }
+        for a in activities
+    ]
 
 
 @router.get(

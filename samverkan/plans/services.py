@@ -17,7 +17,6 @@ from samverkan.plans.access import agreement_list_for_user
 from samverkan.plans.models import (
     Agreement,
     Commitment,
-    CommunicationActivity,
     FollowUp,
     FollowUpStatus,
     Goal,
@@ -480,61 +479,3 @@ def plan_revise(*, plan: Plan, by: User) -> Plan:
             copy.responsible_persons.set(commitment.responsible_persons.all())
     return draft
 
-
-# --- The communication plan ------------------------------------------------------------------
-
-COMMUNICATION_FIELDS = {"audience", "message", "channel", "owner_organisation", "when", "goal"}
-
-
-def party_organisation_ids(plan: Plan) -> set[int]:
-    """The agreement's parties and the organisations directly under them."""
-    parties = set(plan.agreement.parties.values_list("pk", flat=True))
-    children = Organisation.objects.filter(parent__in=parties).values_list("pk", flat=True)
-    return parties | set(children)
-
-
-def communication_create(*, by: User, plan: Plan, **fields) -> CommunicationActivity:
-    """Add a line to the plan's communication plan (who hears what, how, from whom, when)."""
-    unknown = set(fields) - COMMUNICATION_FIELDS
-    if unknown:
-        raise TypeError(f"communication_create() got unknown fields {sorted(unknown)}")
-    _require(can_edit_plans(by), _("Din roll får inte ändra kommunikationsplanen."))
-    _require_party(by, plan)
-    if plan.status == Plan.Status.ARCHIVED:
-        raise ValidationError(_("En arkiverad plan ändras inte; lägg aktiviteten i den nya planen."))
-    activity = CommunicationActivity(plan=plan, **fields)
-    errors: dict[str, list[str]] = {}
-    try:
-        activity.full_clean(exclude=["plan"])
-    except ValidationError as error:
-        errors.update(error.message_dict)
-    when = fields.get("when")
-    if when and not plan.period_start <= when <= plan.period_end:
-        errors.setdefault("when", []).append(
-            _("Datumet ligger utanför planens period %(start)s – %(end)s.")
-            % {"start": plan.period_start.isoformat(), "end": plan.period_end.isoformat()}
-        )
-    owner = fields.get("owner_organisation")
-    if owner is not None and owner.pk not in party_organisation_ids(plan):
-        errors.setdefault("owner_organisation", []).append(
-            _("%(organisation)s är inte part i överenskommelsen.") % {"organisation": owner}
-        )
-    goal = fields.get("goal")
-    if goal is not None and goal.section.plan_id != plan.pk:
-        errors.setdefault("goal", []).append(_("Målet hör till en annan plan."))
-    if errors:
-        raise ValidationError(errors)
-    activity.save()
-    return activity
-
-
-def communication_set_status(
-    *, by: User, activity: CommunicationActivity, status: str
-) -> CommunicationActivity:
-    _require(can_edit_plans(by), _("Din roll får inte ändra kommunikationsplanen."))
-    _require_party(by, activity.plan)
-    if status not in CommunicationActivity.Status.values:
-        raise ValidationError({"status": _("Okänd status.")})
-    activity.status = status
-    activity.save(update_fields=["status", "updated_at"])
-    return activity

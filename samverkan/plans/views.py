@@ -12,11 +12,11 @@ from samverkan.core.forms import add_service_errors
 from samverkan.core.history import history_entries
 from samverkan.core.models import User
 from samverkan.organisations.access import group_list_for_user, organisation_list_for_user
-from samverkan.plans import services
+from samverkan.plans import communication, services
 from samverkan.plans.access import (
     agreement_list_for_user,
-    get_agreement_for_user,
     communication_list_for_user,
+    get_agreement_for_user,
     get_commitment_for_user,
     get_communication_for_user,
     get_goal_for_user,
@@ -31,7 +31,7 @@ from samverkan.plans.forms import (
     PlanDecideForm,
     PlanFilterForm,
 )
-from samverkan.plans.models import Commitment, Goal
+from samverkan.plans.models import Commitment, CommunicationActivity, Goal
 from samverkan.plans.planfile import dump_plan_file, plan_to_data
 from samverkan.plans.selectors import (
     PlanFilters,
@@ -367,7 +367,7 @@ def plan_communication(request, pk):
     form = CommunicationForm(
         request.POST or None,
         organisations=organisation_list_for_user(request.user).filter(
-            pk__in=services.party_organisation_ids(plan)
+            pk__in=communication.party_organisation_ids(plan)
         ),
         goals=Goal.objects.filter(section__plan=plan),
     )
@@ -376,7 +376,7 @@ def plan_communication(request, pk):
             raise PermissionDenied(_("Din roll får inte ändra kommunikationsplanen."))
         if form.is_valid():
             try:
-                services.communication_create(by=request.user, plan=plan, **form.cleaned_data)
+                communication.communication_create(by=request.user, plan=plan, **form.cleaned_data)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -404,7 +404,7 @@ def plan_communication(request, pk):
 def communication_status(request, pk):
     activity = get_communication_for_user(request.user, pk)
     try:
-        services.communication_set_status(
+        communication.communication_set_status(
             by=request.user, activity=activity, status=request.POST.get("status", "")
         )
     except ValidationError as error:
