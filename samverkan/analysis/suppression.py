@@ -36,7 +36,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from enum import Enum
+from enum import StrEnum
 
 import numpy as np
 from scipy.optimize import linprog
@@ -45,7 +45,7 @@ from scipy.sparse import csr_matrix
 ALL = "*"  # a summed dimension in a cube's cell key
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     SHOWN = "shown"
     SMALL = "small"
     HIDDEN = "hidden"
@@ -106,10 +106,7 @@ def cube(
         if ALL in axis:
             raise ValueError(f"{ALL!r} names the total and cannot be a period, row or column")
     interior = {
-        (p, r, c): int(counts.get((p, r, c), 0))
-        for p in axes[0]
-        for r in axes[1]
-        for c in axes[2]
+        (p, r, c): int(counts.get((p, r, c), 0)) for p in axes[0] for r in axes[1] for c in axes[2]
     }
     values: dict[tuple, int] = defaultdict(int)
     for (p, r, c), value in interior.items():
@@ -194,7 +191,12 @@ def _complement(pinned, values, relations, of_cell, status, limit) -> Hashable |
         roomy = [k for k in found if values[k] >= 2 * limit - 1]
         return sorted(
             found,
-            key=lambda k: (_depth(k), k not in roomy, values[k] * (1 if k in roomy else -1), str(k)),
+            key=lambda k: (
+                _depth(k),
+                k not in roomy,
+                values[k] * (1 if k in roomy else -1),
+                str(k),
+            ),
         )
 
     def exposure(index: int) -> int:
@@ -327,15 +329,21 @@ def pinned_by_linear_programming(values, relations, status, limit) -> list:
             for i in members
         ]
         a_eq = (
-            csr_matrix((entries, (row_ids, cols)), shape=(len(rhs), len(members)))
-            if rhs
-            else None
+            csr_matrix((entries, (row_ids, cols)), shape=(len(rhs), len(members))) if rhs else None
         )
         true_here = truth[members]
         open_ = set(range(len(members)))  # not yet shown to take another value
 
-        def solve(objective, cell=None):
-            point = _optimum(objective, a_eq, rhs, var_bounds)
+        def solve(
+            objective,
+            cell=None,
+            a_eq=a_eq,
+            rhs=rhs,
+            bounds_=var_bounds,
+            true_here=true_here,
+            open_=open_,
+        ):
+            point = _optimum(objective, a_eq, rhs, bounds_)
             if point is None:  # unbounded: the cell it raises is not pinned
                 if cell is not None:
                     open_.discard(cell)

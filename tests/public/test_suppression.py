@@ -85,7 +85,10 @@ def alternative_values(shown: dict, periods, rows, columns, limit: int, ceiling:
     set). ``ceiling`` bounds a "≥ 5" cell: the largest total a reader could think of."""
     interior = [(p, r, c) for p in periods for r in rows for c in columns]
     totals = [k for k in shown if k not in set(interior)]
-    under = {t: [i for i in interior if all(a in (b, ALL) for b, a in zip(i, t))] for t in totals}
+    under = {
+        t: [i for i in interior if all(a in (b, ALL) for b, a in zip(i, t, strict=True))]
+        for t in totals
+    }
     position = {k: n for n, k in enumerate(interior)}
     checked_at = {n: [] for n in range(len(interior))}
     for t, cells in under.items():
@@ -143,7 +146,7 @@ def _table(shape, numbers):
     rows = [f"område {i}" for i in range(n_rows)]
     columns = [f"kategori {i}" for i in range(n_columns)]
     keys = [(p, r, c) for p in periods for r in rows for c in columns]
-    return dict(zip(keys, numbers)), periods, rows, columns, limit
+    return dict(zip(keys, numbers, strict=True)), periods, rows, columns, limit
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -162,16 +165,18 @@ def test_no_suppressed_cell_comes_back_by_subtraction(table):
 
 
 # The brute force walks every fitting table: tables of at most four interior cells.
-tiny_tables = st.tuples(
-    st.integers(1, 2), st.integers(1, 2), st.integers(1, 2), st.integers(3, 4)
-).filter(lambda shape: shape[0] * shape[1] * shape[2] <= 4).flatmap(
-    lambda shape: st.tuples(
-        st.just(shape),
-        st.lists(
-            st.integers(0, 7) | st.integers(0, 2),
-            min_size=shape[0] * shape[1] * shape[2],
-            max_size=shape[0] * shape[1] * shape[2],
-        ),
+tiny_tables = (
+    st.tuples(st.integers(1, 2), st.integers(1, 2), st.integers(1, 2), st.integers(3, 4))
+    .filter(lambda shape: shape[0] * shape[1] * shape[2] <= 4)
+    .flatmap(
+        lambda shape: st.tuples(
+            st.just(shape),
+            st.lists(
+                st.integers(0, 7) | st.integers(0, 2),
+                min_size=shape[0] * shape[1] * shape[2],
+                max_size=shape[0] * shape[1] * shape[2],
+            ),
+        )
     )
 )
 
