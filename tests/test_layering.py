@@ -22,6 +22,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "samverkan"
 DATA_APPS = {"organisations", "plans", "places", "incidents", "indicators"}
 ABOVE_DATA = {
     "est", "lagesbild", "prevention", "collaboration", "andts", "reports", "demo", "open311",
+    "public",
 }  # fmt: skip
 # The project's own modules (settings, urls, api, wsgi …) wire the apps together.
 PROJECT_MODULES = {"settings", "urls", "api", "wsgi", "asgi", "__main__", "__init__", "cli"}
