@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "samverkan.collaboration",
     "samverkan.andts",
     "samverkan.notices",
+    "samverkan.public",
     "samverkan.demo",
     # After samverkan.core, whose ninja/swagger.html names the page's language: the API docs
     # are then served from the installed package's files, with no network.
@@ -443,6 +444,9 @@ CONTENT_SECURITY_POLICY = {
 # "1–4" in every figure that leaves the organisation's own users (downloads, API, command
 # line output); 0 turns it off.
 SAMVERKAN_SMALL_COUNT_LIMIT = env_int("SAMVERKAN_SMALL_COUNT_LIMIT", 5)
+# The public page of an agreement (docs/oppet.md): counts below this are shown as "1–4",
+# with secondary suppression; 0 turns it off, and below 3 counts as 3.
+SAMVERKAN_PUBLIC_MIN_COUNT = env_int("SAMVERKAN_PUBLIC_MIN_COUNT", 5)
 
 LOGGING = {
     "version": 1,

@@ -15,7 +15,7 @@ from importlib import resources
 from django.db import transaction
 from django.utils import timezone
 
-from samverkan.core.models import Role, User
+from samverkan.core.models import Classification, Role, User
 from samverkan.demo.andts import load_andts
 from samverkan.demo.collaboration import load_collaborations
 from samverkan.demo.est import load_est_week
@@ -68,6 +68,7 @@ AGREEMENTS = [
         "end": dt.date(2023, 12, 31),
         "overall_goal": "Öka den upplevda tryggheten bland Luleborna och minska Lulebornas "
         "utsatthet för brott.",
+        "public_page": True,
         "groups": [
             ("styrgrupp", "Styrgrupp", Group.Kind.STEERING),
             ("beredningsgrupp", "Beredningsgrupp", Group.Kind.PREPARATION),
@@ -212,6 +213,7 @@ def load_demo(present: bool = True) -> list[tuple[str, str]]:
                 "start": spec["start"],
                 "end": spec["end"],
                 "overall_goal": spec.get("overall_goal", ""),
+                "public_page": spec.get("public_page", False),
             },
         )
         agreement.parties.set([orgs[s] for s in spec["parties"]])
@@ -258,6 +260,8 @@ def load_demo(present: bool = True) -> list[tuple[str, str]]:
         plan_decide(plan=plan, by=steering, held_on=decided_on)
         if file_name.startswith("lulea"):
             _demo_follow_ups(plan)
+            # Luleå's plan is published on the agreement's public page (docs/oppet.md).
+            Plan.objects.filter(pk=plan.pk).update(classification=Classification.OPEN)
     if present:
         load_current_plan()
     load_places()

@@ -14,7 +14,8 @@ from samverkan.plans.models import (
 
 @admin.register(Agreement)
 class AgreementAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "start", "end"]
+    list_display = ["title", "kind", "start", "end", "public_page"]
+    list_filter = ["public_page"]
     filter_horizontal = ["parties"]
 
 

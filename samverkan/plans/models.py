@@ -40,6 +40,14 @@ class Agreement(models.Model):
     end = models.DateField(_("gäller till"))
     overall_goal = models.TextField(_("övergripande mål"), blank=True)
     document_url = models.URLField(_("länk till överenskommelsen"), blank=True)
+    public_page = models.BooleanField(
+        _("öppen sida"),
+        default=False,
+        help_text=_(
+            "Visa överenskommelsen, dess öppna planer och antal öppna händelserapporter utan "
+            "inloggning på /oppet/<kortnamn>/, med små antal dolda."
+        ),
+    )
 
     class Meta:
         ordering = ["-start", "title"]

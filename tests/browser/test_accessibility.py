@@ -32,6 +32,7 @@ def _main_pages() -> list[str]:
         "/",
         "/overenskommelser/",
         f"/overenskommelser/{agreement.pk}/",
+        f"/oppet/{agreement.slug}/",
         f"/planer/{plan.pk}/",
         "/est/",
         "/est/?alla=1",

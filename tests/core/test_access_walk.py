@@ -45,6 +45,9 @@ PUBLIC = {
     "open311_services": "Open311 discovery: the category list every reporter may read",
     "open311_service": "Open311 discovery: one category's attributes",
     "api:list_categories": "the category taxonomy, the same for every party",
+    "public_agreement": "an agreement's public page, only when its admin turned it on",
+    "public_agreement_json": "the public page's open data, small counts suppressed",
+    "public_agreement_csv": "the public page's open data, small counts suppressed",
 }
 
 
