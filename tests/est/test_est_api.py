@@ -44,11 +44,16 @@ def test_it_returns_the_weekly_picture(client, agreement, hand_case):
     assert data["expected_false_per_year"] > 0 and data["alpha"] == pytest.approx(1 / 208)
 
 
-def test_another_partys_week_and_an_impossible_week_are_404(client, agreement):
+def test_another_partys_week_and_an_impossible_week_are_refused(client, agreement):
     url = f"/api/agreements/{agreement.pk}/weeks/2025/10"
     assert client.get(url, headers=bearer("boden")).status_code == 404
-    url = f"/api/agreements/{agreement.pk}/weeks/2025/54"
+    # 2025 has 52 ISO weeks: week 53 does not exist; a week beyond 53 is out of range.
+    url = f"/api/agreements/{agreement.pk}/weeks/2025/53"
     assert client.get(url, headers=bearer("samordnare")).status_code == 404
+    url = f"/api/agreements/{agreement.pk}/weeks/2025/54"
+    response = client.get(url, headers=bearer("samordnare"))
+    assert response.status_code == 422
+    assert "högst 53" in str(response.json()["detail"])
     assert client.get(f"/api/agreements/{agreement.pk}/weeks/2025/10").status_code == 401
 
 
