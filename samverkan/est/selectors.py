@@ -23,6 +23,7 @@ from samverkan.organisations.models import Group, Organisation
 from samverkan.places.models import District
 from samverkan.plans.models import Agreement
 from samverkan.plans.periods import period_bounds, period_label
+from samverkan.plans.selectors import agreement_organisation_ids  # noqa: F401 (est's callers)
 
 
 def est_agreements_of(user: User, agreements) -> list[Agreement]:
@@ -41,11 +42,6 @@ def est_agreements_of(user: User, agreements) -> list[Agreement]:
     )
 
 
-def agreement_organisation_ids(agreement: Agreement) -> set[int]:
-    """The parties and the organisations directly under them (a förvaltning, Lulebo)."""
-    parties = set(agreement.parties.values_list("pk", flat=True))
-    children = Organisation.objects.filter(parent__in=parties).values_list("pk", flat=True)
-    return parties | set(children)
 
 
 # --- Area prioritisation ----------------------------------------------------------------------

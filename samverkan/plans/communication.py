@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 
 from samverkan.core.access import can_edit_plans
 from samverkan.core.models import User
-from samverkan.organisations.models import Organisation
 from samverkan.plans.models import CommunicationActivity, Plan
+from samverkan.plans.selectors import agreement_organisation_ids
 from samverkan.plans.services import _require, _require_party
 
 COMMUNICATION_FIELDS = {"audience", "message", "channel", "owner_organisation", "when", "goal"}
@@ -15,9 +15,7 @@ COMMUNICATION_FIELDS = {"audience", "message", "channel", "owner_organisation", 
 
 def party_organisation_ids(plan: Plan) -> set[int]:
     """The agreement's parties and the organisations directly under them."""
-    parties = set(plan.agreement.parties.values_list("pk", flat=True))
-    children = Organisation.objects.filter(parent__in=parties).values_list("pk", flat=True)
-    return parties | set(children)
+    return agreement_organisation_ids(plan.agreement)
 
 
 def communication_create(*, by: User, plan: Plan, **fields) -> CommunicationActivity:

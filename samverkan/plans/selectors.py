@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import OuterRef, QuerySet, Subquery
 
+from samverkan.organisations.models import Organisation
 from samverkan.plans.models import (
     Agreement,
     Commitment,
@@ -236,3 +237,10 @@ def communication_due(activities, *, today: dt.date) -> list:
         .select_related("owner_organisation")
         .order_by("when", "pk")
     )
+
+
+def agreement_organisation_ids(agreement) -> set[int]:
+    """The parties and the organisations directly under them (a förvaltning, Lulebo)."""
+    parties = set(agreement.parties.values_list("pk", flat=True))
+    children = Organisation.objects.filter(parent__in=parties).values_list("pk", flat=True)
+    return parties | set(children)
