@@ -25,6 +25,7 @@ urlpatterns = [
     path("forebyggande/", include("samverkan.prevention.urls")),
     path("inventering/", include("samverkan.collaboration.urls")),
     path("andts/", include("samverkan.andts.urls")),
+    path("", include("samverkan.reports.urls")),
     path("sprak/", set_language, name="set_language"),
     path("api/", api.urls),
     path("open311/v2/", include("samverkan.open311.urls")),
