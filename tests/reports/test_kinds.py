@@ -325,3 +325,45 @@ def test_the_pdf_of_every_kind_is_pdf_ua(lulea_plan, tmp_path):
     metadata = PdfReader(io.BytesIO(output.read_bytes())).xmp_metadata
     assert metadata is not None
     assert b"pdfuaid" in output.read_bytes()
+
+
+def test_the_follow_up_puts_each_goals_indicator_against_its_target(lulea_plan, tmp_path):
+    from decimal import Decimal
+
+    from samverkan.indicators.goal_links import GoalIndicator
+    from samverkan.indicators.models import Indicator, Observation, Source
+
+    source = Source.objects.create(slug="enkat-test", name="Trygghetsmätningen (test)")
+    indicator = Indicator.objects.create(
+        code="test-otrygg", name="Andel otrygga kvällstid", unit=Indicator.Unit.PERCENT,
+        source=source,
+    )  # fmt: skip
+    for year, value in ((2019, "30"), (2020, "26")):
+        Observation.objects.create(
+            indicator=indicator, period_start=dt.date(year, 1, 1),
+            period_end=dt.date(year, 12, 31), period_label=str(year), geo_level="kommun",
+            geo_code="2580", value=Decimal(value), n=812,
+            retrieved_at=dt.datetime(2021, 1, 1, tzinfo=dt.UTC),
+        )  # fmt: skip
+    goal = Goal.objects.filter(section__plan=lulea_plan, parent=None).order_by("pk").first()
+    GoalIndicator.objects.create(
+        goal=goal, indicator=indicator, baseline_value=Decimal(30), baseline_period="2019",
+        target_value=Decimal(20), target_period="2021",
+    )  # fmt: skip
+    output = tmp_path / "u.xlsx"
+    make(
+        "uppfoljning", "samordnare", output, agreement=lulea_plan.agreement.pk, format="xlsx",
+        **YEAR_2020,
+    )  # fmt: skip
+    rows = list(load_workbook(output)["Indikatorer"].iter_rows(values_only=True))
+    assert len(rows) == 2
+    row = rows[1]
+    assert row[0] == "Andel otrygga kvällstid"
+    assert row[2].startswith("30") and "(2019)" in row[2]
+    assert row[3].startswith("20") and "(2021)" in row[3]
+    assert row[4].startswith("26") and "(2020)" in row[4]
+    assert row[5] == "40 %"  # 30 → 26 of the way to 20
+    assert row[6] == "Trygghetsmätningen (test)" and row[7] == "812"
+    pdf = tmp_path / "u.pdf"
+    make("uppfoljning", "samordnare", pdf, agreement=lulea_plan.agreement.pk, **YEAR_2020)
+    assert flat("Andel otrygga kvällstid") in flat(pdf_text(pdf))
