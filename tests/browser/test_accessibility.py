@@ -33,6 +33,7 @@ def _main_pages() -> list[str]:
         "/overenskommelser/",
         f"/overenskommelser/{agreement.pk}/",
         f"/planer/{plan.pk}/",
+        f"/overenskommelser/{agreement.pk}/dokument/",
         "/est/",
         est_week,
         f"/est/{agreement.pk}/atgarder/",
