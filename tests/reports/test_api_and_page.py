@@ -225,3 +225,28 @@ def test_the_form_shows_a_bad_combination_next_to_the_field(client, coordinator,
 def test_another_organisations_documents_page_is_404(client, boden_user, lulea_plan):
     client.force_login(boden_user)
     assert client.get(f"/overenskommelser/{lulea_plan.agreement.pk}/dokument/").status_code == 404
+
+
+def test_the_worker_makes_the_queued_document(
+    client, coordinator, lulea_plan, settings, django_capture_on_commit_callbacks
+):
+    """With the queue in the database: the request only queues; `samverkan worker` makes it."""
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/api/documents",
+            json.dumps({"kind": "verksamhetsplan", "agreement": lulea_plan.agreement.pk}),
+            content_type="application/json",
+            headers=bearer(coordinator),
+        )
+    document = Document.objects.get(pk=response.json()["id"])
+    [queued] = DBTaskResult.objects.all()
+    assert queued.task_path == "samverkan.reports.tasks.generate_document"
+    assert document.status == "i_ko" and document.progress == 0
+    call_command("worker", "--batch", "--no-scheduler", "--no-startup-delay", verbosity=0)
+    document.refresh_from_db()
+    assert document.status == "klar" and document.progress == 100
+    assert document_path(document).read_bytes()[:5] == b"%PDF-"
