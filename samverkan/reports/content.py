@@ -108,6 +108,27 @@ class Content:
             block.pop("spec", None)
         return data
 
+    def clean(self) -> None:
+        """Remove the control characters no PDF, Word or Excel file can hold from every text
+        (stored free text may still carry them), before any renderer reads the content."""
+        from samverkan.core.cells import without_control_characters as strip
+
+        def walk(value):
+            if isinstance(value, str):
+                return strip(value)
+            if isinstance(value, list):
+                return [walk(v) for v in value]
+            if isinstance(value, tuple):
+                return tuple(walk(v) for v in value)
+            return value
+
+        self.title, self.subtitle = strip(self.title), strip(self.subtitle)
+        self.cover = walk(self.cover)
+        for item in [*self.blocks, *self.sheets]:
+            for f in dataclasses.fields(item):
+                if f.name not in ("spec", "svg", "type"):
+                    setattr(item, f.name, walk(getattr(item, f.name)))
+
     def fingerprint(self) -> str:
         """The data version: a hash of what the document says (not of when it was made)."""
         data = self.as_dict()

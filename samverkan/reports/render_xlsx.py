@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from samverkan.core.cells import looks_like_formula
 from samverkan.reports.content import Content
 
 HEADER_FILL = PatternFill("solid", fgColor="E8EEF5")
@@ -29,6 +30,14 @@ def sheet_title(name: str, taken: set[str]) -> str:
     return title
 
 
+def _as_text(cell) -> None:
+    """A text of data is a string cell, never a formula (see core.cells)."""
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+        if looks_like_formula(cell.value):
+            cell.quotePrefix = True
+
+
 def _print_marks(sheet, content: Content) -> None:
     label = _("Klassning") + ": " + content.classification_label.upper()
     sheet.oddHeader.left.text = content.title[:200]
@@ -43,13 +52,14 @@ def render_xlsx(content: Content) -> bytes:
     taken: set[str] = set()
     first.title = sheet_title(_("Dokument"), taken)
     first.append([content.title])
-    first["A1"].font = Font(bold=True, size=14)
     first.append([content.subtitle])
     first.append([_("Klassning"), content.classification_label])
     for label, value in content.cover:
         first.append([label, value])
-    for row in first.iter_rows(min_row=3):
-        row[0].font = Font(bold=True)
+    for row in first.iter_rows(min_row=1):
+        row[0].font = Font(bold=row[0].row != 2, size=14 if row[0].row == 1 else 11)
+        for cell in row:
+            _as_text(cell)
     first.column_dimensions["A"].width = 24
     first.column_dimensions["B"].width = 70
     _print_marks(first, content)
@@ -73,6 +83,7 @@ def render_xlsx(content: Content) -> bytes:
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+                _as_text(cell)
         _print_marks(sheet, content)
     out = io.BytesIO()
     book.save(out)

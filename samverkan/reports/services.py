@@ -57,6 +57,7 @@ def build(
     check_format(spec, fmt)
     params = parse_parameters(parameters)
     content = spec.build(user, agreement, params)
+    content.clean()
     if progress:
         progress(40)
     render_figures(content)
@@ -154,7 +155,19 @@ def document_generate(document: Document) -> Document:
         return document
     name = f"{document.agreement_id}/{document.pk}-{document.kind}.{document.format}"
     document.file_name = name
-    write_atomically(document_path(document), built.data)
+    try:
+        write_atomically(document_path(document), built.data)
+    except OSError as error:
+        logger.exception("Dokument %s kunde inte sparas", document.pk)
+        _set(
+            document,
+            status=Document.Status.FAILED,
+            file_name="",
+            message=_("Dokumentet kunde inte sparas i datakatalogen: %(reason)s")
+            % {"reason": error.strerror or error},
+            finished_at=timezone.now(),
+        )
+        return document
     _set(
         document,
         status=Document.Status.DONE,

@@ -367,3 +367,34 @@ def test_the_follow_up_puts_each_goals_indicator_against_its_target(lulea_plan, 
     pdf = tmp_path / "u.pdf"
     make("uppfoljning", "samordnare", pdf, agreement=lulea_plan.agreement.pk, **YEAR_2020)
     assert flat("Andel otrygga kvällstid") in flat(pdf_text(pdf))
+
+
+def test_free_text_never_runs_as_a_formula_and_control_characters_do_not_break_a_file(
+    lulea_plan, tmp_path
+):
+    from samverkan.plans.models import FollowUp
+
+    follow_up = FollowUp.objects.filter(commitment__section__plan=lulea_plan).first()
+    FollowUp.objects.filter(pk=follow_up.pk).update(
+        comment='=HYPERLINK("http://example.org","klicka")\x0b och\x00 mer'
+    )
+    output = tmp_path / "u.xlsx"
+    make(
+        "uppfoljning", "samordnare", output, agreement=lulea_plan.agreement.pk, format="xlsx",
+        **YEAR_2020,
+    )  # fmt: skip
+    sheet = load_workbook(output)["Mål och åtaganden"]
+    [cell] = [c for row in sheet.iter_rows() for c in row if str(c.value).startswith("=HYPER")]
+    assert cell.data_type == "s" and cell.quotePrefix
+    assert cell.value == '=HYPERLINK("http://example.org","klicka") och mer'
+    for fmt in ("pdf",):
+        make(
+            "uppfoljning", "samordnare", tmp_path / f"u.{fmt}", agreement=lulea_plan.agreement.pk,
+            format=fmt, **YEAR_2020,
+        )  # fmt: skip
+    commitment = follow_up.commitment
+    commitment.text = "Ett åtagande\x0c med ett sidbrytningstecken"
+    commitment.save()
+    docx = tmp_path / "plan.docx"
+    make("verksamhetsplan", "samordnare", docx, agreement=lulea_plan.agreement.pk, format="docx")
+    assert "Ett åtagande med ett sidbrytningstecken" in docx_text(docx)
