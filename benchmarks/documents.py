@@ -37,6 +37,8 @@ CASES = [
     ("est-vecka", "pdf", {}),
     ("uppfoljning", "pdf", {"from": "2020-01-01", "to": "2020-12-31"}),
     ("uppfoljning", "xlsx", {"from": "2020-01-01", "to": "2020-12-31"}),
+    ("lagesbild", "pdf", {}),
+    ("lagesbild", "docx", {}),
 ]
 
 

@@ -398,3 +398,54 @@ def test_free_text_never_runs_as_a_formula_and_control_characters_do_not_break_a
     docx = tmp_path / "plan.docx"
     make("verksamhetsplan", "samordnare", docx, agreement=lulea_plan.agreement.pk, format="docx")
     assert "Ett åtagande med ett sidbrytningstecken" in docx_text(docx)
+
+
+# --- Samlad lägesbild -----------------------------------------------------------------------
+
+
+def test_the_situation_pdf_has_each_chart_with_its_table_source_and_n(lulea_plan, tmp_path):
+    output = tmp_path / "lagesbild.pdf"
+    make("lagesbild", "samordnare", output, agreement=lulea_plan.agreement.pk)
+    text = " ".join(pdf_text(output).split())
+    for heading in ("Nyckeltal", "Händelser per månad", "Händelser per kategori"):
+        assert heading in text
+    assert "Figur 1" in text and "Källa:" in text and "n = " in text
+    docx = tmp_path / "lagesbild.docx"
+    make("lagesbild", "samordnare", docx, agreement=lulea_plan.agreement.pk, format="docx")
+    document = WordDocument(docx)
+    assert all(p.get("descr") for p in document.element.body.iter(qn("wp:docPr")))
+    assert "Händelser per kategori" in [p.text for p in document.paragraphs]
+
+
+def test_a_municipality_users_situation_counts_no_restricted_police_report(lulea_plan, tmp_path):
+    import re
+
+    def total(user: str, name: str) -> int:
+        output = tmp_path / f"{name}.pdf"
+        make("lagesbild", user, output, agreement=lulea_plan.agreement.pk)
+        text = pdf_text(output)
+        return int(re.search(r"(\d+) händelser under perioden", text)[1]), text
+
+    kommun_before, _text = total("lasare", "kommun-fore")
+    police_before, _text = total("kommunpolis", "polis-fore")
+    when = dt.datetime.now(dt.UTC) - dt.timedelta(days=2)
+    Incident.objects.create(
+        category=Category.objects.get(slug="skadegorelse"), occurred_from=when,
+        occurred_to=when, municipality=Municipality.objects.get(code="2580"),
+        organisation=Organisation.objects.get(slug="lpo-lulea-boden"),
+        classification="begransad", description="Spaningsuppgift",
+    )  # fmt: skip
+    kommun_after, kommun_text = total("lasare", "kommun-efter")
+    police_after, police_text = total("kommunpolis", "polis-efter")
+    assert kommun_after == kommun_before
+    assert police_after == police_before + 1
+    assert "Klassning: BEGRÄNSAD" in police_text
+    assert "BEGRÄNSAD" not in kommun_text
+
+
+def test_a_situation_period_without_reports_is_refused(lulea_plan, tmp_path):
+    with pytest.raises(CommandError, match="Inga händelserapporter som du kan se .* 2010-01-01"):
+        make(
+            "lagesbild", "samordnare", tmp_path / "l.pdf", agreement=lulea_plan.agreement.pk,
+            **{"from": "2010-01-01", "to": "2010-12-31"},
+        )  # fmt: skip

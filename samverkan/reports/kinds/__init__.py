@@ -82,7 +82,7 @@ def parse_parameters(data: dict) -> Parameters:
 
 
 def _kinds() -> dict[str, Kind]:
-    from samverkan.reports.kinds import est_week, follow_up, plan
+    from samverkan.reports.kinds import est_week, follow_up, plan, situation
 
     return {
         "verksamhetsplan": Kind(
@@ -107,6 +107,13 @@ def _kinds() -> dict[str, Kind]:
             ("pdf", "xlsx"),
             follow_up.build,
             gettext_lazy("Status, andel och kommentar per åtagande och mål, indikatorer mot mål."),
+        ),
+        "lagesbild": Kind(
+            "lagesbild",
+            gettext_lazy("Samlad lägesbild"),
+            ("pdf", "docx"),
+            situation.build,
+            gettext_lazy("Lägesbilden för en period med diagram, tabeller, källor och n."),
         ),
     }
 
