@@ -228,11 +228,15 @@ def test_another_organisations_documents_page_is_404(client, boden_user, lulea_p
 
 
 def test_the_worker_makes_the_queued_document(
-    client, coordinator, lulea_plan, settings, django_capture_on_commit_callbacks
+    client, coordinator, lulea_plan, settings, django_capture_on_commit_callbacks, monkeypatch
 ):
     """With the queue in the database: the request only queues; `samverkan worker` makes it."""
     from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
     from django_tasks_db.models import DBTaskResult
+
+    # The worker closes stale connections between tasks; here that would be the test's own.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     with django_capture_on_commit_callbacks(execute=True):

@@ -376,7 +376,7 @@ def test_free_text_never_runs_as_a_formula_and_control_characters_do_not_break_a
 
     follow_up = FollowUp.objects.filter(commitment__section__plan=lulea_plan).first()
     FollowUp.objects.filter(pk=follow_up.pk).update(
-        comment='=HYPERLINK("http://example.org","klicka")\x0b och\x00 mer'
+        comment='=HYPERLINK("http://example.org","klicka")\x0b och\x01 mer'
     )
     output = tmp_path / "u.xlsx"
     make(
