@@ -39,6 +39,8 @@ CASES = [
     ("uppfoljning", "xlsx", {"from": "2020-01-01", "to": "2020-12-31"}),
     ("lagesbild", "pdf", {}),
     ("lagesbild", "docx", {}),
+    ("lag-2023-196", "pdf", {}),
+    ("lag-2023-196", "docx", {}),
 ]
 
 

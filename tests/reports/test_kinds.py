@@ -449,3 +449,51 @@ def test_a_situation_period_without_reports_is_refused(lulea_plan, tmp_path):
             "lagesbild", "samordnare", tmp_path / "l.pdf", agreement=lulea_plan.agreement.pk,
             **{"from": "2010-01-01", "to": "2010-12-31"},
         )  # fmt: skip
+
+
+# --- Lag (2023:196) -------------------------------------------------------------------------
+
+
+def test_the_law_document_has_what_the_law_asks_for(lulea_plan, tmp_path):
+    from samverkan.prevention.models import Intervention, Problem
+
+    output = tmp_path / "lag.pdf"
+    make("lag-2023-196", "samordnare", output, agreement=lulea_plan.agreement.pk)
+    text = pdf_text(output)
+    found = flat(text)
+    assert "Lagen (2023:196) om kommuners ansvar" in " ".join(text.split())
+    for heading in (
+        "Kartläggning av brottsligheten", "Annan relevant information", "Analys av behoven",
+        "Åtgärdsplan", "Samordningsfunktion", "Uppföljning", "Händelser per kategori",
+    ):  # fmt: skip
+        assert heading in text, heading
+    for problem in Problem.objects.filter(agreement=lulea_plan.agreement):
+        assert flat(problem.title) in found
+    for intervention in Intervention.objects.filter(problem__agreement=lulea_plan.agreement):
+        assert flat(intervention.title) in found
+    for commitment in Commitment.objects.filter(section__plan=lulea_plan):
+        assert flat(commitment.text) in found
+    for group in lulea_plan.agreement.groups.all():
+        assert flat(group.name) in found
+    docx = tmp_path / "lag.docx"
+    make("lag-2023-196", "samordnare", docx, agreement=lulea_plan.agreement.pk, format="docx")
+    headings = [p.text for p in WordDocument(docx).paragraphs if p.style.name == "Heading 1"]
+    assert "Åtgärdsplan" in headings and "Samordningsfunktion" in headings
+
+
+def test_a_restricted_problem_of_the_police_is_not_in_the_municipalitys_law_document(
+    lulea_plan, tmp_path
+):
+    from samverkan.prevention.models import Problem
+
+    problem = Problem.objects.filter(agreement=lulea_plan.agreement).first()
+    Problem.objects.filter(pk=problem.pk).update(
+        classification="begransad",
+        owner_organisation=Organisation.objects.get(slug="lpo-lulea-boden"),
+    )
+    kommun, police = tmp_path / "kommun.pdf", tmp_path / "polis.pdf"
+    make("lag-2023-196", "lasare", kommun, agreement=lulea_plan.agreement.pk)
+    make("lag-2023-196", "kommunpolis", police, agreement=lulea_plan.agreement.pk)
+    assert flat(problem.title) not in flat(pdf_text(kommun))
+    assert flat(problem.title) in flat(pdf_text(police))
+    assert "Klassning: BEGRÄNSAD" in pdf_text(police)

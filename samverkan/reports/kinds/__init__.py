@@ -82,7 +82,7 @@ def parse_parameters(data: dict) -> Parameters:
 
 
 def _kinds() -> dict[str, Kind]:
-    from samverkan.reports.kinds import est_week, follow_up, plan, situation
+    from samverkan.reports.kinds import est_week, follow_up, law, plan, situation
 
     return {
         "verksamhetsplan": Kind(
@@ -114,6 +114,16 @@ def _kinds() -> dict[str, Kind]:
             ("pdf", "docx"),
             situation.build,
             gettext_lazy("Lägesbilden för en period med diagram, tabeller, källor och n."),
+        ),
+        "lag-2023-196": Kind(
+            "lag-2023-196",
+            gettext_lazy("Lägesbild och åtgärdsplan (lag 2023:196)"),
+            ("pdf", "docx"),
+            law.build,
+            gettext_lazy(
+                "Kartläggning, annan information, analys av behoven, åtgärdsplan, "
+                "samordningsfunktion och uppföljning, som lagen kräver."
+            ),
         ),
     }
 

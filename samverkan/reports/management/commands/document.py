@@ -15,7 +15,7 @@ class Command(BaseCommand):
     @property
     def help(self) -> str:
         return _(
-            "Skapar ett dokument (verksamhetsplan, est-vecka, uppfoljning, lagesbild) direkt, utan "
+            "Skapar ett dokument (verksamhetsplan, est-vecka, uppfoljning, lagesbild, lag-2023-196) direkt, utan "
             "bakgrundsjobbet, och skriver det till --output. Dokumentet visar det som "
             "--user får se."
         )
