@@ -129,7 +129,7 @@ def build(user: User, agreement: Agreement, params: Parameters) -> Content:
                 header=[_("Indikator"), _("Senaste värde"), _("Period"), _("Källa"), "n"],
                 rows=rows,
                 caption=_("Fokusområdenas indikatorer, senaste värde för kommunen"),
-                widths=[4, 2, 1, 3, 1],
+                widths=[4, 2, 2, 3, 1],
             )
         )
     else:
