@@ -42,8 +42,11 @@ def docx_text(data: bytes | Path) -> str:
 
 
 def flat(text: str) -> str:
-    """Text extraction breaks lines and hyphenates: compare on letters and digits only."""
-    return "".join(ch for ch in text.lower() if ch.isalnum())
+    """Text extraction breaks lines and hyphenates, and a table cell that runs over a page
+    break has the page's footer and header in the middle: compare on letters and digits
+    only, without the header and footer lines (they carry the classification)."""
+    body = "\n".join(line for line in text.splitlines() if "Klassning: " not in line)
+    return "".join(ch for ch in body.lower() if ch.isalnum())
 
 
 def pages_to_png(pdf: Path, directory: Path) -> list[Path]:
