@@ -171,7 +171,7 @@ def build(user: User, agreement: Agreement, params: Parameters) -> Content:
 
     parties = {p.pk: p for p in agreement.parties.order_by("name")}
     parents = dict(Organisation.objects.values_list("pk", "parent_id"))
-    lines_by_section: list[tuple[str, list[Line]]] = []
+    lines_by_section: list[tuple[str, list[Line], bool]] = []
     for view in overview.sections:
         section = view.section
         lines = []
@@ -217,8 +217,10 @@ def build(user: User, agreement: Agreement, params: Parameters) -> Content:
                     parties=owners,
                 )
             )
-        lines_by_section.append((f"{section.number}. {section.title}", lines))
-    every = [line for _s, lines in lines_by_section for line in lines]
+        lines_by_section.append(
+            (f"{section.number}. {section.title}", lines, section.subsections.exists())
+        )
+    every = [line for _s, lines, _sub in lines_by_section for line in lines]
 
     label_period = (
         period_label(plan.follow_up_period, start)
@@ -278,10 +280,13 @@ def build(user: User, agreement: Agreement, params: Parameters) -> Content:
     )
 
     content.add(Heading(_("Mål och åtaganden")))
-    for title, lines in lines_by_section:
+    for title, lines, has_subsections in lines_by_section:
         content.add(Heading(title, 2))
         if not lines:
-            content.add(Note(_("Avsnittet har inga mål eller åtaganden.")))
+            if has_subsections:
+                content.add(Paragraph(_("Målen och åtagandena står under avsnittets delar.")))
+            else:
+                content.add(Note(_("Avsnittet har inga mål eller åtaganden.")))
             continue
         content.add(
             Table(
