@@ -22,6 +22,7 @@ from samverkan.lagesbild.api import router as lagesbild_router
 from samverkan.places.api import router as places_router
 from samverkan.plans.api import router as plans_router
 from samverkan.prevention.api import router as prevention_router
+from samverkan.reports.api import router as reports_router
 
 # What each status code of an operation means, in the document's own language.
 RESPONSE_DESCRIPTIONS = {
@@ -67,6 +68,7 @@ api.add_router("/", indicators_router)
 api.add_router("/", prevention_router)
 api.add_router("/", collaboration_router)
 api.add_router("/", andts_router)
+api.add_router("/", reports_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "samverkan.andts",
     "samverkan.notices",
     "samverkan.public",
+    "samverkan.reports",
     "samverkan.demo",
     # After samverkan.core, whose ninja/swagger.html names the page's language: the API docs
     # are then served from the installed package's files, with no network.
@@ -335,6 +336,9 @@ SAMVERKAN_RETENTION_INCIDENT_ACTION = env_choice(
     "SAMVERKAN_RETENTION_INCIDENT_ACTION", "anonymise", {"anonymise", "delete"}
 )
 SAMVERKAN_RETENTION_LOG_MONTHS = env_int("SAMVERKAN_RETENTION_LOG_MONTHS", 24)
+
+# Generated documents (docs/documents.md): where the files are kept.
+SAMVERKAN_DOCUMENTS_DIR = Path(env_str("SAMVERKAN_DOCUMENTS_DIR") or DATA_DIR / "documents")
 
 # Nightly backups (docs/operations.md): where, and how many to keep.
 SAMVERKAN_BACKUP_DIR = Path(env_str("SAMVERKAN_BACKUP_DIR") or DATA_DIR / "backups")

@@ -26,6 +26,7 @@ urlpatterns = [
     path("inventering/", include("samverkan.collaboration.urls")),
     path("andts/", include("samverkan.andts.urls")),
     path("oppet/", include("samverkan.public.urls")),
+    path("", include("samverkan.reports.urls")),
     path("sprak/", set_language, name="set_language"),
     path("api/", api.urls),
     path("open311/v2/", include("samverkan.open311.urls")),

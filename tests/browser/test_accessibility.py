@@ -34,6 +34,7 @@ def _main_pages() -> list[str]:
         f"/overenskommelser/{agreement.pk}/",
         f"/oppet/{agreement.slug}/",
         f"/planer/{plan.pk}/",
+        f"/overenskommelser/{agreement.pk}/dokument/",
         "/est/",
         "/est/?alla=1",
         est_week,
