@@ -16,6 +16,20 @@ from django.utils.translation import gettext as _
 from samverkan.analysis.timepatterns import WEEKDAYS_SV
 
 MAX_MAP_CELLS = 6000
+# The sv-SE definitions of d3-format / d3-time-format, as static/lagesbild/locale-sv.js
+# gives them to vega-embed in the browser; here for the SVG/PNG files (vl-convert).
+SV_FORMAT_LOCALE = {"decimal": ",", "thousands": "\u00a0", "grouping": [3],
+                    "currency": ["", " kr"], "minus": "\u2212"}  # fmt: skip
+SV_TIME_LOCALE = {
+    "dateTime": "%A %e %B %Y %H:%M:%S", "date": "%Y-%m-%d", "time": "%H:%M:%S",
+    "periods": ["fm", "em"],
+    "days": ["söndag", "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag"],
+    "shortDays": ["sön", "mån", "tis", "ons", "tor", "fre", "lör"],
+    "months": ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+               "september", "oktober", "november", "december"],
+    "shortMonths": ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov",
+                    "dec"],
+}  # fmt: skip
 COLOURS = {
     "hot-99": "#b2182b",
     "hot-95": "#ef8a62",
@@ -59,7 +73,9 @@ def _cell(value: Any) -> Any:
 
 
 def _spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
-    spec = chart.to_dict()
+    """The Vega-Lite dict without Altair's JSON-schema validation: validating a map of
+    thousands of cells took most of the page's time; tests validate every spec instead."""
+    spec = chart.to_dict(validate=False)
     spec.setdefault("config", {}).setdefault("locale", {})
     spec["config"]["locale"] = {
         "number": {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", " kr"]}
@@ -107,10 +123,14 @@ def by_month(result) -> Chart:
         _base(rows)
         .mark_bar(color="#1f5f7a")
         .encode(
-            x=alt.X("period:O", title=_("Månad"), sort=None),
+            x=alt.X(
+                "yearmonth(period_start):O",
+                title=_("Månad"),
+                axis=alt.Axis(format="%b %Y", labelAngle=-45),
+            ),
             y=alt.Y("count:Q", title=_("Antal händelser")),
             tooltip=[
-                alt.Tooltip("period:O", title=_("Månad")),
+                alt.Tooltip("yearmonth(period_start):T", title=_("Månad"), format="%B %Y"),
                 alt.Tooltip("count:Q", title=_("Antal")),
             ],
         )
@@ -126,10 +146,11 @@ def by_week(result) -> Chart:
         _base(rows)
         .mark_line(point=True, color="#1f5f7a")
         .encode(
-            x=alt.X("period_start:T", title=_("Vecka (måndag)")),
+            x=alt.X("period_start:T", title=_("Vecka (måndag)"), axis=alt.Axis(format="%-d %b")),
             y=alt.Y("count:Q", title=_("Antal händelser")),
             tooltip=[
                 alt.Tooltip("period:N", title=_("Vecka")),
+                alt.Tooltip("period_start:T", title=_("Måndag"), format="%-d %B %Y"),
                 alt.Tooltip("count:Q", title=_("Antal")),
             ],
         )
@@ -473,21 +494,50 @@ def render_static(spec: dict[str, Any], fmt: str) -> bytes:
     for layer in spec.get("layer", []):
         if layer.get("width") == "container":
             layer["width"] = 640
+    locale = {"format_locale": SV_FORMAT_LOCALE, "time_format_locale": SV_TIME_LOCALE}
     if fmt == "svg":
-        return vlc.vegalite_to_svg(spec).encode()
-    return vlc.vegalite_to_png(spec, scale=2)
+        return vlc.vegalite_to_svg(spec, **locale).encode()
+    return vlc.vegalite_to_png(spec, scale=2, **locale)
 
 
 def year_chart(rows: list[dict[str, Any]]) -> Chart:
-    """Events per year and focus area (the annual page); rows of area, year, count."""
-    chart = _base(rows).mark_line(point=True).encode(
-        x=alt.X("year:O", title=_("År")),
-        y=alt.Y("count:Q", title=_("Antal händelser")),
-        color=alt.Color("area:N", title=_("Fokusområde"), legend=alt.Legend(orient="bottom", columns=1)),
-        tooltip=["area:N", "year:O", "count:Q"],
+    """Events per year and focus area (the annual page); rows of area, year, count and
+    ``whole`` ("helt år" / "ofullständigt år"). The line joins whole years only; an
+    incomplete year is a hollow point, and the subtitle says which years are incomplete."""
+    partial_label = _("ofullständigt år")
+    partial = sorted({r["year"] for r in rows if r.get("whole") == partial_label})
+    base = _base(rows)
+    x = alt.X("year:O", title=_("År"))
+    y = alt.Y("count:Q", title=_("Antal händelser"))
+    colour = alt.Color(
+        "area:N", title=_("Fokusområde"), legend=alt.Legend(orient="bottom", columns=1)
+    )
+    tooltip = [
+        alt.Tooltip("area:N", title=_("Fokusområde")),
+        alt.Tooltip("year:O", title=_("År")),
+        alt.Tooltip("count:Q", title=_("Antal")),
+        alt.Tooltip("whole:N", title=_("År")),
+    ]
+    whole = alt.datum.whole != partial_label
+    line = base.mark_line().encode(x=x, y=y, color=colour).transform_filter(whole)
+    points = base.mark_point(size=60, filled=True).encode(
+        x=x, y=y, color=colour, tooltip=tooltip,
+        fill=alt.condition(whole, alt.Color("area:N", legend=None), alt.value("white")),
+        shape=alt.Shape("whole:N", title=None, legend=alt.Legend(orient="bottom")),
     )  # fmt: skip
-    columns = [("area", _("Fokusområde")), ("year", _("År")), ("count", _("Antal händelser"))]
-    return Chart("ar", _("Händelser per år och fokusområde"), _spec(chart), columns, rows)
+    title = _("Händelser per år och fokusområde")
+    chart = alt.layer(line, points).properties(width="container", height=220)
+    if partial:
+        chart = chart.properties(
+            title=alt.Title(
+                title,
+                subtitle=_("Ofullständigt år (ofylld punkt, utanför linjen): %s")
+                % ", ".join(str(y) for y in partial),
+            )
+        )
+    columns = [("area", _("Fokusområde")), ("year", _("År")), ("count", _("Antal händelser")),
+               ("whole", _("Helt år"))]  # fmt: skip
+    return Chart("ar", title, _spec(chart), columns, rows)
 
 
 def frame_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -124,6 +124,7 @@ def annual(agreement, user, *, years: int = 6, shared: bool = False) -> dict[str
         y for y in year_list if y < end_year and dt.date(y, 1, 1) >= first - dt.timedelta(days=7)
     ]
     partial = [y for y in year_list if y not in complete]
+    result["partial"] = partial
     if partial:
         result["note"] = _("Ofullständiga år (data saknas för en del av året): %s.") % ", ".join(
             str(y) for y in partial

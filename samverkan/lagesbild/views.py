@@ -13,9 +13,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import json_script
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -30,6 +32,7 @@ from samverkan.lagesbild.assemble import lagesbild
 from samverkan.lagesbild.disclosure import outbound_chart
 from samverkan.lagesbild.params import parse, quick_periods
 from samverkan.lagesbild.selectors import agreement_districts, category_choices
+from samverkan.lagesbild.stored import stored
 from samverkan.plans.access import agreement_list_for_user, get_agreement_for_user
 
 
@@ -132,16 +135,23 @@ def lagesbild_page(request):
         context["errors"] = error.message_dict
         chosen = None
     if chosen is not None:
-        result = lagesbild(user=request.user, **chosen.kwargs()).to_dict()
         query = urlencode(chosen.query(), doseq=True)
 
         def link(key, fmt):
             return f"{request.path}diagram/{key}.{fmt}?{query}"
 
+        def compute():
+            result = lagesbild(user=request.user, **chosen.kwargs()).to_dict()
+            html = render_to_string(
+                "lagesbild/_result.html", {"result": result, "charts": _chart_context(result, link)}
+            )
+            return {"html": html, "data_version": result["data_version"]}
+
+        page = stored(request.user, chosen, compute)
         context.update(
             chosen=chosen,
-            result=result,
-            charts=_chart_context(result, link),
+            result={"data_version": page["data_version"]},
+            result_html=mark_safe(page["html"]),  # noqa: S308 - rendered by our own template
             query=query,
             districts=list(agreement_districts(chosen.agreement)),
             chosen_districts={d.pk for d in chosen.districts},
@@ -258,8 +268,14 @@ def snapshot_compare(request, pk: int):
 
 
 def _annual_rows(annual: dict[str, Any]) -> list[dict[str, Any]]:
+    partial = set(annual.get("partial") or [])
     return [
-        {"area": f"{a['number']} {a['title']}", "year": c["year"], "count": c["count"]}
+        {
+            "area": f"{a['number']} {a['title']}",
+            "year": c["year"],
+            "count": c["count"],
+            "whole": _("ofullständigt år") if c["year"] in partial else _("helt år"),
+        }
         for a in annual["areas"]
         for c in a["counts"]
     ]
