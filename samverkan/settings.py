@@ -4,8 +4,10 @@ import datetime as dt
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -100,6 +102,10 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "mozilla_django_oidc",
     "samverkan.core",
     "samverkan.organisations",
     "samverkan.plans",
@@ -113,16 +119,23 @@ INSTALLED_APPS = [
     "samverkan.collaboration",
     "samverkan.andts",
     "samverkan.demo",
+    # After samverkan.core, whose ninja/swagger.html names the page's language: the API docs
+    # are then served from the installed package's files, with no network.
+    "ninja",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "samverkan.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # A person of a role that needs two-factor sign-in sees only its pages until it is done.
+    "samverkan.core.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -174,6 +187,53 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Single sign-on with OpenID Connect (docs/security.md), on when an issuer is given. The
+# provider's endpoints come from its discovery document; claims map to organisation and role.
+SAMVERKAN_OIDC_ISSUER = env_str("SAMVERKAN_OIDC_ISSUER").rstrip("/")
+SAMVERKAN_OIDC_NAME = env_str("SAMVERKAN_OIDC_NAME", "organisationens inloggning")
+OIDC_RP_CLIENT_ID = env_str("SAMVERKAN_OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("SAMVERKAN_OIDC_CLIENT_SECRET")
+OIDC_RP_SIGN_ALGO = env_str("SAMVERKAN_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("SAMVERKAN_OIDC_SCOPES", "openid email profile")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATE_CLASS = "samverkan.core.oidc.AuthenticationRequestView"
+LOGIN_REDIRECT_URL_FAILURE = "/login/"
+SAMVERKAN_OIDC_USERNAME_CLAIM = env_str("SAMVERKAN_OIDC_USERNAME_CLAIM", "preferred_username")
+SAMVERKAN_OIDC_ORGANISATION_CLAIM = env_str("SAMVERKAN_OIDC_ORGANISATION_CLAIM", "organisation")
+SAMVERKAN_OIDC_ROLE_CLAIM = env_str("SAMVERKAN_OIDC_ROLE_CLAIM", "groups")
+_ROLES = {"admin", "styrgrupp", "samordnare", "rapportor", "lasare"}
+
+
+def _mapping(name: str, targets: set[str] | None = None) -> dict[str, str]:
+    mapping = {}
+    for item in env_list(name, []):
+        value, sep, target = item.rpartition("=")
+        if not sep or not value.strip() or not target.strip():
+            raise ImproperlyConfigured(f"{name}: varje post ska vara värde=mål, inte {item!r}")
+        if targets is not None and target.strip() not in targets:
+            raise ImproperlyConfigured(
+                f"{name}: {target.strip()!r} är ingen roll (en av {', '.join(sorted(targets))})"
+            )
+        mapping[value.strip()] = target.strip()
+    return mapping
+
+
+# Claim value → organisation short name; empty: the claim value is the short name.
+SAMVERKAN_OIDC_ORGANISATIONS = _mapping("SAMVERKAN_OIDC_ORGANISATIONS")
+# Group claim value → role (admin, styrgrupp, samordnare, rapportor, lasare).
+SAMVERKAN_OIDC_ROLES = _mapping("SAMVERKAN_OIDC_ROLES", _ROLES)
+if SAMVERKAN_OIDC_ISSUER:
+    AUTHENTICATION_BACKENDS.insert(1, "samverkan.core.oidc.SamverkanOIDCBackend")
+# Two-factor sign-in (TOTP with recovery codes): the roles that must have it. A person with
+# a device is always asked for a code, whatever the role.
+SAMVERKAN_REQUIRE_2FA_ROLES = env_list("SAMVERKAN_REQUIRE_2FA_ROLES", [])
+if not set(SAMVERKAN_REQUIRE_2FA_ROLES) <= _ROLES:
+    raise ImproperlyConfigured(
+        f"SAMVERKAN_REQUIRE_2FA_ROLES: roller är {', '.join(sorted(_ROLES))}, "
+        f"inte {', '.join(sorted(set(SAMVERKAN_REQUIRE_2FA_ROLES) - _ROLES))}"
+    )
+OTP_TOTP_ISSUER = "Samverkan"
 AXES_FAILURE_LIMIT = env_int("SAMVERKAN_LOGIN_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("SAMVERKAN_LOGIN_LOCKOUT_MINUTES", 15))
 # "konto" locks an account after its failures, "adress" an address after its failures,
@@ -197,7 +257,7 @@ SESSION_COOKIE_AGE = 60 * env_int("SAMVERKAN_SESSION_IDLE_MINUTES", 480)
 SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: an idle time
 SAMVERKAN_TOKEN_DAYS = env_int("SAMVERKAN_TOKEN_DAYS", 365)
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "sv"
@@ -223,8 +283,20 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or DATA_DIR / "media")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+# Web hardening (docs/security.md). A production installation is one that is neither DEBUG,
+# the demo nor the test suite: there cookies are sent only over HTTPS, plain HTTP is redirected
+# to HTTPS and browsers are told to keep to HTTPS (HSTS), unless a setting says otherwise.
+PRODUCTION = not (DEBUG or DEMO or TESTING)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
+# Behind a reverse proxy that ends TLS: the header by which it says the request came over
+# HTTPS (e.g. X-Forwarded-Proto), so the redirect to HTTPS does not loop.
+if _proxy_header := env_str("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
 
 # Background jobs: the queue lives in the database and `samverkan worker` runs it. "immediate"
 # runs each task inline when it is enqueued (the test suite's default: no worker there).
@@ -248,8 +320,18 @@ SAMVERKAN_SCHEDULE = [
     ("15 3 * * *", "samverkan.indicators.tasks.refresh_indicators"),
     ("45 2 * * *", "samverkan.core.tasks.optimize_database"),
     ("30 3 * * *", "samverkan.core.tasks.backup_nightly"),
+    ("0 4 * * *", "samverkan.core.tasks.gallring_nightly"),
     ("5 * * * *", "samverkan.imports.tasks.close_abandoned_import_runs"),
 ]
+
+# Gallring (docs/security.md): reports older than SAMVERKAN_RETENTION_INCIDENT_YEARS (0: kept)
+# lose their description ("anonymise") or are deleted ("delete"); the access log and the audit
+# trail are kept SAMVERKAN_RETENTION_LOG_MONTHS months (0: kept for ever).
+SAMVERKAN_RETENTION_INCIDENT_YEARS = env_int("SAMVERKAN_RETENTION_INCIDENT_YEARS", 0)
+SAMVERKAN_RETENTION_INCIDENT_ACTION = env_choice(
+    "SAMVERKAN_RETENTION_INCIDENT_ACTION", "anonymise", {"anonymise", "delete"}
+)
+SAMVERKAN_RETENTION_LOG_MONTHS = env_int("SAMVERKAN_RETENTION_LOG_MONTHS", 24)
 
 # Nightly backups (docs/operations.md): where, and how many to keep.
 SAMVERKAN_BACKUP_DIR = Path(env_str("SAMVERKAN_BACKUP_DIR") or DATA_DIR / "backups")
@@ -287,6 +369,17 @@ SAMVERKAN_SCB_URL = env_str("SAMVERKAN_SCB_URL", "https://statistikdatabasen.scb
 SAMVERKAN_IMPORT_BACKGROUND_ROWS = env_int("SAMVERKAN_IMPORT_BACKGROUND_ROWS", 5000)
 # An import run still "pågår" this long after it started is marked failed (its process died).
 SAMVERKAN_IMPORT_ABANDONED_AFTER_MINUTES = env_int("SAMVERKAN_IMPORT_ABANDONED_AFTER_MINUTES", 120)
+# Limits of every imported file (docs/security.md, "Filer som importeras"): its size in
+# bytes; an XLSX file's uncompressed size, compression ratio and cells; problems kept per
+# run; the memory (MB) a background import may take beyond what the worker already uses.
+SAMVERKAN_IMPORT_MAX_BYTES = env_int("SAMVERKAN_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+SAMVERKAN_IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES = env_int(
+    "SAMVERKAN_IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES", 500 * 1024 * 1024
+)
+SAMVERKAN_IMPORT_XLSX_MAX_RATIO = env_int("SAMVERKAN_IMPORT_XLSX_MAX_RATIO", 200)
+SAMVERKAN_IMPORT_XLSX_MAX_CELLS = env_int("SAMVERKAN_IMPORT_XLSX_MAX_CELLS", 2_000_000)
+SAMVERKAN_IMPORT_MAX_PROBLEMS = env_int("SAMVERKAN_IMPORT_MAX_PROBLEMS", 1000)
+SAMVERKAN_IMPORT_MAX_MEMORY_MB = env_int("SAMVERKAN_IMPORT_MAX_MEMORY_MB", 1024)
 # Open311 (docs/open311.md): reports an hour one API key may file; 0 means no limit.
 SAMVERKAN_OPEN311_POSTS_PER_HOUR = env_int("SAMVERKAN_OPEN311_POSTS_PER_HOUR", 600)
 # Polisen's open events API (docs/polisen.md): the scheduled fetch is off unless switched on
@@ -317,6 +410,30 @@ SAMVERKAN_MAP_ATTRIBUTION = env_str(
     "SAMVERKAN_MAP_ATTRIBUTION",
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
 )
+
+
+def _origin(url_template: str) -> list[str]:
+    """The origin a Leaflet tile URL template loads from ({s} subdomains as a wildcard)."""
+    parts = urlsplit(url_template.replace("{s}", "*"))
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
+# Content-Security-Policy (django-csp): scripts only from this site's own files, never inline
+# (data for scripts travels in <script type="application/json"> blocks), images also from the
+# base map's tile server. Styles may be inline: the chart and map libraries set them.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", *_origin(SAMVERKAN_MAP_TILES)],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # Small-count suppression (docs/privacy.md): counts 1 to this limit less one are shown as
 # "1–4" in every figure that leaves the organisation's own users (downloads, API, command

@@ -6,11 +6,14 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from samverkan.api import api
+from samverkan.core import account_views
 
 urlpatterns = [
     path("", include("samverkan.plans.urls")),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", account_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("start/", account_views.start, name="start"),
+    path("oidc/", include("mozilla_django_oidc.urls")),
     path("konto/", include("samverkan.core.account_urls")),
     path("", include("samverkan.organisations.urls")),
     path("", include("samverkan.lagesbild.urls")),

@@ -30,6 +30,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_noop as N_
 
 from samverkan.core.models import APIToken, Classification, Role, User
 
@@ -334,3 +335,90 @@ def get_or_404(queryset: QuerySet, pk):
 def token_list_for_user(user: User):
     """The API keys a user may see and revoke on the account page: their own."""
     return APIToken.objects.filter(user=user)
+
+
+def start_for_user(user: User) -> str:
+    """The URL name where the role's first work is: a reporter files a report, a samordnare
+    prepares the week's EST, the styrgrupp reads the plan (everyone else: the plan too)."""
+    if not user.is_active:
+        return "login"
+    if user.is_superuser or user.role in {Role.ADMIN, Role.STEERING, Role.READER}:
+        return "home"
+    if user.role == Role.COORDINATOR:
+        return "est_index"
+    if user.role == Role.REPORTER:
+        return "incident_create"
+    return "home"
+
+
+# The menu, per role: (URL name, label) in the order the role needs them. Labels are Swedish
+# source strings, translated where the menu is drawn (core/templatetags/menu.py).
+_MENU_ITEMS = {
+    "report": ("incident_create", N_("Rapportera")),
+    "plan": ("agreement_list", N_("Överenskommelser")),
+    "est": ("est_index", N_("EST")),
+    "lagesbild": ("lagesbild", N_("Lägesbild")),
+    "incidents": ("incident_list", N_("Händelser")),
+    "imports": ("import_run_list", N_("Importer")),
+    "indicators": ("indicator_catalogue", N_("Indikatorer")),
+    "prevention": ("prevention_index", N_("Förebyggande")),
+    "organisations": ("organisation_list", N_("Organisationer")),
+    "districts": ("district_list", N_("Områden")),
+    "tokens": ("account_tokens", N_("Mina API-nycklar")),
+    "api": ("api:openapi-view", N_("API")),
+}
+_MENU_ORDER = {
+    Role.REPORTER: ["report", "incidents", "districts", "lagesbild", "tokens", "api"],
+    Role.COORDINATOR: [
+        "est", "plan", "report", "incidents", "lagesbild", "imports", "indicators",
+        "prevention", "organisations", "districts", "tokens", "api",
+    ],
+    Role.STEERING: [
+        "plan", "lagesbild", "est", "indicators", "prevention", "incidents", "organisations",
+        "districts", "tokens", "api",
+    ],
+    Role.ADMIN: [
+        "plan", "est", "report", "incidents", "lagesbild", "imports", "indicators",
+        "prevention", "organisations", "districts", "tokens", "api",
+    ],
+    Role.READER: [
+        "plan", "lagesbild", "incidents", "indicators", "prevention", "organisations",
+        "districts", "tokens", "api",
+    ],
+}
+
+
+def menu_for_user(user: User) -> list[tuple[str, str]]:
+    """The menu's (URL name, Swedish label) pairs for `user`, what the role uses first first.
+    Rapportera only for a role that may report, Importer only for one that may import."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    role = Role.ADMIN if user.is_superuser else user.role
+    keys = _MENU_ORDER.get(role, _MENU_ORDER[Role.READER])
+    items = []
+    for key in keys:
+        if key == "report" and not can_report(user):
+            continue
+        if key == "imports" and not _has_role(user, IMPORTERS):
+            continue
+        items.append(_MENU_ITEMS[key])
+    return items
+
+
+# --- Two-factor sign-in ------------------------------------------------------------------------
+
+
+def needs_two_factor(user: User) -> bool:
+    """The person's role must sign in with a second factor (SAMVERKAN_REQUIRE_2FA_ROLES)."""
+    from django.conf import settings
+
+    return user.is_authenticated and user.role in settings.SAMVERKAN_REQUIRE_2FA_ROLES
+
+
+def two_factor_devices_for_user(user: User, *, confirmed: bool | None = True) -> list:
+    """The person's own TOTP and recovery-code devices; nobody else's."""
+    from django_otp import devices_for_user
+
+    if not user.is_authenticated:
+        return []
+    return list(devices_for_user(user, confirmed=confirmed))

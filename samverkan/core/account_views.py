@@ -4,13 +4,14 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samverkan.core.access import token_list_for_user
+from samverkan.core.access import start_for_user, token_list_for_user
 from samverkan.core.models import APIToken
 
 
@@ -50,3 +51,19 @@ def token_revoke(request, pk):
         _("Nyckeln %(prefix)s… är återkallad och fungerar inte längre.") % {"prefix": token.prefix},
     )
     return redirect("account_tokens")
+
+
+@login_required
+def start(request):
+    """Where login lands: the page of the role's first work (core.access.start_for_user)."""
+    return redirect(start_for_user(request.user))
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page, with a button for single sign-on when a provider is configured."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if settings.SAMVERKAN_OIDC_ISSUER:
+            context["oidc_name"] = settings.SAMVERKAN_OIDC_NAME
+        return context

@@ -26,24 +26,47 @@ def _m2m_names(field, rows) -> str:
     return ", ".join(by_pk[i] for i in ids if i in by_pk) or "–"
 
 
-def history_entries(obj, limit: int = 50) -> list[HistoryEntry]:
-    """Newest first: who changed which field of `obj` from what to what."""
-    records = list(
-        obj.history.select_related("history_user").order_by("-history_date")[: limit + 1]
-    )
+HIDDEN = "(dold: begränsad)"
+CHANGED = "(ändrad)"
+
+
+def _value(field, value, hidden: bool, labels: bool) -> str:
+    if hidden:
+        return HIDDEN
+    if not labels:
+        return _short(value)
+    if field.get_internal_type() == "TextField" and value not in (None, ""):
+        return CHANGED  # free text stays on the object, not in its history
+    if field.choices and value is not None:
+        return _short(dict(field.flatchoices).get(value, value))
+    return _short(value)
+
+
+def history_page(obj, *, offset: int = 0, limit: int = 50, hidden=None, labels: bool = False):
+    """Newest first: who changed which field of `obj` from what to what, and how many entries
+    there are in all. `hidden(record)` says a record's values may not be shown (a begränsad
+    version of a report to a user outside its owner). With `labels`, a choice shows its label
+    and a free text only that it changed."""
+    history = obj.history.select_related("history_user").order_by("-history_date", "-history_id")
+    count = history.count()
+    records = list(history[offset : offset + limit + 1])
     entries = []
     for newer, older in zip(records, records[1:] + [None], strict=False):
         if len(entries) == limit:
             break
         changes = []
         if older is not None and newer.history_type == "~":
+            hide = hidden is not None and (hidden(newer) or hidden(older))
             delta = newer.diff_against(older)
             for change in delta.changes:
                 field = obj._meta.get_field(change.field)
                 if field.many_to_many:
                     old, new = _m2m_names(field, change.old), _m2m_names(field, change.new)
                 else:
-                    old, new = _short(change.old), _short(change.new)
+                    old, new = (
+                        _value(field, change.old, hide, labels),
+                        _value(field, change.new, hide, labels),
+                    )
                 changes.append((str(field.verbose_name), old, new))
         entries.append(
             HistoryEntry(
@@ -53,4 +76,9 @@ def history_entries(obj, limit: int = 50) -> list[HistoryEntry]:
                 changes=changes,
             )
         )
-    return entries
+    return entries, count
+
+
+def history_entries(obj, limit: int = 50) -> list[HistoryEntry]:
+    """Newest first: who changed which field of `obj` from what to what."""
+    return history_page(obj, limit=limit)[0]

@@ -19,3 +19,40 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class TwoFactorMiddleware:
+    """After django-otp's middleware: a signed-in person who has a device but has not given a
+    code this session is sent to the code page; a person whose role needs two-factor sign-in
+    and has no device is sent to set one up. Only the pages to do so (and logging out) are let
+    through; nothing else is shown before."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.shortcuts import redirect
+        from django.urls import reverse
+        from django.utils.http import urlencode
+
+        from samverkan.core.access import needs_two_factor, two_factor_devices_for_user
+
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or user.is_verified():
+            return self.get_response(request)
+        allowed = {
+            reverse("two_factor_verify"),
+            reverse("two_factor_setup"),
+            reverse("logout"),
+            reverse("set_language"),
+        }
+        if request.path in allowed or request.path.startswith(
+            "/" + settings.STATIC_URL.lstrip("/")
+        ):
+            return self.get_response(request)
+        query = urlencode({"next": request.get_full_path()})
+        if two_factor_devices_for_user(user):
+            return redirect(f"{reverse('two_factor_verify')}?{query}")
+        if needs_two_factor(user):
+            return redirect(f"{reverse('two_factor_setup')}?{query}")
+        return self.get_response(request)

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Role(models.TextChoices):
@@ -44,6 +45,10 @@ class User(AbstractUser):
     role = models.CharField(_("roll"), max_length=20, choices=Role.choices, default=Role.READER)
     title = models.CharField(_("befattning"), max_length=200, blank=True)
 
+    # The audit trail (docs/security.md, Granskningslogg): who changed a user's organisation,
+    # role or rights. The password hash and the last login are not kept in it.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
     class Meta:
         verbose_name = _("användare")
         verbose_name_plural = _("användare")
@@ -75,6 +80,8 @@ class APIToken(models.Model):
     revoked_at = models.DateTimeField(_("återkallad"), null=True, blank=True, editable=False)
 
     objects = APITokenQuerySet.as_manager()
+    # Made, expiry changed, revoked; the use of a key (last_used_at) is written by update().
+    history = HistoricalRecords(excluded_fields=["key_hash", "last_used_at"])
 
     class Meta:
         verbose_name = _("API-nyckel")
@@ -109,3 +116,30 @@ class APIToken(models.Model):
         if self.expires_at is not None and self.expires_at <= timezone.now():
             return _("utgången")
         return _("giltig")
+
+
+class AccessLog(models.Model):
+    """Who opened or exported begränsad data, when, and how much (docs/security.md)."""
+
+    class Action(models.TextChoices):
+        VIEW = "visning", _("Visning")
+        API = "api", _("API")
+        EXPORT = "export", _("Export")
+
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("användare")
+    )
+    at = models.DateTimeField(_("när"), default=timezone.now, db_index=True)
+    action = models.CharField(_("vad"), max_length=10, choices=Action.choices)
+    object_type = models.CharField(_("sort"), max_length=50)
+    object_id = models.PositiveBigIntegerField(_("id"), null=True, blank=True)
+    count = models.PositiveIntegerField(_("antal"), default=1)
+    detail = models.CharField(_("detalj"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("åtkomstlogg")
+        verbose_name_plural = _("åtkomstloggar")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_type}"

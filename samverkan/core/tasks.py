@@ -8,6 +8,7 @@ from django.db import connection
 from django_tasks import task
 
 from samverkan.core.backup import backup, prune
+from samverkan.core.retention import gallring
 
 
 def database_optimize() -> str:
@@ -57,3 +58,10 @@ def backup_nightly() -> str:
     backup(target)
     removed = prune(folder, settings.SAMVERKAN_BACKUP_KEEP)
     return f"{target} ({len(removed)} äldre borttagna)"
+
+
+@task()
+def gallring_nightly() -> str:
+    """Nightly: apply the retention rules (SAMVERKAN_RETENTION_*)."""
+    counts = gallring()
+    return ", ".join(f"{name}: {n}" for name, n in counts.items() if n) or "inget att gallra"

@@ -20,8 +20,8 @@ from django.utils import timezone
 from samverkan.andts import services
 from samverkan.andts.models import ActionPlan, Strategy
 from samverkan.collaboration.models import Collaboration
-from samverkan.demo.collaboration import SMADIT
 from samverkan.core.models import User
+from samverkan.demo.collaboration import SMADIT
 from samverkan.incidents.models import Category
 from samverkan.indicators.models import Indicator
 from samverkan.organisations.models import Organisation

@@ -9,6 +9,7 @@ installation's rows stay where they are.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from samverkan.incidents.models import Incident
 
@@ -96,6 +97,9 @@ class Action(models.Model):
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
 
+    # The audit trail (docs/security.md, Granskningslogg).
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
     class Meta:
         db_table = "incidents_action"
         ordering = ["due_date", "pk"]
@@ -149,6 +153,9 @@ class WeekMeeting(models.Model):
     )
     snapshot = models.JSONField(_("ögonblicksbild"), null=True, blank=True)
     snapshot_version = models.PositiveSmallIntegerField(_("version av ögonblicksbilden"), default=0)
+
+    # The audit trail (docs/security.md, Granskningslogg).
+    history = HistoricalRecords(excluded_fields=["snapshot"])
 
     class Meta:
         db_table = "incidents_weekmeeting"

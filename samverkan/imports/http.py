@@ -124,6 +124,13 @@ def request_json(
                         status=response.status_code,
                         url=url,
                     ) from None
+                except RecursionError:
+                    raise FetchError(
+                        _("%(url)s svarade med JSON som är nästlad i tusentals nivåer.")
+                        % {"url": response.url or url},
+                        status=response.status_code,
+                        url=url,
+                    ) from None
         if attempt < retries:
             wait = retry_after(response, delay)
             logger.warning(

@@ -12,6 +12,9 @@ data but the run and its problems stay. A run whose process died (killed, out of
 the machine restarted) would say "pågår" for ever: ``close_abandoned_runs`` marks such runs
 failed once they are older than SAMVERKAN_IMPORT_ABANDONED_AFTER_MINUTES (hourly, from the
 worker, and before each fetch from Polisen).
+
+A run keeps at most SAMVERKAN_IMPORT_MAX_PROBLEMS problems: the rest are counted in the
+run's details (``problems_not_kept``), and the run's message says how many more there were.
 """
 
 import datetime as dt
@@ -63,11 +66,45 @@ def problem(run: ImportRun, message: str, *, row=None, field: str = "", value=""
 
 
 def add_problems(problems: Iterable[ImportProblem]) -> None:
-    ImportProblem.objects.bulk_create(problems, batch_size=1000)
+    """Store the problems, at most SAMVERKAN_IMPORT_MAX_PROBLEMS per run; the others are
+    counted on the run object (``details["problems_not_kept"]``, saved with the run)."""
+    limit = settings.SAMVERKAN_IMPORT_MAX_PROBLEMS
+    room: dict[int, int] = {}
+    kept = []
+    for item in problems:
+        run = item.run
+        if run.pk not in room:
+            room[run.pk] = max(limit - ImportProblem.objects.filter(run_id=run.pk).count(), 0)
+        if room[run.pk] > 0:
+            room[run.pk] -= 1
+            kept.append(item)
+        else:
+            run.details["problems_not_kept"] = run.details.get("problems_not_kept", 0) + 1
+    ImportProblem.objects.bulk_create(kept, batch_size=1000)
 
 
 def add_problem(run: ImportRun, message: str, *, row=None, field: str = "", value="") -> None:
-    problem(run, message, row=row, field=field, value=value).save()
+    add_problems([problem(run, message, row=row, field=field, value=value)])
+
+
+def memory_message() -> str:
+    """Why a run stopped at the memory cap (`core.limits.memory_cap`)."""
+    return _(
+        "Importen avbröts: den behövde mer minne än de %(mb)s MB en import i bakgrunden får "
+        "ta (SAMVERKAN_IMPORT_MAX_MEMORY_MB). Dela upp filen och importera delarna var för "
+        "sig. Omgångar som hann sparas finns kvar."
+    ) % {"mb": settings.SAMVERKAN_IMPORT_MAX_MEMORY_MB}
+
+
+def not_kept_note(run: ImportRun) -> str:
+    """The sentence that says how many problems the run did not keep, or ""."""
+    more = run.details.get("problems_not_kept", 0)
+    if not more:
+        return ""
+    return _(
+        "Ytterligare %(more)s problem sparades inte (en körning sparar högst %(max)s); rätta "
+        "de visade och importera igen för att se resten."
+    ) % {"more": more, "max": settings.SAMVERKAN_IMPORT_MAX_PROBLEMS}
 
 
 def report_counts(run: ImportRun, counts: dict[str, int]) -> None:
@@ -96,6 +133,9 @@ def finish_run(run: ImportRun, *, message: str | None = None, failed: bool = Fal
         run.status = ImportRun.Status.OK
     if message is not None:
         run.message = message
+    note = not_kept_note(run)
+    if note and note not in run.message:
+        run.message = f"{run.message} {note}".strip()
     run.save()
     return run
 
@@ -107,6 +147,9 @@ def fail_run(run: ImportRun, message: str, **details) -> ImportRun:
     run.finished_at = timezone.now()
     if details:
         run.details = {**run.details, **details}
+    note = not_kept_note(run)
+    if note and note not in run.message:
+        run.message = f"{run.message} {note}".strip()
     run.save()
     return run
 

@@ -15,6 +15,7 @@ import datetime as dt
 import re
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -28,7 +29,6 @@ from samverkan.imports.models import ColumnMapping
 
 UPLOAD_DIR = "imports/uploads"
 UPLOAD_MAX_AGE = dt.timedelta(days=1)
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 _TOKEN = re.compile(r"[0-9a-f]{32}\.(csv|xlsx|txt|json)")
 
 
@@ -88,6 +88,12 @@ def upload_read(*, by: User, token: str) -> bytes:
     path = f"{_upload_dir(by)}/{token}"
     if not default_storage.exists(path):
         raise ValidationError(_("Den uppladdade filen hittas inte; ladda upp den igen."))
+    size = default_storage.size(path)
+    if size > settings.SAMVERKAN_IMPORT_MAX_BYTES:
+        raise ValidationError(
+            _("Filen är %(size)s byte; en import tar emot högst %(max)s byte.")
+            % {"size": size, "max": settings.SAMVERKAN_IMPORT_MAX_BYTES}
+        )
     with default_storage.open(path, "rb") as handle:
         return handle.read()
 

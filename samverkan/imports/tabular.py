@@ -1,3 +1,4 @@
+# Over 500 lines: the one reader of CSV and XLSX files, with the limits that keep a file from hurting the server.
 """Reading CSV and XLSX files into rows of cells: the one reader every file importer uses.
 
 - A file is XLSX when it is a zip (openpyxl, the first sheet or a named one); any other file
@@ -17,6 +18,13 @@
 - A broken CSV row (an unclosed quote, the wrong number of fields: `imports.csvrecords`)
   never takes another row with it: the table's ``problems`` name it by row number, and an
   unclosed quote sets the table's ``refusal`` (the importers then save nothing).
+- No file can hurt the server (docs/security.md): a file larger than
+  SAMVERKAN_IMPORT_MAX_BYTES is refused before it is parsed (`check_size`); an XLSX file is
+  looked into before openpyxl opens it (`check_workbook`): its uncompressed size, each
+  part's compression ratio and each sheet's declared dimension (`<dimension ref>`) must
+  stay within SAMVERKAN_IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES, _MAX_RATIO and _MAX_CELLS. The
+  sheet is then streamed (openpyxl read-only) with its declared dimension reset, so empty
+  cells are never made, and reading stops at the cell limit whatever the sheet declared.
 """
 
 from __future__ import annotations
@@ -31,6 +39,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from samverkan.imports import csvrecords, encodings
@@ -235,14 +244,156 @@ class CsvRows(Sequence):
     __hash__ = None
 
 
+# --- Limits ----------------------------------------------------------------------------------
+
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Za-z]{1,3}\d+(?::[A-Za-z]{1,3}\d+)?)\"")
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".replace(".", ",")
+
+
+def check_size(size: int) -> None:
+    """FileError when a file of `size` bytes is larger than an import takes."""
+    limit = settings.SAMVERKAN_IMPORT_MAX_BYTES
+    if size > limit:
+        raise FileError(
+            _(
+                "Filen är %(size)s MB; en import tar emot högst %(max)s MB. Dela upp filen "
+                "och importera delarna var för sig."
+            )
+            % {"size": _mb(size), "max": _mb(limit)}
+        )
+
+
+def read_file(path) -> bytes:
+    """The bytes of the file at `path` (a `pathlib.Path`), its size checked before it is read
+    (FileError when too large); OSError when it cannot be read."""
+    check_size(path.stat().st_size)
+    return path.read_bytes()
+
+
+def _cells_of(ref: str) -> int:
+    from openpyxl.utils.cell import range_boundaries
+
+    min_col, min_row, max_col, max_row = range_boundaries(ref.upper())
+    return (max_col - min_col + 1) * (max_row - min_row + 1)
+
+
+def check_workbook(data: bytes) -> None:
+    """FileError when the XLSX file would unpack to more than an import takes: its total
+    uncompressed size, one part's compression ratio, or a sheet's declared cell count."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise WorkbookError(error) from None
+    with archive:
+        parts = archive.infolist()
+        total = sum(part.file_size for part in parts)
+        limit = settings.SAMVERKAN_IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES
+        if total > limit:
+            raise FileError(
+                _(
+                    "XLSX-filen packas upp till %(size)s MB, mer än de %(max)s MB en import "
+                    "tar emot. Dela upp filen eller spara bladet som CSV."
+                )
+                % {"size": _mb(total), "max": _mb(limit)}
+            )
+        max_ratio = settings.SAMVERKAN_IMPORT_XLSX_MAX_RATIO
+        for part in parts:
+            ratio = part.file_size / max(part.compress_size, 1)
+            if part.file_size > 1024 * 1024 and ratio > max_ratio:
+                raise FileError(
+                    _(
+                        "Delen %(part)s av XLSX-filen packas upp %(ratio)s gånger större än "
+                        "den är packad (högst %(max)s gånger tas emot): filen liknar en "
+                        "zip-bomb och läses inte."
+                    )
+                    % {"part": part.filename, "ratio": int(ratio), "max": max_ratio}
+                )
+        max_cells = settings.SAMVERKAN_IMPORT_XLSX_MAX_CELLS
+        for part in parts:
+            if not (part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml")):
+                continue
+            try:
+                with archive.open(part) as handle:
+                    head = handle.read(64 * 1024)
+            except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as error:
+                raise WorkbookError(error) from None
+            match = _DIMENSION.search(head)
+            ref = match.group(1).decode("ascii") if match else ""
+            try:
+                cells = _cells_of(ref) if ref else 0
+            except ValueError:
+                cells = 0
+            if cells <= max_cells:
+                counted = _count_cells(archive, part)
+                if counted > max_cells:
+                    raise FileError(
+                        _(
+                            "Ett blad i XLSX-filen (%(part)s) har mer än %(max)s celler; en "
+                            "import läser högst så många. Dela upp bladet eller spara det som "
+                            "CSV, och försök igen."
+                        )
+                        % {"part": part.filename, "max": max_cells}
+                    )
+                continue
+            if cells > max_cells:
+                raise FileError(
+                    _(
+                        "Ett blad i XLSX-filen (%(part)s) anger storleken %(ref)s, det vill "
+                        "säga %(cells)s celler; en import läser högst %(max)s celler. Ta bort "
+                        "tomma rader och kolumner i Excel eller spara bladet som CSV, och "
+                        "försök igen."
+                    )
+                    % {"part": part.filename, "ref": ref, "cells": cells, "max": max_cells}
+                )
+
+
+_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
+
+
+def _count_cells(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> int:
+    """How many cells (``<c`` elements) the sheet's XML has, counted in the raw stream (a
+    second or so for the largest sheet the limits let through, far below openpyxl's time)."""
+    count, carry = 0, b""
+    limit = settings.SAMVERKAN_IMPORT_XLSX_MAX_CELLS
+    try:
+        with archive.open(part) as handle:
+            while chunk := handle.read(1024 * 1024):
+                buffer = carry + chunk
+                edge = len(buffer) - 16
+                count += sum(1 for m in _CELL.finditer(buffer) if m.start() < edge)
+                carry = buffer[max(edge, 0) :]
+                if count > limit:
+                    return count
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as error:
+        raise WorkbookError(error) from None
+    return count + len(_CELL.findall(carry))
+
+
+def too_many_cells(sheet: str) -> FileError:
+    limit = settings.SAMVERKAN_IMPORT_XLSX_MAX_CELLS
+    return FileError(
+        _(
+            "Bladet %(sheet)s har fler än %(max)s celler; en import läser högst så många. "
+            "Dela upp bladet eller spara det som CSV, och försök igen."
+        )
+        % {"sheet": sheet, "max": limit}
+    )
+
+
 # --- Workbooks --------------------------------------------------------------------------------
 
 
 def open_workbook(data: bytes, *, read_only: bool = True):
-    """An openpyxl workbook of the file's values (not formulas), or WorkbookError. Read-only
-    streams the rows; a full workbook knows its merged cells (`fill_merged`)."""
+    """An openpyxl workbook of the file's values (not formulas), or WorkbookError (FileError
+    when the file is over a limit, `check_workbook`). Read-only streams the rows; a full
+    workbook knows its merged cells (`fill_merged`)."""
     import openpyxl  # only needed for XLSX files
 
+    check_size(len(data))
+    check_workbook(data)
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=read_only, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
@@ -279,6 +430,7 @@ def fill_merged(grid: list[list], worksheet) -> list[list]:
 def read_table(data: bytes, *, sheet: str = "", encoding: str = "") -> Table:
     """Header and rows of a CSV or XLSX file, or FileError with a Swedish reason; a CSV file
     in `encoding` when given, else in the one `imports.encodings` finds."""
+    check_size(len(data))
     if not data or not data.strip():
         raise FileError(_("Filen är tom."))
     if data.startswith(XLSX_MAGIC):
@@ -324,7 +476,16 @@ def _read_xlsx(data: bytes, *, sheet: str) -> Table:
     workbook = open_workbook(data, read_only=True)
     try:
         worksheet = worksheet_of(workbook, sheet)
-        records = [list(row) for row in worksheet.iter_rows(values_only=True)]
+        # The declared dimension is not trusted: without it openpyxl yields only the cells
+        # the sheet has (a missing row is an empty list), never a padded grid.
+        worksheet.reset_dimensions()
+        limit = settings.SAMVERKAN_IMPORT_XLSX_MAX_CELLS
+        records, cells = [], 0
+        for row in worksheet.iter_rows(values_only=True):
+            cells += max(len(row), 1)
+            if cells > limit:
+                raise too_many_cells(worksheet.title)
+            records.append(list(row))
         return _table(records, kind="xlsx", sheet=worksheet.title)
     finally:
         workbook.close()

@@ -17,8 +17,9 @@ from ninja import Field, Query, Router, Schema, Status
 
 from samverkan.core.access import can_report
 from samverkan.core.limits import DB_INT_MAX, DbId
+from samverkan.core.models import AccessLog
 from samverkan.core.schemas import ErrorOut, MunicipalityRef, Ref
-from samverkan.incidents import services
+from samverkan.incidents import selectors, services
 from samverkan.incidents.access import get_incident_for_user, incident_list_for_user
 from samverkan.incidents.filters import incident_filter, parse_filter
 from samverkan.incidents.models import Category, Incident
@@ -274,7 +275,57 @@ def list_reports(
 
 @router.get("/reports/{report_id}", response=ReportOut, summary="En händelserapport")
 def get_report(request, report_id: DbId):
-    return report_out(get_incident_for_user(request.auth, report_id))
+    incident = get_incident_for_user(request.auth, report_id)
+    selectors.log_restricted_view(request.auth, incident, AccessLog.Action.API)
+    return report_out(incident)
+
+
+class ChangeOut(Schema):
+    field: str
+    before: str
+    after: str
+
+
+class HistoryEntryOut(Schema):
+    when: dt.datetime
+    who: str
+    action: str
+    changes: list[ChangeOut]
+
+
+class HistoryPage(Schema):
+    items: list[HistoryEntryOut]
+    count: int
+
+
+@router.get(
+    "/reports/{report_id}/history",
+    response=HistoryPage,
+    summary="En händelserapports historik: vem ändrade vilket fält, före och efter",
+    description="Nyast först, sidindelad som listan. En version som var begränsad och "
+    "tillhörde en annan organisation än din visar inga värden. Fritext visas bara som ändrad.",
+)
+def report_history(
+    request,
+    report_id: DbId,
+    limit: int = Query(100, ge=1, le=MAX_LIMIT),
+    offset: int = Query(0, ge=0, le=DB_INT_MAX),
+):
+    incident = get_incident_for_user(request.auth, report_id)
+    entries, count = selectors.incident_history(request.auth, incident, offset=offset, limit=limit)
+    items = [
+        {
+            "when": entry.when,
+            "who": entry.who,
+            "action": entry.action,
+            "changes": [
+                {"field": field, "before": before, "after": after}
+                for field, before, after in entry.changes
+            ],
+        }
+        for entry in entries
+    ]
+    return {"items": items, "count": count}
 
 
 @router.post(

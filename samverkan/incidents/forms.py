@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.core.limits import DESCRIPTION_MAX_LENGTH
 from samverkan.incidents.models import Incident
 from samverkan.incidents.selectors import category_choices
 from samverkan.places.access import district_list_for_user, place_list_for_user
@@ -39,7 +40,7 @@ class IncidentForm(forms.Form):
         label=_("Beskrivning"),
         help_text=DESCRIPTION_HINT,
         required=False,
-        max_length=2000,
+        max_length=DESCRIPTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     severity = forms.TypedChoiceField(

@@ -8,6 +8,7 @@ can correct their own report), the description is screened by the privacy guard 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from samverkan.core.models import Classification
 
@@ -166,6 +167,9 @@ class Incident(models.Model):
     )
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+
+    # The audit trail (docs/security.md, Granskningslogg): who changed what, before and after.
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-occurred_from", "-pk"]

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from samverkan.core.access import can_edit_incident, can_map_types, can_report, scope
 from samverkan.core.cells import without_control_characters
@@ -247,6 +248,7 @@ def incident_create(
         source=source,
         external_id=external_id or "",
     )
+    incident._history_user = by  # the audit trail's who, for the API too (no request.user)
     incident.full_clean(
         exclude=["category", "municipality", "district", "place", "organisation", "reporter"],
         validate_unique=False,
@@ -285,6 +287,7 @@ def incident_update(*, incident: Incident, by: User, **fields) -> Incident:
         validate_unique=False,
         validate_constraints=False,
     )
+    incident._history_user = by
     incident.save()
     return incident
 
@@ -311,11 +314,19 @@ def source_type_map(
         mapping, _created = SourceTypeMapping.objects.update_or_create(
             source=source, source_type=source_type, defaults={"category": category}
         )
-        moved = (
-            Incident.objects.filter(source=source, source_type=source_type)
-            .exclude(category=category)
-            .update(category=category, updated_at=timezone.now())
+        # Each moved report gets its entry in the audit trail (update() would bypass it).
+        now = timezone.now()
+        changed = list(
+            Incident.objects.filter(source=source, source_type=source_type).exclude(
+                category=category
+            )
         )
+        for incident in changed:
+            incident.category, incident.updated_at = category, now
+        bulk_update_with_history(
+            changed, Incident, ["category", "updated_at"], batch_size=1000, default_user=by
+        )
+        moved = len(changed)
     return mapping, moved
 
 

@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from samverkan.core.limits import memory_cap
 from samverkan.core.models import User
 from samverkan.imports.models import ImportRun
-from samverkan.imports.runs import fail_run
+from samverkan.imports.runs import fail_run, memory_message
 from samverkan.imports.services import upload_delete, upload_read
 from samverkan.incidents.importers import polisen_fetch, polisen_upload
 from samverkan.incidents.importers.file_import import import_incident_file
@@ -53,16 +54,20 @@ def import_uploaded_file(
         fail_run(run, error.messages[0])
         return run.message
     try:
-        run = import_incident_file(
-            data=data,
-            filename=run.filename,
-            organisation=run.organisation,
-            user=user,
-            mapping=mapping,
-            options=options,
-            all_or_nothing=all_or_nothing,
-            run=run,
-        )
+        with memory_cap(settings.SAMVERKAN_IMPORT_MAX_MEMORY_MB):
+            run = import_incident_file(
+                data=data,
+                filename=run.filename,
+                organisation=run.organisation,
+                user=user,
+                mapping=mapping,
+                options=options,
+                all_or_nothing=all_or_nothing,
+                run=run,
+            )
+    except MemoryError:
+        data = None
+        fail_run(run, memory_message())
     finally:
         upload_delete(by=user, token=token)
     return _("Import %(id)s: %(status)s.") % {"id": run.pk, "status": run.get_status_display()}

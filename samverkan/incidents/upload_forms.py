@@ -1,11 +1,11 @@
 """The forms of the upload of incident reports: the file, then the mapping of its columns."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.imports.encodings import CHOICES as ENCODINGS
 from samverkan.imports.models import ColumnMapping
-from samverkan.imports.services import MAX_UPLOAD_BYTES
 from samverkan.imports.values import DATE_FORMATS
 from samverkan.incidents.importers.mapping import CRS_CHOICES, REQUIRED_FIELDS, TARGET_FIELDS
 
@@ -40,12 +40,13 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
+        limit = settings.SAMVERKAN_IMPORT_MAX_BYTES
+        if upload.size > limit:
             raise forms.ValidationError(
                 _(
                     "Filen är större än %(mb)s MB; dela upp den eller använd kommandot import-incidents."
                 )
-                % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
+                % {"mb": limit // (1024 * 1024)}
             )
         return upload
 

@@ -8,23 +8,30 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.core.access import can_edit_incident, can_report
 from samverkan.core.forms import add_service_errors
-from samverkan.incidents import export, services
+from samverkan.incidents import export, selectors, services
 from samverkan.incidents import map as map_data_module
 from samverkan.incidents.access import get_incident_for_user, incident_list_for_user
 from samverkan.incidents.filters import IncidentFilter, incident_filter, parse_filter
 from samverkan.incidents.forms import IncidentForm
 from samverkan.incidents.models import Category, Incident
-from samverkan.incidents.selectors import recent_incidents_of
+from samverkan.incidents.selectors import (
+    recent_incidents_of,
+    usual_categories_of,
+    usual_centre_of,
+)
 from samverkan.organisations.models import Organisation
 from samverkan.places.access import district_list_for_user, place_list_for_user
 
 PAGE_SIZE = 50
+REPORT_MAP_ZOOM = 16  # street level: a tap lands within a few metres
+FIRST_CATEGORIES = 6  # category buttons shown before "Fler"
 
 
 # The form offers a place (or "my position") where the service checks lat, lon, municipality.
@@ -55,7 +62,31 @@ def _report_map_config(user, form) -> dict:
         "latId": form["lat"].id_for_label,
         "lonId": form["lon"].id_for_label,
         "chosen": _("Vald position"),
+        # Where the map opens without the user's position: the organisation's usual area.
+        "centre": usual_centre_of(user),
+        "zoom": REPORT_MAP_ZOOM,
+        "iconUrl": static("vendor/leaflet/images/marker-icon.png"),
+        "iconRetinaUrl": static("vendor/leaflet/images/marker-icon-2x.png"),
+        "shadowUrl": static("vendor/leaflet/images/marker-shadow.png"),
     }
+
+
+def _category_groups(user, form) -> tuple[list, list]:
+    """The category buttons: the organisation's most used first (shown), the rest behind
+    "Fler". A chosen category outside the first ones is shown too, so it stays visible."""
+    radios = list(form["category"])
+    rank = {pk: i for i, pk in enumerate(usual_categories_of(user))}
+    chosen = str(form["category"].value() or "")
+
+    def pk(radio):
+        return int(str(radio.data["value"]))
+
+    radios.sort(key=lambda r: (rank.get(pk(r), len(rank)), int(r.data["index"])))
+    first = radios[:FIRST_CATEGORIES]
+    rest = radios[FIRST_CATEGORIES:]
+    first += [r for r in rest if str(pk(r)) == chosen]
+    rest = [r for r in rest if str(pk(r)) != chosen]
+    return first, rest
 
 
 def _report_form(request, form: IncidentForm, heading: str):
@@ -65,6 +96,7 @@ def _report_form(request, form: IncidentForm, heading: str):
         "heading": heading,
         "recent": _recent(request.user),
         "map_config": _report_map_config(request.user, form),
+        "categories": _category_groups(request.user, form),
     }
     return render(
         request, "incidents/report_form.html", context, status=400 if form.errors else 200
@@ -229,9 +261,13 @@ def incident_list(request):
 @login_required
 def incident_detail(request, pk):
     incident = get_incident_for_user(request.user, pk)
+    selectors.log_restricted_view(request.user, incident)
+    history, history_count = selectors.incident_history(request.user, incident)
     context = {
         "incident": incident,
         "can_edit": can_edit_incident(request.user, incident),
+        "history": history,
+        "history_count": history_count,
     }
     return render(request, "incidents/incident_detail.html", context)
 
@@ -295,6 +331,7 @@ def _export(request, kind: str):
         messages.error(request, str(error))
         return redirect(back)
     name = export.file_name(incidents, chosen.date_from, chosen.date_to, kind)
+    selectors.log_restricted_export(request.user, incidents, kind)
     if kind == "csv":
         return export.csv_response(incidents, name)
     return export.xlsx_response(incidents, name)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Organisation(models.Model):
@@ -100,6 +101,9 @@ class Membership(models.Model):
     start = models.DateField(_("från"))
     end = models.DateField(_("till"), null=True, blank=True)
 
+    # The audit trail (docs/security.md, Granskningslogg).
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["group", "role", "person__last_name"]
         constraints = [
@@ -122,6 +126,9 @@ class Meeting(models.Model):
     agenda = models.TextField(_("dagordning"), blank=True)
     minutes = models.TextField(_("protokoll"), blank=True)
 
+    # The audit trail (docs/security.md, Granskningslogg).
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-held_on"]
         verbose_name = _("möte")
@@ -137,6 +144,9 @@ class Decision(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
     number = models.PositiveIntegerField(_("paragraf"))
     text = models.TextField(_("beslut"))
+
+    # The audit trail (docs/security.md, Granskningslogg).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["meeting", "number"]

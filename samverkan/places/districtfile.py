@@ -80,6 +80,10 @@ def _load(raw: bytes | str) -> Any:
             _("filen är inte giltig JSON: rad %(line)d, kolumn %(column)d: %(error)s")
             % {"line": exc.lineno, "column": exc.colno, "error": exc.msg}
         ) from None
+    except RecursionError:
+        raise _file_problem(
+            _("filen är nästlad i tusentals nivåer; GeoJSON har högst fem nivåer av listor")
+        ) from None
 
 
 def _declared_crs(data: dict) -> str | None:

@@ -75,6 +75,11 @@ def parse_geometry(value: Any) -> BaseGeometry:
             raise ValidationError(
                 _("gränsen är inte giltig JSON: %(error)s") % {"error": exc}, code="json"
             ) from None
+        except RecursionError:
+            raise ValidationError(
+                _("gränsen är nästlad i tusentals nivåer; en polygon har högst fyra"),
+                code="json",
+            ) from None
     if not isinstance(value, dict) or "type" not in value:
         raise ValidationError(
             _("gränsen ska vara ett GeoJSON-geometriobjekt med type och coordinates"),

@@ -10,6 +10,7 @@ intervention is decided only once its problem's cause analysis has been reviewed
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from samverkan.core.models import Classification
 
@@ -434,6 +435,9 @@ class Intervention(_Tracked):
         _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
     )
     outcome = models.TextField(_("utfall"), blank=True)
+
+    # The audit trail (docs/security.md, Granskningslogg).
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["problem", "pk"]

@@ -43,7 +43,10 @@ def test_the_demo_activities_have_owners_and_smadit_is_a_collaboration(demo):
     assert {"tillsyn", "kampanj", "samverkan"} <= kinds
     smadit = next(a for a in activities if a.kind == Activity.Kind.COLLABORATION)
     assert smadit.collaboration.name == SMADIT
-    assert Collaboration.objects.filter(agreement=plan.agreement, name__startswith="SMADIT").count() == 1
+    assert (
+        Collaboration.objects.filter(agreement=plan.agreement, name__startswith="SMADIT").count()
+        == 1
+    )
 
 
 def test_the_demo_loads_once_and_holds_no_personal_data(demo):

@@ -97,3 +97,16 @@ def log_in(page, base_url: str, username: str) -> None:
 
 def fits_the_screen(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def wait_until(page, expression: str, timeout: float = 20.0) -> None:
+    """Poll a JavaScript expression from the test until it is true. Playwright's
+    wait_for_function evaluates its predicate with eval inside the page, which the site's
+    Content-Security-Policy forbids; page.evaluate runs outside the page's policy."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        page.wait_for_timeout(50)

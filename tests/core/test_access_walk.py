@@ -33,6 +33,9 @@ ACCESS_NAME = re.compile(r"(_for_user$|^can_|^require_)")
 PUBLIC = {
     "login": "the login page itself",
     "logout": "ends the session; shows nothing",
+    "oidc_authentication_init": "sends the browser to the identity provider to sign in",
+    "oidc_authentication_callback": "the provider's answer; signs in or refuses, shows nothing",
+    "oidc_logout": "ends the session; shows nothing",
     "set_language": "stores the chosen language in the session",
     "lagesbild_vega": "the vega-embed bundle, a static script",
     "admin:": "the admin site checks staff status and model permissions itself",

@@ -64,9 +64,7 @@ def test_a_restore_brings_back_every_table_and_file(demo, coordinator, media, tm
     # Everything changes after the backup: reports gone and new, a commitment renamed, files.
     Incident.objects.filter(pk__in=Incident.objects.values("pk")[:3]).delete()
     file_a_report(coordinator)
-    Commitment.objects.filter(pk=Commitment.objects.order_by("pk").first().pk).update(
-        text="Ändrad"
-    )
+    Commitment.objects.filter(pk=Commitment.objects.order_by("pk").first().pk).update(text="Ändrad")
     (media / "imports" / "fil.csv").unlink()
     (media / "ny.txt").write_text("efter kopian")
     assert table_counts() != before

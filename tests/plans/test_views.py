@@ -105,11 +105,12 @@ def test_it_shows_the_login_page(client, demo):
     assertContains(response, 'name="username"')
 
 
-def test_it_logs_in_with_the_demo_password_and_lands_on_the_plan(client, demo):
-    response = client.post("/login/", {"username": "samordnare", "password": "samverkan"})
-    assertRedirects(response, "/", fetch_redirect_response=False)
-    response = client.get("/", follow=True)
-    assertContains(response, "<h1>Styrgruppens verksamhetsplan 2020–2021</h1>")
+def test_it_logs_in_with_the_demo_password_and_lands_on_the_plans(client, demo, steering):
+    response = client.post("/login/", {"username": steering.username, "password": "samverkan"})
+    assertRedirects(response, "/start/", fetch_redirect_response=False)
+    response = client.get("/start/", follow=True)
+    # The police's steering member sees both agreements, each with its plans.
+    assertContains(response, "Styrgruppens verksamhetsplan 2020–2021</a> (fastställd)")
 
 
 def test_it_refuses_a_wrong_password_in_swedish(client, demo):

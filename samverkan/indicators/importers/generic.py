@@ -140,6 +140,12 @@ def load_mapping(ref: str | dict | None, *, organisation=None) -> dict:
                 _("Mappningsfilen ”%(path)s” är inte giltig JSON (rad %(line)d).")
                 % {"path": ref, "line": error.lineno}
             ) from None
+        except RecursionError:
+            raise MappingError(
+                _("Mappningsfilen ”%(path)s” är nästlad i tusentals nivåer; en mappning är "
+                  "ett objekt med en nivå under sig.")
+                % {"path": ref}
+            ) from None
     saved = ColumnMapping.objects.filter(kind=MAPPING_KIND, name=ref)
     if organisation is not None:
         saved = saved.filter(organisation=organisation)

@@ -13,6 +13,7 @@ from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django.utils.translation import gettext as _
 from django_tasks_db.management.commands import db_worker
 
+from samverkan.core.limits import mark_worker_process
 from samverkan.core.schedule import scheduler_start
 
 logger = logging.getLogger("samverkan.worker")
@@ -36,6 +37,7 @@ class Command(db_worker.Command):
 
     def handle(self, *args, no_scheduler: bool, reload: bool, **options) -> None:
         scheduler = None
+        mark_worker_process()
         # With --reload the parent process only watches files; the child runs the tasks.
         if not no_scheduler and (not reload or os.environ.get(DJANGO_AUTORELOAD_ENV) == "true"):
             scheduler = scheduler_start()

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.core.models import User
 from samverkan.imports.models import ColumnMapping, ImportRun
-from samverkan.imports.tabular import FileError, read_table
+from samverkan.imports.tabular import FileError, read_file, read_table
 from samverkan.imports.values import DATE_FORMATS
 from samverkan.incidents.importers.file_import import KIND, import_incident_file
 from samverkan.incidents.importers.mapping import CRS_CHOICES, guess_mapping
@@ -79,7 +79,9 @@ class Command(BaseCommand):
                     % {"user": user.username, "organisation": org.name}
                 )
         try:
-            data = file.read_bytes()
+            data = read_file(file)
+        except FileError as exc:
+            raise CommandError(str(exc)) from None
         except OSError as exc:
             raise CommandError(
                 _("Kan inte läsa %(file)s: %(error)s") % {"file": file, "error": exc}

@@ -8,7 +8,7 @@ for (const el of document.querySelectorAll("[data-vega]")) {
   if (!source || !window.vegaEmbed) continue;
   const spec = JSON.parse(source.textContent);
   window
-    .vegaEmbed(el, spec, { actions: false, renderer: "svg", formatLocale, timeFormatLocale })
+    .vegaEmbed(el, spec, { actions: false, renderer: "svg", ast: true, formatLocale, timeFormatLocale })
     .then(() => el.classList.add("rendered"))
     .catch(() => {
       el.textContent = el.dataset.error || "";
