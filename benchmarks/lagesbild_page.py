@@ -11,9 +11,11 @@ as the coordinator with Django's test client and prints:
 - the login page's median beside it as the floor (a page with no data work at all).
 
 Then adds synthetic reports in Luleå (a year up to now, clustered around the districts'
-points) until 100 000 and prints the same row.
+points; written in batches with executemany, benchmarks/common.insert_incidents) until
+--reports (default 100 000; a comma list gives several rows) and prints the same row.
+The times are server times: the view runs in this process, no network in between.
 
-    python benchmarks/lagesbild_page.py [--sizes 100000] [--repeat 5]
+    python benchmarks/lagesbild_page.py [--reports 100000] [--repeat 5]
 """
 
 import argparse
@@ -30,6 +32,9 @@ if os.environ.get("BENCH_DATABASE_URL"):
 os.environ.setdefault("SAMVERKAN_DATA_DIR", tempfile.mkdtemp(prefix="samverkan-bench-"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samverkan.settings")
 os.environ.setdefault("SECRET_KEY", "benchmark-only")
+# Plain HTTP from the test client: no redirect to HTTPS, cookies without Secure.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("SECURE_COOKIES", "false")
 
 import django  # noqa: E402
 
@@ -104,8 +109,19 @@ def row(client, url: str, login: str, repeat: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", default="100000")
+    parser.add_argument(
+        "--reports",
+        "--sizes",
+        dest="reports",
+        default="100000",
+        help="report counts to fill up to, comma separated; 0 = demo only",
+    )
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="print the 30 slowest functions of one cold request instead",
+    )
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -115,6 +131,16 @@ def main() -> None:
     client = Client(HTTP_HOST="localhost")
     client.force_login(User.objects.get(username="samordnare"))
     url, login = reverse("lagesbild"), reverse("login")
+    if args.profile:
+        import cProfile
+        import pstats
+
+        client.get(url)
+        cache.clear()
+        profiler = cProfile.Profile()
+        profiler.runcall(client.get, url)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+        return
     print(
         f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, "
         f"median of {args.repeat} requests"
@@ -124,7 +150,7 @@ def main() -> None:
         f"{'login ms':>9}"
     )
     row(client, url, login, args.repeat)
-    for n in [int(s) for s in args.sizes.split(",")]:
+    for n in [int(s) for s in args.reports.split(",") if s.strip() and int(s)]:
         missing = n - Incident.objects.count()
         if missing > 0:
             add(missing)

@@ -14,8 +14,10 @@ import pandas as pd
 from django.utils.translation import gettext as _
 
 from samverkan.analysis.timepatterns import WEEKDAYS_SV
+from samverkan.lagesbild.mapdata import COLOURS, MAX_MAP_CELLS
+from samverkan.lagesbild.mapdata import class_label as _class_label
+from samverkan.lagesbild.sections.common import sv_date, sv_month
 
-MAX_MAP_CELLS = 6000
 # The sv-SE definitions of d3-format / d3-time-format, as static/lagesbild/locale-sv.js
 # gives them to vega-embed in the browser; here for the SVG/PNG files (vl-convert).
 SV_FORMAT_LOCALE = {"decimal": ",", "thousands": "\u00a0", "grouping": [3],
@@ -30,15 +32,6 @@ SV_TIME_LOCALE = {
     "shortMonths": ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov",
                     "dec"],
 }  # fmt: skip
-COLOURS = {
-    "hot-99": "#b2182b",
-    "hot-95": "#ef8a62",
-    "hot-90": "#fddbc7",
-    "cold-90": "#d1e5f0",
-    "cold-95": "#67a9cf",
-    "cold-99": "#2166ac",
-    "": "#d9d9d9",
-}
 
 
 @dataclass
@@ -135,8 +128,9 @@ def by_month(result) -> Chart:
             ],
         )
     )
+    table = [{**r, "month": sv_month(r["period_start"])} for r in rows]
     return Chart("manad", _("Händelser per månad"), _spec(chart),
-                 [("period", _("Månad")), ("count", _("Antal"))], rows)  # fmt: skip
+                 [("month", _("Månad")), ("count", _("Antal"))], table)  # fmt: skip
 
 
 @_guard
@@ -155,8 +149,18 @@ def by_week(result) -> Chart:
             ],
         )
     )
+    table = [{**r, "week": _week_label(r), "monday": sv_date(r["period_start"])} for r in rows]
     return Chart("vecka", _("Händelser per ISO-vecka"), _spec(chart),
-                 [("period", _("Vecka")), ("count", _("Antal"))], rows)  # fmt: skip
+                 [("week", _("Vecka")), ("monday", _("Måndag")), ("count", _("Antal"))],
+                 table)  # fmt: skip
+
+
+def _week_label(row: dict[str, Any]) -> str:
+    """ "2025-W01" → "vecka 1, 2025"."""
+    year, _sep, week = str(row.get("period", "")).partition("-W")
+    if not week.isdigit():
+        return str(row.get("period", ""))
+    return _("vecka %(w)d, %(y)s") % {"w": int(week), "y": year}
 
 
 def _grouped(rows: list[dict[str, Any]], key: str, title: str, heading: str) -> Chart:
@@ -400,14 +404,6 @@ def hotspot_map(result) -> Chart:
     return Chart("hotspots", _("Hot spots (Getis–Ord Gi*)"), _spec(chart), columns, table_rows)
 
 
-def _class_label(key: str) -> str:
-    if not key:
-        return _("ej signifikant")
-    kind, level = key.split("-")
-    word = _("het") if kind == "hot" else _("kall")
-    return f"{word} {level} %"
-
-
 @_guard
 def comparison(result) -> Chart:
     rows = [r for r in result["comparison"].get("rows", [])]
@@ -431,6 +427,8 @@ def comparison(result) -> Chart:
     )  # fmt: skip
     columns = [("district", _("Område")), ("category", _("Kategori")), ("count", _("Antal")),
                ("previous", _("Året innan")), ("p_value", "p"), ("q_value", "q"), ("flag", _("Flagga"))]  # fmt: skip
+    flags = {"increase": _("ökning"), "decrease": _("minskning"), "new": _("ny")}
+    rows = [{**r, "flag": flags.get(r.get("flag") or "", r.get("flag") or "")} for r in rows]
     return Chart(
         "jamforelse", _("Perioden mot samma period året innan"), _spec(chart), columns, rows
     )
@@ -448,6 +446,11 @@ BUILDERS = {
     "jamforelse": comparison,
     "hotspots": hotspot_map,
 }
+
+
+# The charts drawn with vega-embed on the page; the hot spots are drawn on a Leaflet map
+# (mapdata, static/lagesbild/map.js) and stay a Vega chart only in the downloaded files.
+PAGE_CHARTS = tuple(key for key in BUILDERS if key != "hotspots")
 
 
 def chart_for(result: dict[str, Any], key: str) -> Chart:

@@ -235,13 +235,18 @@ def test_annual_chart_downloads_carry_the_same_counts(client, handset, agreement
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="lagesbild-ar-')
     lines = response.content.decode().splitlines()
-    assert lines[0] == "Fokusområde;År;Antal händelser"
+    assert lines[0] == "Fokusområde;År;Antal händelser;Helt år"
+    annual_data = annual(agreement, coordinator)
+    partial = {str(y) for y in annual_data.get("partial") or []}
+    rows = [tuple(line.split(";")) for line in lines[1:]]
+    assert {r[3] for r in rows if r[1] in partial} <= {"ofullständigt år"}
+    assert {r[3] for r in rows if r[1] not in partial} <= {"helt år"}
     expected = {
         (f"{a['number']} {a['title']}", str(c["year"]), str(c["count"]))
-        for a in annual(agreement, coordinator)["areas"]
+        for a in annual_data["areas"]
         for c in a["counts"]
     }
-    assert {tuple(line.split(";")) for line in lines[1:]} == expected
+    assert {r[:3] for r in rows} == expected
     trygghet_2024 = next(a for a in expected if a[0].startswith("6.1") and a[1] == "2024")
     assert trygghet_2024[2] == "25"  # the hand-computed count below
     svg = client.get("/lagesbild/ar/diagram.svg", query)
