@@ -1,3 +1,4 @@
+# Over 500 lines: one short builder per chart of the page, sharing axis and locale helpers.
 """Vega-Lite specs (built with Altair) for the lägesbild page, with the data of each chart
 as a table and as CSV. The same spec renders in the browser (vega-embed) and to SVG/PNG on
 the server (vl-convert)."""

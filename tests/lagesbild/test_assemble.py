@@ -267,7 +267,7 @@ def test_period_longer_than_the_data():
         analyse(_frame(times), date_from=dt.date(2010, 1, 1), date_to=dt.date(2030, 12, 31))
     )
     assert data["key_figures"]["total"] == 10
-    assert any("Data finns från 2025-03-01" in n for n in data["notes"])
+    assert any("Data finns från 1 mars 2025" in n for n in data["notes"])
     assert any("slutar efter det" in n for n in data["notes"])
     assert data["comparison"]["previous_total"] is None
     # The holiday test counts only days with data, not 21 years.
