@@ -37,12 +37,23 @@ import pandas as pd
 from django.utils.translation import gettext as _
 
 from samverkan.analysis.counts import local_time, with_local_time
-from samverkan.lagesbild.sections.common import NO_CATEGORY, NO_DISTRICT, jsonable, num, subset
+from samverkan.lagesbild.sections.common import (
+    NO_CATEGORY,
+    NO_DISTRICT,
+    jsonable,
+    num,
+    subset,
+    sv_date,
+)
 from samverkan.lagesbild.sections.comparison import comparison_section
 from samverkan.lagesbild.sections.counts import counts_section, rates_section
 from samverkan.lagesbild.sections.near_repeat import near_repeat_section
 from samverkan.lagesbild.sections.periods import between, previous_period, trend_windows
-from samverkan.lagesbild.sections.places import concentration_section, hotspot_section
+from samverkan.lagesbild.sections.places import (
+    concentration_section,
+    drawn_cells,
+    hotspot_section,
+)
 from samverkan.lagesbild.sections.sources import figure_sources, polisen_other, time_quality
 from samverkan.lagesbild.sections.time_patterns import (
     holiday_section,
@@ -113,8 +124,12 @@ class Lagesbild:
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict, repr=False)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, drawn_only: bool = False) -> dict[str, Any]:
+        """``drawn_only``: the hot-spot grid's drawn cells only (``drawn_cells``), for the
+        page; the API and the snapshots keep the whole study area."""
         data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "timings"}
+        if drawn_only:
+            data["hotspots"] = {**self.hotspots, "cells": drawn_cells(self.hotspots["cells"])}
         return jsonable(data)
 
 
@@ -195,12 +210,12 @@ def analyse(
         notes.append(_("Det finns inga händelser att analysera."))
     elif date_from < data_start:
         notes.append(
-            _("Data finns från %(d)s; perioden börjar före det.") % {"d": data_start.isoformat()}
+            _("Data finns från %(d)s; perioden börjar före det.") % {"d": sv_date(data_start)}
         )
     if data_end is not None and date_to > data_end:
         notes.append(
             _("Den senaste händelsen är från %(d)s; perioden slutar efter det.")
-            % {"d": data_end.isoformat()}
+            % {"d": sv_date(data_end)}
         )
     prev_from, prev_to = previous_period(date_from, date_to)
     previous = None
@@ -305,7 +320,6 @@ def analyse(
         districts=districts or [],
         rates=rates,
         sources=sources,
-
         near_repeat=near,
         notes=notes,
     )

@@ -1,3 +1,4 @@
+# Over 500 lines: one short builder per chart of the page, sharing axis and locale helpers.
 """Vega-Lite specs (built with Altair) for the lägesbild page, with the data of each chart
 as a table and as CSV. The same spec renders in the browser (vega-embed) and to SVG/PNG on
 the server (vl-convert)."""
@@ -14,17 +15,24 @@ import pandas as pd
 from django.utils.translation import gettext as _
 
 from samverkan.analysis.timepatterns import WEEKDAYS_SV
+from samverkan.lagesbild.mapdata import COLOURS, MAX_MAP_CELLS
+from samverkan.lagesbild.mapdata import class_label as _class_label
+from samverkan.lagesbild.sections.common import sv_date, sv_month
 
-MAX_MAP_CELLS = 6000
-COLOURS = {
-    "hot-99": "#b2182b",
-    "hot-95": "#ef8a62",
-    "hot-90": "#fddbc7",
-    "cold-90": "#d1e5f0",
-    "cold-95": "#67a9cf",
-    "cold-99": "#2166ac",
-    "": "#d9d9d9",
-}
+# The sv-SE definitions of d3-format / d3-time-format, as static/lagesbild/locale-sv.js
+# gives them to vega-embed in the browser; here for the SVG/PNG files (vl-convert).
+SV_FORMAT_LOCALE = {"decimal": ",", "thousands": "\u00a0", "grouping": [3],
+                    "currency": ["", " kr"], "minus": "\u2212"}  # fmt: skip
+SV_TIME_LOCALE = {
+    "dateTime": "%A %e %B %Y %H:%M:%S", "date": "%Y-%m-%d", "time": "%H:%M:%S",
+    "periods": ["fm", "em"],
+    "days": ["söndag", "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag"],
+    "shortDays": ["sön", "mån", "tis", "ons", "tor", "fre", "lör"],
+    "months": ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+               "september", "oktober", "november", "december"],
+    "shortMonths": ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov",
+                    "dec"],
+}  # fmt: skip
 
 
 @dataclass
@@ -59,7 +67,9 @@ def _cell(value: Any) -> Any:
 
 
 def _spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
-    spec = chart.to_dict()
+    """The Vega-Lite dict without Altair's JSON-schema validation: validating a map of
+    thousands of cells took most of the page's time; tests validate every spec instead."""
+    spec = chart.to_dict(validate=False)
     spec.setdefault("config", {}).setdefault("locale", {})
     spec["config"]["locale"] = {
         "number": {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", " kr"]}
@@ -107,16 +117,21 @@ def by_month(result) -> Chart:
         _base(rows)
         .mark_bar(color="#1f5f7a")
         .encode(
-            x=alt.X("period:O", title=_("Månad"), sort=None),
+            x=alt.X(
+                "yearmonth(period_start):O",
+                title=_("Månad"),
+                axis=alt.Axis(format="%b %Y", labelAngle=-45),
+            ),
             y=alt.Y("count:Q", title=_("Antal händelser")),
             tooltip=[
-                alt.Tooltip("period:O", title=_("Månad")),
+                alt.Tooltip("yearmonth(period_start):T", title=_("Månad"), format="%B %Y"),
                 alt.Tooltip("count:Q", title=_("Antal")),
             ],
         )
     )
+    table = [{**r, "month": sv_month(r["period_start"])} for r in rows]
     return Chart("manad", _("Händelser per månad"), _spec(chart),
-                 [("period", _("Månad")), ("count", _("Antal"))], rows)  # fmt: skip
+                 [("month", _("Månad")), ("count", _("Antal"))], table)  # fmt: skip
 
 
 @_guard
@@ -126,16 +141,27 @@ def by_week(result) -> Chart:
         _base(rows)
         .mark_line(point=True, color="#1f5f7a")
         .encode(
-            x=alt.X("period_start:T", title=_("Vecka (måndag)")),
+            x=alt.X("period_start:T", title=_("Vecka (måndag)"), axis=alt.Axis(format="%-d %b")),
             y=alt.Y("count:Q", title=_("Antal händelser")),
             tooltip=[
                 alt.Tooltip("period:N", title=_("Vecka")),
+                alt.Tooltip("period_start:T", title=_("Måndag"), format="%-d %B %Y"),
                 alt.Tooltip("count:Q", title=_("Antal")),
             ],
         )
     )
+    table = [{**r, "week": _week_label(r), "monday": sv_date(r["period_start"])} for r in rows]
     return Chart("vecka", _("Händelser per ISO-vecka"), _spec(chart),
-                 [("period", _("Vecka")), ("count", _("Antal"))], rows)  # fmt: skip
+                 [("week", _("Vecka")), ("monday", _("Måndag")), ("count", _("Antal"))],
+                 table)  # fmt: skip
+
+
+def _week_label(row: dict[str, Any]) -> str:
+    """ "2025-W01" → "vecka 1, 2025"."""
+    year, _sep, week = str(row.get("period", "")).partition("-W")
+    if not week.isdigit():
+        return str(row.get("period", ""))
+    return _("vecka %(w)d, %(y)s") % {"w": int(week), "y": year}
 
 
 def _grouped(rows: list[dict[str, Any]], key: str, title: str, heading: str) -> Chart:
@@ -379,14 +405,6 @@ def hotspot_map(result) -> Chart:
     return Chart("hotspots", _("Hot spots (Getis–Ord Gi*)"), _spec(chart), columns, table_rows)
 
 
-def _class_label(key: str) -> str:
-    if not key:
-        return _("ej signifikant")
-    kind, level = key.split("-")
-    word = _("het") if kind == "hot" else _("kall")
-    return f"{word} {level} %"
-
-
 @_guard
 def comparison(result) -> Chart:
     rows = [r for r in result["comparison"].get("rows", [])]
@@ -410,6 +428,8 @@ def comparison(result) -> Chart:
     )  # fmt: skip
     columns = [("district", _("Område")), ("category", _("Kategori")), ("count", _("Antal")),
                ("previous", _("Året innan")), ("p_value", "p"), ("q_value", "q"), ("flag", _("Flagga"))]  # fmt: skip
+    flags = {"increase": _("ökning"), "decrease": _("minskning"), "new": _("ny")}
+    rows = [{**r, "flag": flags.get(r.get("flag") or "", r.get("flag") or "")} for r in rows]
     return Chart(
         "jamforelse", _("Perioden mot samma period året innan"), _spec(chart), columns, rows
     )
@@ -427,6 +447,11 @@ BUILDERS = {
     "jamforelse": comparison,
     "hotspots": hotspot_map,
 }
+
+
+# The charts drawn with vega-embed on the page; the hot spots are drawn on a Leaflet map
+# (mapdata, static/lagesbild/map.js) and stay a Vega chart only in the downloaded files.
+PAGE_CHARTS = tuple(key for key in BUILDERS if key != "hotspots")
 
 
 def chart_for(result: dict[str, Any], key: str) -> Chart:
@@ -473,21 +498,50 @@ def render_static(spec: dict[str, Any], fmt: str) -> bytes:
     for layer in spec.get("layer", []):
         if layer.get("width") == "container":
             layer["width"] = 640
+    locale = {"format_locale": SV_FORMAT_LOCALE, "time_format_locale": SV_TIME_LOCALE}
     if fmt == "svg":
-        return vlc.vegalite_to_svg(spec).encode()
-    return vlc.vegalite_to_png(spec, scale=2)
+        return vlc.vegalite_to_svg(spec, **locale).encode()
+    return vlc.vegalite_to_png(spec, scale=2, **locale)
 
 
 def year_chart(rows: list[dict[str, Any]]) -> Chart:
-    """Events per year and focus area (the annual page); rows of area, year, count."""
-    chart = _base(rows).mark_line(point=True).encode(
-        x=alt.X("year:O", title=_("År")),
-        y=alt.Y("count:Q", title=_("Antal händelser")),
-        color=alt.Color("area:N", title=_("Fokusområde"), legend=alt.Legend(orient="bottom", columns=1)),
-        tooltip=["area:N", "year:O", "count:Q"],
+    """Events per year and focus area (the annual page); rows of area, year, count and
+    ``whole`` ("helt år" / "ofullständigt år"). The line joins whole years only; an
+    incomplete year is a hollow point, and the subtitle says which years are incomplete."""
+    partial_label = _("ofullständigt år")
+    partial = sorted({r["year"] for r in rows if r.get("whole") == partial_label})
+    base = _base(rows)
+    x = alt.X("year:O", title=_("År"))
+    y = alt.Y("count:Q", title=_("Antal händelser"))
+    colour = alt.Color(
+        "area:N", title=_("Fokusområde"), legend=alt.Legend(orient="bottom", columns=1)
+    )
+    tooltip = [
+        alt.Tooltip("area:N", title=_("Fokusområde")),
+        alt.Tooltip("year:O", title=_("År")),
+        alt.Tooltip("count:Q", title=_("Antal")),
+        alt.Tooltip("whole:N", title=_("År")),
+    ]
+    whole = alt.datum.whole != partial_label
+    line = base.mark_line().encode(x=x, y=y, color=colour).transform_filter(whole)
+    points = base.mark_point(size=60, filled=True).encode(
+        x=x, y=y, color=colour, tooltip=tooltip,
+        fill=alt.condition(whole, alt.Color("area:N", legend=None), alt.value("white")),
+        shape=alt.Shape("whole:N", title=None, legend=alt.Legend(orient="bottom")),
     )  # fmt: skip
-    columns = [("area", _("Fokusområde")), ("year", _("År")), ("count", _("Antal händelser"))]
-    return Chart("ar", _("Händelser per år och fokusområde"), _spec(chart), columns, rows)
+    title = _("Händelser per år och fokusområde")
+    chart = alt.layer(line, points).properties(width="container", height=220)
+    if partial:
+        chart = chart.properties(
+            title=alt.Title(
+                title,
+                subtitle=_("Ofullständigt år (ofylld punkt, utanför linjen): %s")
+                % ", ".join(str(y) for y in partial),
+            )
+        )
+    columns = [("area", _("Fokusområde")), ("year", _("År")), ("count", _("Antal händelser")),
+               ("whole", _("Helt år"))]  # fmt: skip
+    return Chart("ar", title, _spec(chart), columns, rows)
 
 
 def frame_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -21,7 +21,9 @@ from django.utils.translation import gettext as _
 from samverkan.analysis.change import period_change
 from samverkan.analysis.trends import yearly_trend
 from samverkan.incidents.filters import category_and_children
+from samverkan.incidents.models import Category
 from samverkan.lagesbild import selectors
+from samverkan.lagesbild.sections.common import sv_date
 from samverkan.lagesbild.text.sentences import change_verdict, say
 from samverkan.plans.models import Section
 from samverkan.plans.selectors import current_plan
@@ -96,6 +98,7 @@ def annual(agreement, user, *, years: int = 6, shared: bool = False) -> dict[str
     base = selectors.scoped_incidents(agreement, user, shared=shared, include_summaries=False)
     first, _last = selectors.data_range(base)
     result: dict[str, Any] = {"areas": [], "years": [], "note": ""}
+    names = dict(Category.objects.values_list("slug", "name"))
     if first is None:
         result["note"] = _("Det finns inga händelser att sammanställa.")
         return result
@@ -124,6 +127,7 @@ def annual(agreement, user, *, years: int = 6, shared: bool = False) -> dict[str
         y for y in year_list if y < end_year and dt.date(y, 1, 1) >= first - dt.timedelta(days=7)
     ]
     partial = [y for y in year_list if y not in complete]
+    result["partial"] = partial
     if partial:
         result["note"] = _("Ofullständiga år (data saknas för en del av året): %s.") % ", ".join(
             str(y) for y in partial
@@ -151,7 +155,7 @@ def annual(agreement, user, *, years: int = 6, shared: bool = False) -> dict[str
             now = int(((dates >= ytd_start) & (dates <= today)).sum())
             before = int(((dates >= ytd_before_start) & (dates <= ytd_before_end)).sum())
             so_far = _compare(
-                _("I år t.o.m. %(d)s") % {"d": today.isoformat()}, _("samma datum i fjol"),
+                _("I år t.o.m. %(d)s") % {"d": sv_date(today)}, _("samma datum i fjol"),
                 now, before,
                 _days(ytd_start, today) / _days(ytd_before_start, ytd_before_end),
             )  # fmt: skip
@@ -160,6 +164,7 @@ def annual(agreement, user, *, years: int = 6, shared: bool = False) -> dict[str
                 "number": area["number"],
                 "title": area["title"],
                 "categories": area["slugs"],
+                "category_names": [names.get(slug, slug) for slug in area["slugs"]],
                 "counts": [{"year": y, "count": int(per_year[y])} for y in year_list],
                 "trend": say(trend.message) if trend else _("Inga hela år med data för trendtest."),
                 "comparison": comparison or _("Minst två hela år behövs för en jämförelse."),

@@ -8,14 +8,17 @@ import json
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import json_script
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,12 +27,13 @@ from samverkan.core.disclosure import label, small_count_limit
 from samverkan.indicators.access import indicator_list_for_user
 from samverkan.indicators.models import Indicator
 from samverkan.indicators.pages import focus_area_page, yearly_indicator_values
-from samverkan.lagesbild import charts, focus, services
+from samverkan.lagesbild import charts, focus, mapdata, services
 from samverkan.lagesbild.access import get_snapshot_for_user, snapshot_list_for_user
 from samverkan.lagesbild.assemble import lagesbild
 from samverkan.lagesbild.disclosure import outbound_chart
 from samverkan.lagesbild.params import parse, quick_periods
 from samverkan.lagesbild.selectors import agreement_districts, category_choices
+from samverkan.lagesbild.stored import stored
 from samverkan.plans.access import agreement_list_for_user, get_agreement_for_user
 
 
@@ -65,9 +69,11 @@ def _downloads_note() -> str:
 
 
 def _chart_context(result: dict[str, Any], link) -> dict[str, dict[str, Any]]:
+    """Every chart of the result for the page; the hot spots as the Leaflet map's data."""
     out = {}
     note = _downloads_note()
-    for key, chart in charts.all_charts(result).items():
+    for key in charts.PAGE_CHARTS:
+        chart = charts.chart_for(result, key)
         out[key] = {
             "key": key,
             "title": chart.title,
@@ -80,7 +86,38 @@ def _chart_context(result: dict[str, Any], link) -> dict[str, dict[str, Any]]:
             "png": link(key, "png"),
             "downloads_note": note,
         }
+    out["hotspots"] = _map_context(result, link, note)
     return out
+
+
+def _map_context(result: dict[str, Any], link, note: str) -> dict[str, Any]:
+    """The hot-spot map (static/lagesbild/map.js on Leaflet) and the table of its hot and
+    cold cells; the downloads keep the chart in SWEREF 99 TM."""
+    columns = [("i", "i"), ("j", "j"), ("count", _("Antal")), ("z", "z"), ("p", "p"),
+               ("klass", _("Klass"))]  # fmt: skip
+    rows = mapdata.map_table(result)
+    table = charts.Chart("hotspots", "", {}, columns, rows).table()
+    figure = ((result.get("sources") or {}).get("figures") or {}).get("hotspots") or {}
+    return {
+        "key": "hotspots",
+        "title": _("Hot spots (Getis–Ord Gi*)"),
+        "script": json_script(mapdata.map_payload(result), "lb-map-data"),
+        "headings": [h for _f, h in columns],
+        "table": table,
+        "source": figure.get("line", ""),
+        "csv": link("hotspots", "csv"),
+        "svg": link("hotspots", "svg"),
+        "png": link("hotspots", "png"),
+        "downloads_note": note,
+    }
+
+
+def _map_config() -> dict[str, str]:
+    """The base map: outside the stored result, so a changed tile setting shows at once."""
+    return {
+        "tiles": settings.SAMVERKAN_MAP_TILES,
+        "attribution": settings.SAMVERKAN_MAP_ATTRIBUTION,
+    }
 
 
 def _download(chart: charts.Chart, fmt: str, name: str) -> HttpResponse:
@@ -125,6 +162,7 @@ def lagesbild_page(request):
         "can_save": can_save_snapshots(request.user),
         "can_edit_prevention": can_edit_prevention(request.user),
         "data": data,
+        "map_config": _map_config(),
     }
     try:
         chosen = parse(data, agreement_list_for_user(request.user))
@@ -132,16 +170,23 @@ def lagesbild_page(request):
         context["errors"] = error.message_dict
         chosen = None
     if chosen is not None:
-        result = lagesbild(user=request.user, **chosen.kwargs()).to_dict()
         query = urlencode(chosen.query(), doseq=True)
 
         def link(key, fmt):
             return f"{request.path}diagram/{key}.{fmt}?{query}"
 
+        def compute():
+            result = lagesbild(user=request.user, **chosen.kwargs()).to_dict(drawn_only=True)
+            html = render_to_string(
+                "lagesbild/_result.html", {"result": result, "charts": _chart_context(result, link)}
+            )
+            return {"html": html, "data_version": result["data_version"]}
+
+        page = stored(request.user, chosen, compute)
         context.update(
             chosen=chosen,
-            result=result,
-            charts=_chart_context(result, link),
+            result={"data_version": page["data_version"]},
+            result_html=mark_safe(page["html"]),  # noqa: S308 - rendered by our own template
             query=query,
             districts=list(agreement_districts(chosen.agreement)),
             chosen_districts={d.pk for d in chosen.districts},
@@ -219,6 +264,7 @@ def snapshot_detail(request, pk: int):
             "charts": _chart_context(snapshot.result, link),
             "others": others[:50],
             "can_save": can_save_snapshots(request.user),
+            "map_config": _map_config(),
         },
     )
 
@@ -258,8 +304,14 @@ def snapshot_compare(request, pk: int):
 
 
 def _annual_rows(annual: dict[str, Any]) -> list[dict[str, Any]]:
+    partial = set(annual.get("partial") or [])
     return [
-        {"area": f"{a['number']} {a['title']}", "year": c["year"], "count": c["count"]}
+        {
+            "area": f"{a['number']} {a['title']}",
+            "year": c["year"],
+            "count": c["count"],
+            "whole": _("ofullständigt år") if c["year"] in partial else _("helt år"),
+        }
         for a in annual["areas"]
         for c in a["counts"]
     ]

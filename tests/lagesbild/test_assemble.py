@@ -11,6 +11,7 @@ import pytest
 from scipy import stats
 
 from samverkan.lagesbild.assemble import Options, analyse, lagesbild
+from samverkan.lagesbild.sections.common import sv_date
 from samverkan.lagesbild.sections.periods import trend_windows
 from tests.lagesbild.conftest import HAND_ROWS, visible_rows
 
@@ -140,7 +141,7 @@ def test_holiday_effect_counts_christmas_eve(result):
     # Days run from the period's start to the last recorded incident, not past it.
     last = max(r[0].date() for r in visible_rows())
     assert sum(r["days"] for r in table.values()) == (min(TO, last) - FROM).days + 1
-    assert any(last.isoformat() in n for n in result["notes"])
+    assert any(sv_date(last) in n for n in result["notes"])
 
 
 def test_spatial_analysis_leaves_out_centre_positions(result):
@@ -266,7 +267,7 @@ def test_period_longer_than_the_data():
         analyse(_frame(times), date_from=dt.date(2010, 1, 1), date_to=dt.date(2030, 12, 31))
     )
     assert data["key_figures"]["total"] == 10
-    assert any("Data finns från 2025-03-01" in n for n in data["notes"])
+    assert any("Data finns från 1 mars 2025" in n for n in data["notes"])
     assert any("slutar efter det" in n for n in data["notes"])
     assert data["comparison"]["previous_total"] is None
     # The holiday test counts only days with data, not 21 years.

@@ -13,8 +13,26 @@ NO_DISTRICT = "(utan område)"
 NO_CATEGORY = "(utan kategori)"
 
 
+class Plain(list):
+    """A list that is plain JSON already (Python numbers from ``.tolist()``, None for NaN):
+    ``jsonable`` passes it through instead of walking every element (the hot-spot grid)."""
+
+
+def finite(values: np.ndarray, digits: int | None = None) -> list[float | None]:
+    """``values`` as a list of Python floats, NaN and infinity as None."""
+    out = np.asarray(values, dtype=float)
+    if digits is not None:
+        out = np.round(out, digits)
+    listed = out.tolist()
+    for k in np.flatnonzero(~np.isfinite(out)).tolist():
+        listed[k] = None
+    return listed
+
+
 def jsonable(value: Any) -> Any:
     """Plain JSON: numpy scalars to Python, NaN and infinity to None, dates to ISO text."""
+    if isinstance(value, Plain):
+        return value
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
@@ -37,6 +55,26 @@ def jsonable(value: Any) -> Any:
     if value is pd.NA or value is pd.NaT:
         return None
     return str(value)
+
+
+def sv_date(value: Any) -> str:
+    """A date the Swedish way in the active language: "3 juni 2025" (ISO text accepted)."""
+    from django.utils.formats import date_format
+
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return date_format(value, "j F Y")
+
+
+def sv_month(value: Any) -> str:
+    """The month of a date the Swedish way: "juni 2025"."""
+    from django.utils.formats import date_format
+
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return date_format(value, "F Y")
 
 
 def num(value: Any, digits: int = 6) -> float | None:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.analysis.change import period_change
 from samverkan.analysis.formatting import format_decimal
-from samverkan.lagesbild.sections.common import NO_DISTRICT, named, num
+from samverkan.lagesbild.sections.common import NO_DISTRICT, named, num, sv_date
 from samverkan.lagesbild.text.sentences import (
     change_note,
     change_sentence,
@@ -41,7 +41,7 @@ def comparison_section(current, previous, prev_from, prev_to, data_start, opts, 
     if previous is None:
         out["sentence"] = _(
             "Ingen jämförelse: det finns inga data för hela jämförelseperioden %(a)s–%(b)s."
-        ) % {"a": prev_from.isoformat(), "b": prev_to.isoformat()}
+        ) % {"a": sv_date(prev_from), "b": sv_date(prev_to)}
         return out
     previous_days = (prev_to - prev_from).days + 1
     exposure = 1.0

@@ -28,7 +28,7 @@ from samverkan.analysis.hotspots import (
     grid_counts,
     kernel_density,
 )
-from samverkan.lagesbild.sections.common import num
+from samverkan.lagesbild.sections.common import Plain, finite, num
 from samverkan.lagesbild.sections.study_area import study_area_of_outlines
 from samverkan.lagesbild.text.sentences import (
     hotspot_area_sentence,
@@ -149,24 +149,27 @@ def hotspot_section(current: pd.DataFrame, opts: Options, districts: list | None
     flat_counts = grid.counts.ravel()
     inside = np.flatnonzero(spots.mask.ravel())
     jj, ii = np.divmod(inside, cols)
-    # Plain lists first: a dict per cell over tens of thousands of cells is the slow part.
+    # Plain lists first (NaN already None): a dict per cell over tens of thousands of cells
+    # is the slow part, and ``jsonable`` passes the finished Plain list through.
     zf = z.ravel()[inside]
     kind = np.where(level.ravel()[inside] > 0, np.where(zf > 0, "hot", "cold"), "")
     columns = (
         inside.tolist(),
         ii.tolist(),
         jj.tolist(),
-        flat_counts[inside].tolist(),
-        zf.tolist(),
-        spots.p.ravel()[inside].tolist(),
-        spots.p_test.ravel()[inside].tolist(),
-        q.ravel()[inside].tolist(),
-        np.round(density.ravel()[inside], 4).tolist(),
+        flat_counts[inside].astype(np.int64).tolist(),
+        finite(zf),
+        finite(spots.p.ravel()[inside]),
+        finite(spots.p_test.ravel()[inside]),
+        finite(q.ravel()[inside]),
+        finite(density.ravel()[inside], 4),
         kind.tolist(),
         level.ravel()[inside].tolist(),
     )
     keys = ("index", "i", "j", "count", "z", "p", "p_test", "q", "density", "class", "confidence")
-    base["cells"] = [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)]
+    base["cells"] = Plain(
+        dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)
+    )
     for confidence, _limit in LEVELS:
         base["n_hot"][str(confidence)] = int(((level >= confidence) & (z > 0)).sum())
         base["n_cold"][str(confidence)] = int(((level >= confidence) & (z < 0)).sum())
@@ -179,6 +182,12 @@ def hotspot_section(current: pd.DataFrame, opts: Options, districts: list | None
         "är varm eller kall på 90/95/99 %-nivån när q < 0,10/0,05/0,01."
     )
     return base, spots
+
+
+def drawn_cells(cells: list[dict[str, Any]]) -> Plain:
+    """The cells worth drawing: with an event, or hot or cold at some level. The rest of the
+    study area is empty and not significant: the map leaves it blank."""
+    return Plain(c for c in cells if c["count"] or c["confidence"])
 
 
 def concentration_section(current: pd.DataFrame, spots: HotSpots | None) -> dict[str, Any]:

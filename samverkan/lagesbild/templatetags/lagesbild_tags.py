@@ -1,6 +1,7 @@
 from django import template
 
 from samverkan.analysis.formatting import format_decimal, format_p
+from samverkan.lagesbild.sections.common import sv_date
 
 register = template.Library()
 
@@ -23,3 +24,9 @@ def sv(value, decimals: int = 1) -> str:
 @register.filter
 def pvalue(value) -> str:
     return "–" if value is None else format_p(float(value))
+
+
+@register.filter
+def svdatum(value) -> str:
+    """ "2025-06-03" (or a date) → "3 juni 2025"."""
+    return sv_date(value)

@@ -66,7 +66,7 @@ def as_text(result: dict[str, Any]) -> str:
         % {
             "hot": h["n_hot"]["95"],
             "cold": h["n_cold"]["95"],
-            "n": len(h["cells"]),
+            "n": (h.get("area") or {}).get("cells") or len(h["cells"]),
             "e": h["events"],
         }
     )
