@@ -28,7 +28,13 @@ def phone(chromium, live_server, browser_demo, settings):
             page.failed.append(f"{response.status} {response.url}")
 
     page.on("response", answered)
-    page.on("requestfailed", lambda r: page.failed.append(f"failed {r.url}"))
+    def broke(request):
+        # Leaving a page aborts what it still loads (net::ERR_ABORTED): that is the test
+        # moving on, not a broken resource; every other failure counts.
+        if request.failure != "net::ERR_ABORTED":
+            page.failed.append(f"failed {request.url}: {request.failure}")
+
+    page.on("requestfailed", broke)
     base = live_server.url
 
     def note(route):
