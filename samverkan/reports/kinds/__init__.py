@@ -82,7 +82,7 @@ def parse_parameters(data: dict) -> Parameters:
 
 
 def _kinds() -> dict[str, Kind]:
-    from samverkan.reports.kinds import est_week, follow_up, law, plan, situation
+    from samverkan.reports.kinds import andts, est_week, follow_up, inventory, law, plan, situation
 
     return {
         "verksamhetsplan": Kind(
@@ -123,6 +123,26 @@ def _kinds() -> dict[str, Kind]:
             gettext_lazy(
                 "Kartläggning, annan information, analys av behoven, åtgärdsplan, "
                 "samordningsfunktion och uppföljning, som lagen kräver."
+            ),
+        ),
+        "andts-handlingsplan": Kind(
+            "andts-handlingsplan",
+            gettext_lazy("ANDT(S)-handlingsplan"),
+            ("pdf", "docx"),
+            andts.build,
+            gettext_lazy(
+                "Den lokala handlingsplanen: prioriterade mål med motivering och underlag, "
+                "lokala mål, aktiviteter med ansvar, tidplan och senaste uppföljning."
+            ),
+        ),
+        "samverkansinventering": Kind(
+            "samverkansinventering",
+            gettext_lazy("Samverkansinventering"),
+            ("pdf", "docx"),
+            inventory.build,
+            gettext_lazy(
+                "Samverkansformerna med syfte, parter, målgrupp och nivå, och matrisen över "
+                "möjligt dubbelarbete och möjliga luckor."
             ),
         ),
     }
