@@ -1,4 +1,5 @@
-"""A samordnare orders the follow-up as Excel on the agreement's documents page, sees it
+"""A samordnare goes from the plan page to the agreement's documents page, orders the
+follow-up as Excel there, sees it
 queued, and the list turns to Klar with a download link when the worker has made it,
 without reloading the page (htmx polls while a document is unfinished)."""
 
@@ -25,7 +26,10 @@ def test_a_document_is_ordered_and_the_list_follows_the_worker(
     monkeypatch.setattr(tasks, "generate_document", SimpleNamespace(enqueue=queued.append))
     agreement = Agreement.objects.get(slug="lulea-polisen-2020-2023")
     log_in(page, live_server.url, "samordnare")
-    page.goto(f"{live_server.url}/overenskommelser/{agreement.pk}/dokument/")
+    plan = agreement.plans.order_by("-period_start").first()
+    page.goto(live_server.url + plan.get_absolute_url())  # from the plan page, by its link
+    page.get_by_role("link", name="Dokument (PDF, Word, Excel)").click()
+    expect(page).to_have_url(f"{live_server.url}/overenskommelser/{agreement.pk}/dokument/")
     expect(page.get_by_role("heading", name="Skapa dokument")).to_be_visible()
     page.get_by_label("Dokument:", exact=True).select_option("uppfoljning")
     page.get_by_label("Format:").select_option("xlsx")
