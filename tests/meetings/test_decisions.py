@@ -224,3 +224,27 @@ def test_a_boden_user_sees_no_lulea_meeting(client, meeting, boden_user):
     response = client.post(reverse("decision_create", args=[meeting.pk]), {"text": "x"})
     assert response.status_code == 404
     assert not meeting.decisions.exists()
+
+
+def test_the_api_lists_meetings_with_their_decisions(client, meeting, draft, steering, boden_user):
+    from samverkan.core.models import APIToken
+
+    decision_record(by=steering, meeting=meeting, target=draft)
+    token = APIToken.issue(user=steering)
+    response = client.get("/api/meetings", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    item = next(m for m in response.json()["items"] if m["id"] == meeting.pk)
+    assert item["agenda"][0] == "1. Mötets öppnande"
+    assert item["decisions"] == [
+        {
+            "number": 1,
+            "text": Decision.objects.get(meeting=meeting).text,
+            "adopts": "verksamhetsplan",
+            "adopted_title": draft.title,
+            "decided_by": "Styrgrupp",
+            "decided_on": "2021-02-18",
+        }
+    ]
+    token = APIToken.issue(user=boden_user)
+    response = client.get("/api/meetings", headers={"Authorization": f"Bearer {token}"})
+    assert meeting.pk not in [m["id"] for m in response.json()["items"]]
