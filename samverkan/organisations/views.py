@@ -59,7 +59,8 @@ def group_detail(request, pk):
         "can_plan": group.kind in MEETING_GROUPS and can_edit_group(request.user, group),
         "can_manage": can_manage,
         "membership_form": _membership_form(request.user) if can_manage else None,
-        "end_form": EndMembershipForm() if can_manage else None,
+        # One per row: no ids, each input inside its label.
+        "end_form": EndMembershipForm(auto_id=False) if can_manage else None,
     }
     return render(request, "organisations/group_detail.html", context)
 
