@@ -19,6 +19,7 @@ from samverkan.est.api import router as est_router
 from samverkan.incidents.api import router as incidents_router
 from samverkan.indicators.api import router as indicators_router
 from samverkan.lagesbild.api import router as lagesbild_router
+from samverkan.meetings.api import router as meetings_router
 from samverkan.places.api import router as places_router
 from samverkan.plans.api import router as plans_router
 from samverkan.prevention.api import router as prevention_router
@@ -69,6 +70,7 @@ api.add_router("/", prevention_router)
 api.add_router("/", collaboration_router)
 api.add_router("/", andts_router)
 api.add_router("/", reports_router)
+api.add_router("/", meetings_router)
 
 
 @api.exception_handler(PermissionDenied)

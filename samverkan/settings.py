@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "samverkan.notices",
     "samverkan.public",
     "samverkan.reports",
+    "samverkan.meetings",
     "samverkan.demo",
     # After samverkan.core, whose ninja/swagger.html names the page's language: the API docs
     # are then served from the installed package's files, with no network.

@@ -27,6 +27,7 @@ urlpatterns = [
     path("andts/", include("samverkan.andts.urls")),
     path("oppet/", include("samverkan.public.urls")),
     path("", include("samverkan.reports.urls")),
+    path("", include("samverkan.meetings.urls")),
     path("sprak/", set_language, name="set_language"),
     path("api/", api.urls),
     path("open311/v2/", include("samverkan.open311.urls")),

@@ -23,7 +23,7 @@ DATA_APPS = {"organisations", "plans", "places", "incidents", "indicators"}
 ABOVE_DATA = {
     "est", "lagesbild", "prevention", "collaboration", "andts", "reports", "demo", "open311",
     "notices",
-    "public",
+    "public", "meetings",
 }  # fmt: skip
 # The project's own modules (settings, urls, api, wsgi …) wire the apps together.
 PROJECT_MODULES = {"settings", "urls", "api", "wsgi", "asgi", "__main__", "__init__", "cli"}

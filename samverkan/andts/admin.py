@@ -33,6 +33,8 @@ class StrategyGoalAdmin(admin.ModelAdmin):
 @admin.register(ActionPlan)
 class ActionPlanAdmin(admin.ModelAdmin):
     list_display = ("title", "agreement", "year", "status", "decided_on")
+    # Beslutad only by a decision recorded at a meeting (meetings.services.decision_record).
+    readonly_fields = ("status", "decided_by", "decided_on", "decision", "meeting_decision")
     list_filter = ("status", "strategy")
 
     # Every rule (strategy, decision, immutability) lives in andts.services: the admin

@@ -139,12 +139,6 @@ class ActivityForm(forms.Form):
         self.fields["indicator"].queryset = indicators.order_by("focus_area", "name")
 
 
-class DecideForm(forms.Form):
-    decided_by = forms.CharField(label=_("Beslutat av"), max_length=300, initial=_("Styrgruppen"))
-    decided_on = forms.DateField(label=_("Beslutsdatum"), widget=DATE, required=False)
-    decision = forms.CharField(label=_("Beslut"), widget=TEXTAREA, required=False)
-
-
 class NewVersionForm(forms.Form):
     year = forms.IntegerField(label=_("År för den nya versionen"))
 

@@ -122,6 +122,14 @@ class ActionPlan(models.Model):
     decided_by = models.CharField(_("beslutat av"), max_length=300, blank=True)
     decided_on = models.DateField(_("beslutsdatum"), null=True, blank=True)
     decision = models.TextField(_("beslut"), blank=True)
+    meeting_decision = models.OneToOneField(
+        "organisations.Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="adopted_action_plan",
+        verbose_name=_("beslut i protokollet"),
+    )
     previous = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,

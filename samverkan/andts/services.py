@@ -29,7 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samverkan.andts.access import can_decide_andts, can_edit_andts
+from samverkan.andts.access import can_edit_andts
 from samverkan.andts.models import (
     ActionPlan,
     Activity,
@@ -43,6 +43,8 @@ from samverkan.andts.models import (
 from samverkan.core.models import User
 from samverkan.core.privacy import find_personal_data
 from samverkan.est.selectors import agreement_organisation_ids
+from samverkan.organisations.models import Decision
+from samverkan.organisations.services import check_adopting_decision
 from samverkan.plans.access import agreement_list_for_user
 from samverkan.plans.models import Agreement, FollowUpStatus
 from samverkan.plans.periods import LABEL_LETTER, MONTHS_PER_PERIOD, period_bounds
@@ -584,15 +586,16 @@ def activity_update(*, activity: Activity, by: User, **fields) -> Activity:
 # --- Decision and versions --------------------------------------------------------------------
 
 
-def plan_decide(
-    *, plan: ActionPlan, by: User, decided_by: str, decided_on: dt.date | None, decision: str
-) -> ActionPlan:
-    """The styrgrupp decides the plan: every prioritised goal has a rationale, the decision
-    has a date and who decided. Afterwards the plan is immutable."""
+def plan_decide(*, plan: ActionPlan, by: User, decision: Decision) -> ActionPlan:
+    """The styrgrupp decides the plan by ``decision``: every prioritised goal has a rationale;
+    who decided, when and the decision's text come from the meeting. Afterwards the plan is
+    immutable. The one way an action plan becomes beslutad:
+    `meetings.services.decision_record` calls this."""
     if not agreement_list_for_user(by).filter(pk=plan.agreement_id).exists():
         raise PermissionDenied(_("Din organisation är inte part i överenskommelsen."))
-    if not can_decide_andts(by):
-        raise PermissionDenied(_("Bara styrgruppen får besluta ANDT(S)-handlingsplanen."))
+    check_adopting_decision(
+        decision, adopts=Decision.Adopts.ACTION_PLAN, agreement=plan.agreement, by=by
+    )
     check_draft(plan)
     errors: dict[str, list[str]] = {}
     goals = list(plan.prioritised_goals.select_related("goal"))
@@ -607,20 +610,15 @@ def plan_decide(
             )
             % {"numbers": ", ".join(missing)}
         ]
-    if not decided_on:
-        errors["decided_on"] = [_("Ange beslutsdatum.")]
-    elif decided_on > timezone.localdate():
+    meeting = decision.meeting
+    if meeting.held_on > timezone.localdate():
         errors["decided_on"] = [_("Beslutsdatumet ligger i framtiden.")]
-    if not _strip(decided_by):
-        errors["decided_by"] = [_("Ange vem som beslutade, till exempel styrgruppen.")]
-    if not _strip(decision):
-        errors["decision"] = [_("Skriv beslutet.")]
-    _privacy(errors, decided_by=decided_by, decision=decision)
     _raise(errors)
     plan.status = ActionPlan.Status.DECIDED
-    plan.decided_by = _strip(decided_by)
-    plan.decided_on = decided_on
-    plan.decision = _strip(decision)
+    plan.decided_by = meeting.group.name
+    plan.decided_on = meeting.held_on
+    plan.decision = f"§ {decision.number} {_strip(decision.text)}"
+    plan.meeting_decision = decision
     plan.save()
     return plan
 

@@ -306,21 +306,16 @@ def andts_activity_edit(request, pk: int):
 
 @login_required
 def andts_plan_decide(request, pk: int):
+    """The old form: an action plan is beslutad only by a decision recorded at a meeting."""
     plan = access.get_action_plan_for_user(request.user, pk)
-    if not access.can_decide_andts(request.user):
-        raise PermissionDenied(_("Bara styrgruppen får besluta ANDT(S)-handlingsplanen."))
-    form = forms.DecideForm(request.POST or None, initial={"decided_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_decide(plan=plan, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Handlingsplanen är beslutad."))
-            return redirect("andts_plan_detail", plan.pk)
-    return _form_page(
-        request, form, _("Besluta handlingsplanen"), ("andts_plan_detail", plan.pk), plan.title
+    messages.error(
+        request,
+        _(
+            "Handlingsplanen beslutas bara genom ett beslut som protokollförs vid "
+            "styrgruppens möte (Möten och beslut på gruppens sida)."
+        ),
     )
+    return redirect("andts_plan_detail", plan.pk)
 
 
 @login_required

@@ -47,6 +47,7 @@ IMPORTERS = {Role.ADMIN, Role.COORDINATOR}
 SNAPSHOT_SAVERS = {Role.ADMIN, Role.STEERING, Role.COORDINATOR}
 PREVENTION_EDITORS = {Role.ADMIN, Role.COORDINATOR}
 PREVENTION_DECIDERS = {Role.ADMIN, Role.STEERING, Role.COORDINATOR}
+MEETING_EDITORS = {Role.ADMIN, Role.COORDINATOR}  # of any group of their agreements
 OWN_EDIT_WINDOW = dt.timedelta(hours=24)
 
 
@@ -133,6 +134,13 @@ def can_edit_prevention(user: User) -> bool:
 def can_decide_prevention(user: User) -> bool:
     """Mark a reviewed cause analysis beslutad (the styrgrupp, or its beredning)."""
     return _has_role(user, PREVENTION_DECIDERS)
+
+
+def can_edit_meetings(user: User) -> bool:
+    """Plan the meetings of every group of the user's agreements, write their agenda and
+    minutes, record their decisions and keep their members (a group's current members may
+    do the same for their own group: `organisations.access.can_edit_group`)."""
+    return _has_role(user, MEETING_EDITORS)
 
 
 # --- The organisation tree ------------------------------------------------------------------

@@ -22,6 +22,7 @@ from samverkan.andts.models import ActionPlan, Strategy
 from samverkan.collaboration.models import Collaboration
 from samverkan.core.models import User
 from samverkan.demo.collaboration import SMADIT
+from samverkan.demo.meetings import decide_at_meeting
 from samverkan.incidents.models import Category
 from samverkan.indicators.models import Indicator
 from samverkan.organisations.models import Organisation
@@ -253,12 +254,12 @@ def load_andts(today: dt.date | None = None) -> int:
         spec["indicator"] = indicators.get(spec.get("indicator"))
         spec["goal"] = strategy.goals.get(number=number)
         activities.append(services.activity_add(by=coordinator, plan=plan, **spec))
-    services.plan_decide(
-        plan=plan,
+    decide_at_meeting(
         by=steering,
-        decided_by="Styrgruppen för samverkansöverenskommelsen",
-        decided_on=min(dt.date(year, 2, 10), today),
-        decision="Styrgruppen beslutar ANDT(S)-handlingsplanen med mål 1, 3 och 6 i "
+        agreement=plan.agreement,
+        held_on=min(dt.date(year, 2, 10), today),
+        target=plan,
+        text="Styrgruppen beslutar ANDT(S)-handlingsplanen med mål 1, 3 och 6 i "
         "ANDTS-strategin 2022–2025 som prioriterade mål för året.",
     )
     kind = plan.follow_up_period

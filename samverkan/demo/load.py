@@ -21,6 +21,7 @@ from samverkan.demo.collaboration import load_collaborations
 from samverkan.demo.est import load_est_week
 from samverkan.demo.figures import load_synthetic_figures
 from samverkan.demo.incidents import load_incidents
+from samverkan.demo.meetings import decide_at_meeting
 from samverkan.demo.places import load_places
 from samverkan.demo.prevention import load_prevention
 from samverkan.demo.year import load_year
@@ -32,7 +33,6 @@ from samverkan.plans.planfile import parse_plan_file
 from samverkan.plans.services import (
     follow_up_create,
     plan_create_from_file,
-    plan_decide,
     plan_revise,
 )
 
@@ -257,7 +257,7 @@ def load_demo(present: bool = True) -> list[tuple[str, str]]:
         if Plan.objects.filter(agreement__slug=plan_file.agreement, title=plan_file.title).exists():
             continue
         plan = plan_create_from_file(plan_file=plan_file, lines=lines)
-        plan_decide(plan=plan, by=steering, held_on=decided_on)
+        decide_at_meeting(by=steering, agreement=plan.agreement, held_on=decided_on, target=plan)
         if file_name.startswith("lulea"):
             _demo_follow_ups(plan)
             # Luleå's plan is published on the agreement's public page (docs/oppet.md).
@@ -362,7 +362,9 @@ def load_current_plan() -> Plan | None:
         if following is None:
             following = plan_revise(plan=plan, by=coordinator)
             held_on = min(today, dt.date(following.period_start.year, 1, 28))
-            plan_decide(plan=following, by=steering, held_on=held_on)
+            decide_at_meeting(
+                by=steering, agreement=following.agreement, held_on=held_on, target=following
+            )
         plan = following
     if plan.pk != first.pk and first.status != Plan.Status.DECIDED:
         # Deciding the first revision archived it; the demo keeps it as decided history.

@@ -89,6 +89,8 @@ class Membership(models.Model):
         MEMBER = "ledamot", _("Ledamot")
         SECRETARY = "sekreterare", _("Sekreterare")
         CO_OPTED = "adjungerad", _("Adjungerad")
+        # An official the steering group appoints (a commitment's utsedd tjänsteperson).
+        APPOINTED = "utsedd", _("Utsedd tjänsteperson")
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
     person = models.ForeignKey(
@@ -139,11 +141,34 @@ class Meeting(models.Model):
 
 
 class Decision(models.Model):
-    """A decision recorded in a meeting's minutes, e.g. that a plan is adopted."""
+    """A decision recorded in a meeting's minutes. It adopts at most one thing, named by
+    ``adopts``: a plan version, a document, an intervention or an ANDT(S) action plan, each
+    of which points back at the decision (``adopted_plan``, ``adopted_document``,
+    ``adopted_intervention``, ``adopted_action_plan``). Who decided is the meeting's group,
+    when is the meeting's date."""
+
+    class Adopts(models.TextChoices):
+        NOTHING = "", _("Inget (ett beslut utan föremål)")
+        PLAN = "verksamhetsplan", _("Verksamhetsplan")
+        DOCUMENT = "dokument", _("Dokument")
+        INTERVENTION = "insats", _("Insats")
+        ACTION_PLAN = "handlingsplan", _("ANDT(S)-handlingsplan")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
     number = models.PositiveIntegerField(_("paragraf"))
     text = models.TextField(_("beslut"))
+    adopts = models.CharField(
+        _("fastställer"), max_length=20, choices=Adopts.choices, blank=True, default=""
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("protokollförd av"),
+    )
+    recorded_at = models.DateTimeField(_("protokollförd"), null=True, blank=True)
 
     # The audit trail (docs/security.md, Granskningslogg).
     history = HistoricalRecords()

@@ -12,4 +12,6 @@ urlpatterns = [
         name="organisation_detail",
     ),
     path("grupper/<int:pk>/", views.group_detail, name="group_detail"),
+    path("grupper/<int:pk>/ledamoter/", views.membership_add, name="membership_add"),
+    path("uppdrag/<int:pk>/avsluta/", views.membership_end, name="membership_end"),
 ]

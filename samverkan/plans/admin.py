@@ -22,6 +22,8 @@ class AgreementAdmin(admin.ModelAdmin):
 @admin.register(Plan)
 class PlanAdmin(SimpleHistoryAdmin):
     list_display = ["title", "agreement", "status", "period_start", "period_end"]
+    # Fastställd only by a decision recorded at a meeting (meetings.services.decision_record).
+    readonly_fields = ["status", "decision"]
 
 
 admin.site.register(Section, SimpleHistoryAdmin)

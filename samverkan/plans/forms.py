@@ -1,5 +1,4 @@
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.organisations.models import Group, Organisation
@@ -66,15 +65,6 @@ class GoalForm(ScheduleMixin, forms.ModelForm):
             "text": forms.Textarea(attrs={"rows": 4}),
             "due_date": forms.DateInput(attrs={"type": "date"}),
         }
-
-
-class PlanDecideForm(forms.Form):
-    held_on = forms.DateField(
-        label=_("Styrgruppens mötesdatum"),
-        initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    decision_text = forms.CharField(label=_("Beslutstext"), required=False)
 
 
 class PlanFilterForm(forms.Form):

@@ -9,10 +9,11 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samverkan.core.access import can_decide_plans, can_edit_plans
+from samverkan.core.access import can_edit_plans
 from samverkan.core.models import User
 from samverkan.incidents.models import Category
-from samverkan.organisations.models import Decision, Group, Meeting, Organisation
+from samverkan.organisations.models import Decision, Group, Organisation
+from samverkan.organisations.services import check_adopting_decision
 from samverkan.plans.access import agreement_list_for_user
 from samverkan.plans.models import (
     Agreement,
@@ -350,27 +351,15 @@ def goal_delete(*, goal: Goal, by: User) -> None:
 # --- Decision and yearly revision ---------------------------------------------------------
 
 
-def plan_decide(*, plan: Plan, by: User, held_on: dt.date, decision_text: str = "") -> Plan:
-    """Adopt a draft at a meeting of the agreement's styrgrupp; the plan it revises is archived."""
-    _require(can_decide_plans(by), _("Bara styrgruppen fastställer planer."))
+def plan_decide(*, plan: Plan, by: User, decision: Decision) -> Plan:
+    """Adopt a draft by ``decision``, taken at a meeting of the agreement's styrgrupp; the
+    plan it revises is archived. The one way a plan becomes fastställd: the decision is
+    recorded by `meetings.services.decision_record`, which calls this."""
     _require_party(by, plan)
+    check_adopting_decision(decision, adopts=Decision.Adopts.PLAN, agreement=plan.agreement, by=by)
     if plan.status != Plan.Status.DRAFT:
         raise ValidationError(_("Planen är redan fastställd eller arkiverad."))
-    steering = Group.objects.filter(agreement=plan.agreement, kind=Group.Kind.STEERING).first()
-    if steering is None:
-        raise ValidationError(_("Överenskommelsen har ingen styrgrupp som kan fastställa planen."))
     with transaction.atomic():
-        meeting, _created = Meeting.objects.get_or_create(
-            group=steering, held_on=held_on, defaults={"title": "Styrgruppsmöte"}
-        )
-        number = (
-            meeting.decisions.order_by("-number").values_list("number", flat=True).first() or 0
-        ) + 1
-        decision = Decision.objects.create(
-            meeting=meeting,
-            number=number,
-            text=decision_text or f"Styrgruppen fastställer {plan.title}.",
-        )
         plan.status = Plan.Status.DECIDED
         plan.decision = decision
         plan.save()
@@ -478,4 +467,3 @@ def plan_revise(*, plan: Plan, by: User) -> Plan:
             copy.responsible_groups.set(commitment.responsible_groups.all())
             copy.responsible_persons.set(commitment.responsible_persons.all())
     return draft
-

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samverkan.core.access import can_decide_plans, can_edit_plans
+from samverkan.core.access import can_edit_plans
 from samverkan.core.forms import add_service_errors
 from samverkan.core.history import history_entries
 from samverkan.core.models import User
@@ -28,7 +28,6 @@ from samverkan.plans.forms import (
     CommunicationForm,
     FollowUpForm,
     GoalForm,
-    PlanDecideForm,
     PlanFilterForm,
 )
 from samverkan.plans.models import Commitment, CommunicationActivity, Goal
@@ -103,8 +102,6 @@ def _plan_page(request, agreement, plan):
             overview=plan_overview(plan, today=timezone.localdate(), filters=filters),
             filter_form=form,
             can_edit=can_edit_plans(request.user),
-            can_decide=can_decide_plans(request.user),
-            decide_form=PlanDecideForm(),
             groups=groups,
         )
     template = "plans/_plan_body.html" if request.htmx else "plans/plan_detail.html"
@@ -324,25 +321,15 @@ def plan_revise(request, pk):
 @login_required
 @require_POST
 def plan_decide(request, pk):
+    """The old form: a plan is fastställd only by a decision recorded at a meeting."""
     plan = get_plan_for_user(request.user, pk)
-    form = PlanDecideForm(request.POST)
-    if not form.is_valid():
-        for field, errors in form.errors.items():
-            for error in errors:
-                messages.error(
-                    request,
-                    _("%(label)s: %(error)s") % {"label": form.fields[field].label, "error": error}
-                    if field in form.fields
-                    else error,
-                )
-        return redirect(plan)
-    try:
-        services.plan_decide(plan=plan, by=request.user, **form.cleaned_data)
-    except ValidationError as error:
-        for message in _validation_messages(error):
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Planen är fastställd."))
+    messages.error(
+        request,
+        _(
+            "En plan fastställs bara genom ett beslut som protokollförs vid styrgruppens möte "
+            "(Möten och beslut på gruppens sida)."
+        ),
+    )
     return redirect(plan)
 
 

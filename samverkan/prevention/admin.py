@@ -54,7 +54,10 @@ class InterventionAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         problem, status = cleaned.get("problem"), cleaned.get("status")
-        if problem is not None and status:
+        stored = Intervention.objects.filter(pk=self.instance.pk).values_list("status", flat=True)
+        if status == Intervention.Status.DECIDED and stored.first() != status:
+            self.add_error("status", services.decided_status_message())
+        elif problem is not None and status:
             try:
                 services.check_can_decide(problem, status)
             except ValidationError as error:
@@ -77,6 +80,7 @@ class InterventionAdmin(admin.ModelAdmin):
     list_display = ["title", "problem", "type", "level", "status"]
     list_filter = ["status", "type", "level"]
     raw_id_fields = ["problem", "causes", "est_actions", "commitments"]
+    readonly_fields = ["decision"]
 
 
 class EvidenceInline(admin.TabularInline):

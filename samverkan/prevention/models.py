@@ -435,6 +435,14 @@ class Intervention(_Tracked):
         _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
     )
     outcome = models.TextField(_("utfall"), blank=True)
+    decision = models.OneToOneField(
+        "organisations.Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="adopted_intervention",
+        verbose_name=_("beslut"),
+    )
 
     # The audit trail (docs/security.md, Granskningslogg).
     history = HistoricalRecords(excluded_fields=["updated_at"])

@@ -37,10 +37,12 @@ from samverkan.core.access import (
 from samverkan.core.models import Classification, User
 from samverkan.core.privacy import find_personal_data
 from samverkan.est.selectors import agreement_organisation_ids
-from samverkan.organisations.models import Organisation
+from samverkan.organisations.models import Decision, Organisation
+from samverkan.organisations.services import check_adopting_decision
 from samverkan.places.models import District, Place
 from samverkan.plans.access import agreement_list_for_user
 from samverkan.plans.models import Agreement, Section
+from samverkan.prevention.access import intervention_list_for_user
 from samverkan.prevention.models import (
     Cause,
     CauseAnalysis,
@@ -646,6 +648,43 @@ def _save_intervention(intervention: Intervention, data: dict, m2m: dict, by: Us
     return intervention
 
 
+def decided_status_message() -> str:
+    return _(
+        "En insats blir beslutad bara genom ett beslut som protokollförs vid styrgruppens "
+        "möte (Möten och beslut på gruppens sida)."
+    )
+
+
+def _refuse_decided_status(status, *, current) -> None:
+    """Beslutad is set by a decision (`intervention_decide`), never by a form or the API."""
+    if status == Intervention.Status.DECIDED and current != Intervention.Status.DECIDED:
+        raise ValidationError({"status": [decided_status_message()]})
+
+
+def intervention_decide(*, intervention: Intervention, by: User, decision) -> Intervention:
+    """Mark a planned intervention beslutad by ``decision`` of the agreement's styrgrupp,
+    under the same rule as every status (its problem's cause analysis granskad or beslutad).
+    The one way an intervention becomes beslutad: `meetings.services.decision_record` calls
+    this."""
+    if not intervention_list_for_user(by).filter(pk=intervention.pk).exists():
+        raise PermissionDenied(_("Insatsen finns inte eller hör inte till dina överenskommelser."))
+    agreement = intervention.problem.agreement
+    check_adopting_decision(
+        decision, adopts=Decision.Adopts.INTERVENTION, agreement=agreement, by=by
+    )
+    if intervention.decision_id is not None or intervention.status != Intervention.Status.PLANNED:
+        raise ValidationError(
+            _("Insatsen är redan %(status)s; bara en planerad insats beslutas.")
+            % {"status": Intervention.Status(intervention.status).label.lower()}
+        )
+    check_can_decide(intervention.problem, Intervention.Status.DECIDED)
+    intervention.status = Intervention.Status.DECIDED
+    intervention.decision = decision
+    intervention.updated_by = by
+    intervention.save()
+    return intervention
+
+
 def intervention_create(
     *, by: User, problem: Problem, title: str, **fields
 ) -> tuple[Intervention, list[str]]:
@@ -654,6 +693,7 @@ def intervention_create(
     if unknown:
         raise TypeError(f"intervention_create() got unknown fields {sorted(unknown)}")
     check_editor(by, problem.agreement)
+    _refuse_decided_status(fields.get("status"), current=None)
     data = {
         "title": title,
         "type": "",
@@ -681,6 +721,7 @@ def intervention_update(
         raise TypeError(f"intervention_update() got unknown fields {sorted(unknown)}")
     problem = intervention.problem
     check_editor(by, problem.agreement)
+    _refuse_decided_status(fields.get("status"), current=intervention.status)
     data = {key: getattr(intervention, key) for key in INTERVENTION_FIELDS - INTERVENTION_M2M}
     for name in INTERVENTION_M2M:
         data[name] = list(getattr(intervention, name).all())

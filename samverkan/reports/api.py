@@ -44,6 +44,7 @@ class DocumentIn(Schema):
     plan: DbId | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    meeting: DbId | None = None  # dagordning, protokoll
 
 
 def _out(document: Document) -> dict:
@@ -97,6 +98,7 @@ def create_document(request, payload: DocumentIn):
             "plan": payload.plan,
             "from": payload.date_from.isoformat() if payload.date_from else None,
             "to": payload.date_to.isoformat() if payload.date_to else None,
+            "meeting": payload.meeting,
         },
     )
     document.refresh_from_db()

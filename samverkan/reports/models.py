@@ -21,6 +21,8 @@ class Document(models.Model):
         PLAN = "verksamhetsplan", _("Verksamhetsplan")
         EST_WEEK = "est-vecka", _("EST-veckan")
         FOLLOW_UP = "uppfoljning", _("Uppföljning")
+        AGENDA = "dagordning", _("Dagordning")
+        MINUTES = "protokoll", _("Protokoll")
 
     class Format(models.TextChoices):
         PDF = "pdf", "PDF"
@@ -67,6 +69,14 @@ class Document(models.Model):
     finished_at = models.DateTimeField(_("klar"), null=True, blank=True)
     decided = models.BooleanField(_("beslutat"), default=False)
     decided_at = models.DateTimeField(_("beslutat den"), null=True, blank=True)
+    decision = models.OneToOneField(
+        "organisations.Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="adopted_document",
+        verbose_name=_("beslut"),
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

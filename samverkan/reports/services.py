@@ -22,8 +22,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.core.models import User
+from samverkan.organisations.models import Decision
+from samverkan.organisations.services import check_adopting_decision
 from samverkan.plans.models import Agreement
-from samverkan.reports.access import can_create_documents, can_decide_documents
+from samverkan.reports.access import can_create_documents, document_list_for_user
 from samverkan.reports.charts import render_figures
 from samverkan.reports.content import Content
 from samverkan.reports.kinds import check_format, get_kind, parse_parameters
@@ -192,15 +194,22 @@ def document_read(document: Document) -> bytes:
         raise ValidationError(_("Dokumentets fil saknas i datakatalogen.")) from None
 
 
-def document_decide(*, document: Document, by: User) -> Document:
-    """Mark a finished document as the adopted one; it never changes afterwards."""
-    if not can_decide_documents(by):
-        raise PermissionDenied(_("Bara styrgruppen markerar ett dokument som beslutat."))
+def document_decide(*, document: Document, by: User, decision: Decision) -> Document:
+    """Mark a finished document as the one ``decision`` adopted; it never changes afterwards.
+    The one way a document becomes beslutat: `meetings.services.decision_record` calls this."""
+    if not document_list_for_user(by).filter(pk=document.pk).exists():
+        raise PermissionDenied(
+            _("Dokumentet finns inte eller hör inte till dina överenskommelser.")
+        )
+    check_adopting_decision(
+        decision, adopts=Decision.Adopts.DOCUMENT, agreement=document.agreement, by=by
+    )
     if document.decided:
         raise ValidationError(_("Dokumentet är redan beslutat."))
     if document.status != Document.Status.DONE:
         raise ValidationError(_("Bara ett färdigt dokument kan beslutas."))
     document.decided = True
     document.decided_at = timezone.now()
-    document.save(update_fields=["decided", "decided_at"])
+    document.decision = decision
+    document.save(update_fields=["decided", "decided_at", "decision"])
     return document

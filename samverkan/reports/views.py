@@ -13,7 +13,6 @@ from samverkan.plans.access import get_agreement_for_user, plan_list_for_user
 from samverkan.reports import services
 from samverkan.reports.access import (
     can_create_documents,
-    can_decide_documents,
     document_list_for_user,
     get_document_for_user,
 )
@@ -53,7 +52,7 @@ def document_list(request, agreement_pk: int):
     documents = list(
         document_list_for_user(request.user)
         .filter(agreement=agreement)
-        .select_related("created_by")[:200]
+        .select_related("created_by", "decision__meeting__group")[:200]
     )
     context = {
         "agreement": agreement,
@@ -61,7 +60,6 @@ def document_list(request, agreement_pk: int):
         "unfinished": any(not d.is_finished for d in documents),
         "form": form,
         "kinds": all_kinds(),
-        "can_decide": can_decide_documents(request.user),
     }
     if request.htmx and request.htmx.target == "documents":
         return render(request, "reports/_documents.html", context)
@@ -87,11 +85,13 @@ def document_file(request, pk: int):
 @login_required
 @require_POST
 def document_decide(request, pk: int):
+    """The old button: a document is beslutat only by a decision recorded at a meeting."""
     document = get_document_for_user(request.user, pk)
-    try:
-        services.document_decide(document=document, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Dokumentet är markerat som beslutat och kan inte ändras."))
+    messages.error(
+        request,
+        _(
+            "Ett dokument blir beslutat bara genom ett beslut som protokollförs vid "
+            "styrgruppens möte (Möten och beslut på gruppens sida)."
+        ),
+    )
     return redirect("document_list", agreement_pk=document.agreement_id)

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from samverkan.andts import services
 from samverkan.andts.models import ActionPlan, Activity, ActivityFollowUp, PrioritisedGoal
+from samverkan.demo.meetings import decide_at_meeting
 from samverkan.indicators.models import Indicator
 
 from .conftest import YEAR, add_activity, add_goal
@@ -16,12 +17,13 @@ DECIDED_ON = dt.date(2024, 2, 1)
 
 
 def _decide(plan, steering):
-    return services.plan_decide(
-        plan=plan,
+    """The steering group's decision at its meeting, the one way a plan is beslutad."""
+    return decide_at_meeting(
         by=steering,
-        decided_by="Styrgruppen",
-        decided_on=DECIDED_ON,
-        decision="Styrgruppen beslutar handlingsplanen.",
+        agreement=plan.agreement,
+        held_on=DECIDED_ON,
+        target=plan,
+        text="Styrgruppen beslutar handlingsplanen.",
     )
 
 
@@ -72,12 +74,21 @@ def test_deciding_requires_a_rationale_for_every_prioritised_goal(draft, coordin
     assert draft.status == ActionPlan.Status.DRAFT and draft.decided_on is None
 
 
-def test_deciding_requires_a_date_and_who_decided(draft, coordinator, steering):
+def test_who_decided_and_when_come_from_the_meeting(draft, coordinator, steering):
     add_goal(draft, coordinator, 1)
-    with pytest.raises(ValidationError) as caught:
-        services.plan_decide(plan=draft, by=steering, decided_by="", decided_on=None, decision="")
-    assert caught.value.message_dict["decided_on"] == ["Ange beslutsdatum."]
-    assert "Ange vem som beslutade" in caught.value.message_dict["decided_by"][0]
+    decision = _decide(draft, steering)
+    draft.refresh_from_db()
+    assert draft.status == ActionPlan.Status.DECIDED
+    assert draft.meeting_decision == decision
+    assert draft.decided_on == DECIDED_ON == decision.meeting.held_on
+    assert draft.decided_by == decision.meeting.group.name
+    assert draft.decision == f"§ {decision.number} Styrgruppen beslutar handlingsplanen."
+
+
+def test_the_service_alone_does_not_decide_without_a_decision(draft, coordinator, steering):
+    add_goal(draft, coordinator, 1)
+    with pytest.raises(ValidationError, match="bara genom ett beslut som protokollförs"):
+        services.plan_decide(plan=draft, by=steering, decision=None)
     draft.refresh_from_db()
     assert draft.status == ActionPlan.Status.DRAFT
 
@@ -89,7 +100,7 @@ def test_a_plan_without_prioritised_goals_is_not_decided(draft, steering):
 
 def test_only_the_steering_group_decides(draft, coordinator):
     add_goal(draft, coordinator, 1)
-    with pytest.raises(PermissionDenied, match="Bara styrgruppen får besluta"):
+    with pytest.raises(PermissionDenied, match="Bara styrgruppen fastställer"):
         _decide(draft, coordinator)
 
 

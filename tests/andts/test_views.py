@@ -69,22 +69,35 @@ def test_a_coordinator_builds_a_draft_and_the_steering_group_decides(client, coo
     client.post(f"/andts/plan/{plan.pk}/mal/nytt/", {"goal": goal.pk, "rationale": ""})
     prioritised = plan.prioritised_goals.get()
 
+    # The old form refuses: the plan is decided only at the steering group's meeting.
     client.force_login(steering)
-    url = f"/andts/plan/{plan.pk}/besluta/"
-    form = {"decided_by": "Styrgruppen", "decided_on": "2024-02-01", "decision": "Beslutad."}
-    response = client.post(url, form)
-    assert response.status_code == 400
+    response = client.post(f"/andts/plan/{plan.pk}/besluta/", follow=True)
+    assert "beslutas bara genom ett beslut som protokollförs" in response.content.decode()
+    steering_group = agreement.groups.get(kind="styrgrupp")
+    response = client.post(
+        f"/grupper/{steering_group.pk}/moten/nytt/",
+        {"held_on": "2024-02-01", "title": "Styrgruppsmöte", "agenda": "Handlingsplanen"},
+    )
+    meeting = steering_group.meetings.get(held_on=dt.date(2024, 2, 1))
+    url = f"/moten/{meeting.pk}/beslut/"
+    form = {"target": f"handlingsplan:{plan.pk}", "text": "Beslutad."}
+    response = client.post(url, form, follow=True)
     assert "motivering saknas för mål 2" in response.content.decode()
     plan.refresh_from_db()
     assert plan.status == ActionPlan.Status.DRAFT
+    assert not meeting.decisions.exists()
 
     client.force_login(coordinator)
     client.post(f"/andts/mal/{prioritised.pk}/andra/", {"rationale": "Unga dricker tidigt."})
-    assert client.post(url, form).status_code == 403
+    client.post(url, form)  # a samordnare outside the styrgrupp does not adopt
+    plan.refresh_from_db()
+    assert plan.status == ActionPlan.Status.DRAFT
     client.force_login(steering)
     assert client.post(url, form).status_code == 302
     plan.refresh_from_db()
     assert plan.status == ActionPlan.Status.DECIDED and plan.decided_on == dt.date(2024, 2, 1)
+    assert plan.meeting_decision.meeting == meeting
+    assert plan.decided_by == steering_group.name
 
     client.force_login(coordinator)
     response = client.post(f"/andts/mal/{prioritised.pk}/andra/", {"rationale": "Ändrad"})

@@ -8,6 +8,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
+from samverkan.organisations.models import Group, Meeting
 from samverkan.plans.models import Agreement, Plan
 from samverkan.prevention.models import Intervention, Problem
 
@@ -56,6 +57,12 @@ def _main_pages() -> list[str]:
         "/konto/nycklar/",
         "/api/docs",
     ]
+    steering_group = Group.objects.get(agreement=agreement, kind=Group.Kind.STEERING)
+    pages.append(reverse("group_detail", args=[steering_group.pk]))
+    pages.append(reverse("meeting_create", args=[steering_group.pk]))
+    meeting = Meeting.objects.filter(group=steering_group).order_by("-held_on").first()
+    if meeting is not None:
+        pages.append(reverse("meeting_detail", args=[meeting.pk]))
     if problem is not None:
         pages.append(f"/forebyggande/problem/{problem.pk}/")
     if intervention is not None:

@@ -74,16 +74,17 @@ def test_from_the_lagesbild_to_an_evaluated_intervention(page, live_server):
     page.get_by_role("button", name="Sätt till Granskad").click()
     expect(page.locator(".messages")).to_contain_text("Orsaksanalysen är nu Granskad.")
 
-    # A decided intervention.
+    # An intervention under way (beslutad is set only by a decision at the steering group's
+    # meeting, tests/meetings).
     page.get_by_role("link", name="Ny insats").click()
     page.get_by_label("Rubrik").fill("Belysning och snabb klottersanering")
     page.get_by_label("Typ").select_option("situationell")
     page.get_by_label("Nivå", exact=True).select_option("universell")
     page.get_by_label("Ansvarig organisation").select_option(str(coordinator.organisation_id))
-    page.get_by_label("Status").select_option("beslutad")
+    page.get_by_label("Status").select_option("pagar")
     page.get_by_role("button", name="Spara").click()
     expect(page.locator(".messages")).to_contain_text("Insatsen är sparad.")
-    expect(page.locator("body")).to_contain_text("Beslutad")
+    expect(page.locator("body")).to_contain_text("Pågår")
 
     # Its evaluation.
     page.locator("[data-evaluation-link]").first.click()

@@ -6,13 +6,13 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from samverkan.demo.meetings import decide_at_meeting
 from samverkan.organisations.models import Decision, Group, Meeting
 from samverkan.plans.models import Commitment, FollowUp, FollowUpStatus, Goal, Plan, Section
 from samverkan.plans.selectors import plan_overview
 from samverkan.plans.services import (
     commitment_update,
     follow_up_create,
-    plan_decide,
     plan_revise,
 )
 
@@ -173,7 +173,7 @@ def test_it_lets_the_styrgrupp_adopt_a_draft(request, lulea_plan, coordinator, c
     user = request.getfixturevalue(cast_member)
     draft = plan_revise(plan=lulea_plan, by=coordinator)
 
-    plan_decide(plan=draft, by=user, held_on=dt.date(2021, 2, 18))
+    decide(draft, user, dt.date(2021, 2, 18))
 
     draft.refresh_from_db()
     lulea_plan.refresh_from_db()
@@ -184,14 +184,18 @@ def test_it_lets_the_styrgrupp_adopt_a_draft(request, lulea_plan, coordinator, c
     assert meeting.group.agreement == lulea_plan.agreement
     assert draft.decision.meeting == meeting
     assert draft.decision.number == 1
-    assert draft.decision.text == "Styrgruppen fastställer Styrgruppens verksamhetsplan 2021–2022."
+    assert draft.decision.text == (
+        "Styrgrupp fastställer verksamhetsplan ”Styrgruppens verksamhetsplan 2021–2022”."
+    )
+    assert draft.decision.adopts == Decision.Adopts.PLAN
 
 
 def test_it_numbers_decisions_within_one_meeting(lulea_plan, coordinator, steering):
     # The demo adopted the 2020–2021 plan as § 1 of the meeting on 2020-02-20.
     draft = plan_revise(plan=lulea_plan, by=coordinator)
 
-    plan_decide(plan=draft, by=steering, held_on=dt.date(2020, 2, 20))
+    decide(draft, steering, dt.date(2020, 2, 20))
+    draft.refresh_from_db()
 
     assert draft.decision.meeting == lulea_plan.decision.meeting
     assert list(
@@ -207,8 +211,8 @@ def test_it_lets_only_the_styrgrupp_adopt_a_plan(request, lulea_plan, coordinato
     draft = plan_revise(plan=lulea_plan, by=coordinator)
     decisions = Decision.objects.count()
 
-    with pytest.raises(PermissionDenied):
-        plan_decide(plan=draft, by=user, held_on=dt.date(2021, 2, 18))
+    with pytest.raises(PermissionDenied, match="styrgrupp|ledamöter"):
+        decide(draft, user, dt.date(2021, 2, 18))
 
     draft.refresh_from_db()
     lulea_plan.refresh_from_db()
@@ -218,10 +222,16 @@ def test_it_lets_only_the_styrgrupp_adopt_a_plan(request, lulea_plan, coordinato
 
 
 def test_it_refuses_to_adopt_a_decided_plan_again(lulea_plan, steering):
-    with pytest.raises(ValidationError):
-        plan_decide(plan=lulea_plan, by=steering, held_on=dt.date(2021, 2, 18))
+    with pytest.raises(ValidationError, match="redan fastställd"):
+        decide(lulea_plan, steering, dt.date(2021, 2, 18))
 
-    assert not Meeting.objects.filter(held_on=dt.date(2021, 2, 18)).exists()
+    assert not Decision.objects.filter(meeting__held_on=dt.date(2021, 2, 18)).exists()
+
+
+def decide(plan, by, held_on):
+    """A decision of the agreement's styrgrupp at its meeting on ``held_on`` (created if
+    missing), the one way a plan is fastställd."""
+    return decide_at_meeting(by=by, agreement=plan.agreement, held_on=held_on, target=plan)
 
 
 # --- Ny årsversion ----------------------------------------------------------------------------

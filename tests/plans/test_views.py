@@ -478,60 +478,42 @@ def test_it_does_not_let_a_reader_revise(client, reader, lulea_plan):
     assertNotContains(client.get(lulea_plan.get_absolute_url()), "Ny årsversion")
 
 
-def test_it_lets_the_steering_group_decide_the_draft(client, coordinator, steering, lulea_plan):
+def test_the_plan_page_sends_the_decision_to_the_steering_groups_meeting(
+    client, coordinator, steering, lulea_plan
+):
     client.force_login(coordinator)
     client.post(reverse("plan_revise", args=[lulea_plan.pk]))
     draft = Plan.objects.get(title=NEXT_YEAR_TITLE)
     client.force_login(steering)
-    assertContains(client.get(draft.get_absolute_url()), "Fastställ planen")
+
+    page = client.get(draft.get_absolute_url())
+
+    assertNotContains(page, "Fastställ planen")
+    assertContains(page, "Planen fastställs genom ett beslut vid styrgruppens möte.")
+    steering_group = draft.agreement.groups.get(kind="styrgrupp")
+    assertContains(page, reverse("meeting_create", args=[steering_group.pk]))
+
+
+@pytest.mark.parametrize("cast_member", ["steering", "coordinator"])
+def test_the_old_decide_form_can_no_longer_adopt_a_plan(
+    request, client, coordinator, lulea_plan, cast_member
+):
+    client.force_login(coordinator)
+    client.post(reverse("plan_revise", args=[lulea_plan.pk]))
+    draft = Plan.objects.get(title=NEXT_YEAR_TITLE)
+    client.force_login(request.getfixturevalue(cast_member))
 
     response = client.post(
-        reverse("plan_decide", args=[draft.pk]),
-        {"held_on": "2021-02-18", "decision_text": ""},
-        follow=True,
+        reverse("plan_decide", args=[draft.pk]), {"held_on": "2021-02-18"}, follow=True
     )
 
     assertRedirects(response, draft.get_absolute_url())
-    assertContains(response, "Planen är fastställd.")
-    assertContains(response, '<span class="badge">Fastställd</span>')
-    assertContains(response, "fastställd 2021-02-18 av Styrgrupp")
-    draft.refresh_from_db()
-    lulea_plan.refresh_from_db()
-    assert draft.status == Plan.Status.DECIDED
-    assert lulea_plan.status == Plan.Status.ARCHIVED
-    # The agreement now opens on the new plan.
-    client.force_login(coordinator)
-    assertContains(
-        client.get(lulea_plan.agreement.get_absolute_url()), f"<h1>{NEXT_YEAR_TITLE}</h1>"
-    )
-
-
-def test_it_does_not_let_a_coordinator_decide(client, coordinator, lulea_plan):
-    client.force_login(coordinator)
-    client.post(reverse("plan_revise", args=[lulea_plan.pk]))
-    draft = Plan.objects.get(title=NEXT_YEAR_TITLE)
-    assertNotContains(client.get(draft.get_absolute_url()), "Fastställ planen")
-
-    response = client.post(reverse("plan_decide", args=[draft.pk]), {"held_on": "2021-02-18"})
-
-    assert response.status_code == 403
+    assertContains(response, "En plan fastställs bara genom ett beslut som protokollförs")
     draft.refresh_from_db()
     lulea_plan.refresh_from_db()
     assert draft.status == Plan.Status.DRAFT
+    assert draft.decision is None
     assert lulea_plan.status == Plan.Status.DECIDED
-
-
-def test_it_refuses_to_decide_without_a_meeting_date(client, coordinator, steering, lulea_plan):
-    client.force_login(coordinator)
-    client.post(reverse("plan_revise", args=[lulea_plan.pk]))
-    draft = Plan.objects.get(title=NEXT_YEAR_TITLE)
-    client.force_login(steering)
-
-    response = client.post(reverse("plan_decide", args=[draft.pk]), {"held_on": ""}, follow=True)
-
-    assertContains(response, "Styrgruppens mötesdatum: Detta fält måste fyllas i.")
-    draft.refresh_from_db()
-    assert draft.status == Plan.Status.DRAFT
 
 
 # --- Editing -------------------------------------------------------------------------------

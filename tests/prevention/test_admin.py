@@ -28,10 +28,17 @@ def _data(problem, status: str) -> dict:
     }
 
 
-def test_the_admin_form_refuses_decided_before_review(problem, analysis):
-    form = InterventionAdminForm(data=_data(problem, "beslutad"))
+def test_the_admin_form_refuses_in_progress_before_review(problem, analysis):
+    form = InterventionAdminForm(data=_data(problem, "pagar"))
     assert not form.is_valid()
     assert form.errors["status"] == [RULE]
+
+
+def test_the_admin_form_never_sets_decided(problem, reviewed):
+    # Beslutad only by a decision recorded at the steering group's meeting.
+    form = InterventionAdminForm(data=_data(problem, "beslutad"))
+    assert not form.is_valid()
+    assert "bara genom ett beslut som protokollförs" in form.errors["status"][0]
 
 
 def test_the_admin_form_accepts_after_review(problem, reviewed):

@@ -115,7 +115,7 @@ def test_post_an_intervention_refused_by_the_rule_at_status(client, problem, ana
         "type": "situationell",
         "level": "universell",
         "horizon": "kort",
-        "status": "beslutad",
+        "status": "pagar",
     }
     response = send(client, "post", "/api/interventions", body, "samordnare")
     assert response.status_code == 422
@@ -127,7 +127,7 @@ def test_post_an_intervention_refused_by_the_rule_at_status(client, problem, ana
     assert response.status_code == 200 and response.json()["status"] == "granskad"
     response = send(client, "post", "/api/interventions", body, "samordnare")
     assert response.status_code == 201
-    assert response.json()["status"] == "beslutad"
+    assert response.json()["status"] == "pagar"
 
 
 def test_patch_an_intervention_under_the_same_rule(client, problem, analysis):

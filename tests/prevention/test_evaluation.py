@@ -116,7 +116,7 @@ def intervention(coordinator, problem, reviewed):
         title="Belysning vid torget",
         type="situationell",
         level="universell",
-        status=Intervention.Status.DECIDED,
+        status=Intervention.Status.IN_PROGRESS,
     )
     return intervention
 

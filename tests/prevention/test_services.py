@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from samverkan.core.models import Classification
+from samverkan.demo.meetings import decide_at_meeting
 from samverkan.organisations.models import Organisation
 from samverkan.places.models import District
 from samverkan.prevention import services
@@ -25,7 +26,7 @@ def new_intervention(user, problem, **fields):
 # --- The rule ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("status", ["beslutad", "pagar", "avslutad"])
+@pytest.mark.parametrize("status", ["pagar", "avslutad"])
 def test_an_intervention_is_not_decided_without_an_analysis(coordinator, problem, status):
     with pytest.raises(ValidationError) as excinfo:
         new_intervention(coordinator, problem, status=status)
@@ -35,7 +36,7 @@ def test_an_intervention_is_not_decided_without_an_analysis(coordinator, problem
 
 def test_an_intervention_is_not_decided_on_a_draft_analysis(coordinator, problem, analysis):
     with pytest.raises(ValidationError, match="orsaksanalys är granskad"):
-        new_intervention(coordinator, problem, status="beslutad")
+        new_intervention(coordinator, problem, status="pagar")
     assert not Intervention.objects.exists()
 
 
@@ -46,9 +47,33 @@ def test_planned_and_cancelled_need_no_analysis(coordinator, problem, status):
     assert warnings == []
 
 
-def test_a_reviewed_analysis_lets_an_intervention_be_decided(coordinator, problem, reviewed):
-    intervention, _warnings = new_intervention(coordinator, problem, status="beslutad")
+def test_a_reviewed_analysis_lets_an_intervention_be_decided(
+    coordinator, steering, problem, reviewed
+):
+    intervention, _warnings = new_intervention(coordinator, problem)
+    decision = decide_at_meeting(
+        by=steering, agreement=problem.agreement, held_on=dt.date(2021, 2, 18), target=intervention
+    )
+    intervention.refresh_from_db()
     assert intervention.status == "beslutad"
+    assert intervention.decision == decision
+
+
+@pytest.mark.parametrize("how", ["create", "update"])
+def test_a_form_or_the_api_never_sets_decided(coordinator, problem, reviewed, how):
+    message = "bara genom ett beslut som protokollförs"
+    if how == "create":
+        with pytest.raises(ValidationError, match=message):
+            new_intervention(coordinator, problem, status="beslutad")
+        assert not Intervention.objects.exists()
+    else:
+        intervention, _ = new_intervention(coordinator, problem)
+        with pytest.raises(ValidationError, match=message):
+            services.intervention_update(
+                intervention=intervention, by=coordinator, status="beslutad"
+            )
+        intervention.refresh_from_db()
+        assert intervention.status == "planerad"
 
 
 def test_an_update_to_decided_follows_the_same_rule(coordinator, problem, analysis):
@@ -67,7 +92,7 @@ def test_an_update_to_decided_follows_the_same_rule(coordinator, problem, analys
 def test_an_analysis_with_decided_interventions_does_not_go_back_to_draft(
     coordinator, problem, reviewed
 ):
-    new_intervention(coordinator, problem, status="beslutad")
+    new_intervention(coordinator, problem, status="pagar")
     with pytest.raises(ValidationError, match="har beslutade insatser"):
         services.cause_analysis_set_status(analysis=reviewed, by=coordinator, status="utkast")
     reviewed.refresh_from_db()

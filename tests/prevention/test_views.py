@@ -29,7 +29,7 @@ def _intervention_data(problem, status: str) -> dict:
 def test_the_form_shows_the_rule_at_status_and_saves_nothing(client, coordinator, problem):
     _login(client, coordinator)
     url = f"/forebyggande/problem/{problem.pk}/insats/ny/"
-    response = client.post(url, _intervention_data(problem, "beslutad"))
+    response = client.post(url, _intervention_data(problem, "pagar"))
     assert response.status_code == 400
     assert response.context["form"].errors["status"] == [RULE]
     assert not Intervention.objects.exists()
@@ -44,12 +44,12 @@ def test_the_form_saves_after_review_and_shows_the_method_warning(
         slug="studiebesok", name="Studiebesök", type="social", level="selektiv", evidence="skadlig"
     )
     _login(client, coordinator)
-    data = {**_intervention_data(problem, "beslutad"), "type": "", "level": "", "method": method.pk}
+    data = {**_intervention_data(problem, "pagar"), "type": "", "level": "", "method": method.pk}
     response = client.post(f"/forebyggande/problem/{problem.pk}/insats/ny/", data, follow=True)
     assertContains(response, "visat sig skadlig")
     intervention = Intervention.objects.get()
     assert (intervention.status, intervention.type, intervention.level) == (
-        "beslutad",
+        "pagar",
         "social",
         "selektiv",
     )
@@ -84,7 +84,7 @@ def test_the_problem_list_shows_what_is_missing(client, reader, lulea, problem, 
         title="x",
         type="social",
         level="selektiv",
-        status="beslutad",
+        status="pagar",
     )
     assertContains(client.get(url), "ingen utvärdering")
 

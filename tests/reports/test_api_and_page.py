@@ -144,12 +144,21 @@ def test_a_period_without_data_fails_with_its_reason_and_leaves_no_file(
 
 
 def test_a_decided_document_never_changes(ask, steering, lulea_plan):
+    import datetime as dt
+
     from django.core.exceptions import ValidationError
 
-    from samverkan.reports.services import document_decide
+    from samverkan.demo.meetings import decide_at_meeting
 
     made = ask(steering, kind="verksamhetsplan", agreement=lulea_plan.agreement.pk).json()
-    document = document_decide(document=Document.objects.get(pk=made["id"]), by=steering)
+    decision = decide_at_meeting(
+        by=steering,
+        agreement=lulea_plan.agreement,
+        held_on=dt.date(2021, 2, 18),
+        target=Document.objects.get(pk=made["id"]),
+    )
+    document = Document.objects.get(pk=made["id"])
+    assert document.decided and document.decision == decision
     document.title = "Något annat"
     with pytest.raises(ValidationError, match="Ett beslutat dokument kan inte ändras"):
         document.save()

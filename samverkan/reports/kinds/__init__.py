@@ -26,13 +26,17 @@ class Parameters:
     plan: int | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    meeting: int | None = None  # dagordning, protokoll
 
     def as_json(self) -> dict:
-        return {
+        data = {
             "plan": self.plan,
             "from": self.date_from.isoformat() if self.date_from else None,
             "to": self.date_to.isoformat() if self.date_to else None,
         }
+        if self.meeting is not None:
+            data["meeting"] = self.meeting
+        return data
 
 
 @dataclass(frozen=True)
@@ -58,31 +62,49 @@ def _date(value, field: str, errors: dict) -> dt.date | None:
         return None
 
 
+def _id(value, field: str, message: str, errors: dict) -> int | None:
+    if value in ("", None):
+        return None
+    try:
+        number = int(value)
+        if not 0 < number < 2**63:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors[field] = [message]
+        return None
+    return number
+
+
 def parse_parameters(data: dict) -> Parameters:
-    """plan (id), from and to (ÅÅÅÅ-MM-DD) → Parameters, or a ValidationError in Swedish."""
+    """plan and meeting (id), from and to (ÅÅÅÅ-MM-DD) → Parameters, or a ValidationError in
+    Swedish."""
     errors: dict[str, list[str]] = {}
-    plan = data.get("plan")
-    if plan in ("", None):
-        plan = None
-    else:
-        try:
-            plan = int(plan)
-            if not 0 < plan < 2**63:
-                raise ValueError
-        except (TypeError, ValueError):
-            errors["plan"] = [_("Planen anges med sitt id, ett positivt heltal.")]
-            plan = None
+    plan = _id(
+        data.get("plan"), "plan", _("Planen anges med sitt id, ett positivt heltal."), errors
+    )
+    meeting = _id(
+        data.get("meeting"), "meeting", _("Mötet anges med sitt id, ett positivt heltal."), errors
+    )
     date_from = _date(data.get("from"), "from", errors)
     date_to = _date(data.get("to"), "to", errors)
     if date_from and date_to and date_to < date_from:
         errors["to"] = [_("Slutdatumet ligger före startdatumet.")]
     if errors:
         raise ValidationError(errors)
-    return Parameters(plan=plan, date_from=date_from, date_to=date_to)
+    return Parameters(plan=plan, date_from=date_from, date_to=date_to, meeting=meeting)
 
 
 def _kinds() -> dict[str, Kind]:
-    from samverkan.reports.kinds import andts, est_week, follow_up, inventory, law, plan, situation
+    from samverkan.reports.kinds import (
+        andts,
+        est_week,
+        follow_up,
+        inventory,
+        law,
+        meeting,
+        plan,
+        situation,
+    )
 
     return {
         "verksamhetsplan": Kind(
@@ -143,6 +165,23 @@ def _kinds() -> dict[str, Kind]:
             gettext_lazy(
                 "Samverkansformerna med syfte, parter, målgrupp och nivå, och matrisen över "
                 "möjligt dubbelarbete och möjliga luckor."
+            ),
+        ),
+        "dagordning": Kind(
+            "dagordning",
+            gettext_lazy("Dagordning"),
+            ("pdf",),
+            meeting.build_agenda,
+            gettext_lazy("En grupps möte: datum, ledamöter och dagordningens punkter."),
+        ),
+        "protokoll": Kind(
+            "protokoll",
+            gettext_lazy("Protokoll"),
+            ("pdf",),
+            meeting.build_minutes,
+            gettext_lazy(
+                "Mötets protokoll: närvarande ledamöter, dagordning, anteckningar och "
+                "besluten med vad varje beslut fastställer."
             ),
         ),
     }

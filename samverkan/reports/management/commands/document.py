@@ -15,7 +15,8 @@ class Command(BaseCommand):
     @property
     def help(self) -> str:
         return _(
-            "Skapar ett dokument (verksamhetsplan, est-vecka, uppfoljning, lagesbild, lag-2023-196) direkt, utan "
+            "Skapar ett dokument (verksamhetsplan, est-vecka, uppfoljning, lagesbild, lag-2023-196, "
+            "dagordning, protokoll) direkt, utan "
             "bakgrundsjobbet, och skriver det till --output. Dokumentet visar det som "
             "--user får se."
         )
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             "--agreement", required=True, help=_("Överenskommelsens id eller kortnamn.")
         )
         parser.add_argument("--plan", default=None, help=_("Planens id (annars den gällande)."))
+        parser.add_argument("--meeting", default=None, help=_("Mötets id (dagordning, protokoll)."))
         parser.add_argument("--from", dest="date_from", default=None, help="ÅÅÅÅ-MM-DD")
         parser.add_argument("--to", dest="date_to", default=None, help="ÅÅÅÅ-MM-DD")
         parser.add_argument("--format", choices=["pdf", "docx", "xlsx"], default="pdf")
@@ -60,6 +62,7 @@ class Command(BaseCommand):
             "plan": options["plan"],
             "from": options["date_from"],
             "to": options["date_to"],
+            "meeting": options["meeting"],
         }
         try:
             built = build(
