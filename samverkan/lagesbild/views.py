@@ -27,13 +27,12 @@ from samverkan.core.disclosure import label, small_count_limit
 from samverkan.indicators.access import indicator_list_for_user
 from samverkan.indicators.models import Indicator
 from samverkan.indicators.pages import focus_area_page, yearly_indicator_values
-from samverkan.lagesbild import charts, focus, mapdata, services
+from samverkan.lagesbild import charts, focus, mapdata, services, stored
 from samverkan.lagesbild.access import get_snapshot_for_user, snapshot_list_for_user
 from samverkan.lagesbild.assemble import lagesbild
 from samverkan.lagesbild.disclosure import outbound_chart
 from samverkan.lagesbild.params import parse, quick_periods
 from samverkan.lagesbild.selectors import agreement_districts, category_choices
-from samverkan.lagesbild.stored import stored
 from samverkan.plans.access import agreement_list_for_user, get_agreement_for_user
 
 
@@ -149,6 +148,22 @@ def _default_query(request) -> dict[str, Any]:
     return data
 
 
+def result_page(user, chosen) -> dict[str, Any]:
+    """The page's heavy part for ``user``'s view of ``chosen``: the rendered result and its
+    data version (what ``stored`` keeps; the worker calls it too, lagesbild/tasks.py)."""
+    query = urlencode(chosen.query(), doseq=True)
+    path = reverse("lagesbild")
+
+    def link(key, fmt):
+        return f"{path}diagram/{key}.{fmt}?{query}"
+
+    result = lagesbild(user=user, **chosen.kwargs()).to_dict(drawn_only=True)
+    html = render_to_string(
+        "lagesbild/_result.html", {"result": result, "charts": _chart_context(result, link)}
+    )
+    return {"html": html, "data_version": result["data_version"]}
+
+
 @login_required
 def lagesbild_page(request):
     data = _default_query(request)
@@ -171,18 +186,19 @@ def lagesbild_page(request):
         chosen = None
     if chosen is not None:
         query = urlencode(chosen.query(), doseq=True)
-
-        def link(key, fmt):
-            return f"{request.path}diagram/{key}.{fmt}?{query}"
-
-        def compute():
-            result = lagesbild(user=request.user, **chosen.kwargs()).to_dict(drawn_only=True)
-            html = render_to_string(
-                "lagesbild/_result.html", {"result": result, "charts": _chart_context(result, link)}
-            )
-            return {"html": html, "data_version": result["data_version"]}
-
-        page = stored(request.user, chosen, compute)
+        page = stored.ready(request.user, chosen)
+        if page is None and stored.being_computed(request.user, chosen):
+            # The worker is at it: the page says so and asks again (htmx, or a reload).
+            if request.htmx:
+                return HttpResponse(status=204)
+            context.update(chosen=chosen, computing=True, query=query)
+            return render(request, "lagesbild/page.html", context)
+        if page is None:
+            page = stored.stored(request.user, chosen, lambda: result_page(request.user, chosen))
+        if request.htmx and request.GET.get("vantar"):
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
         context.update(
             chosen=chosen,
             result={"data_version": page["data_version"]},
