@@ -329,6 +329,8 @@ SAMVERKAN_SCHEDULE = [
     # The lägesbild's standard periods for the new day (also after every import of reports).
     ("10 0 * * *", "samverkan.lagesbild.tasks.precompute_lagesbild"),
 ]
+# Web server processes (gunicorn; samverkan/core/serving.py). 0: one per core.
+SAMVERKAN_WEB_WORKERS = env_int("SAMVERKAN_WEB_WORKERS", 0)
 # Enqueued after an import that created or changed reports (incidents/importers/load.py).
 # Empty in the test suite, where tasks run inline: a test that wants them sets the list.
 SAMVERKAN_AFTER_INCIDENT_IMPORT = (
