@@ -44,6 +44,9 @@ def gunicorn_options(host: str, port: int, workers: int | None = None) -> dict[s
         "proc_name": "samverkan",
         "graceful_timeout": 30,
         "timeout": 120,
+        # gunicorn 25+: no control socket in the home directory (several servers on one
+        # machine would share it); older versions have none.
+        "control_socket_disable": True,
     }
 
 
@@ -55,7 +58,8 @@ def serve(application, *, host: str, port: int, workers: int | None = None) -> s
         class Server(BaseApplication):
             def load_config(self):
                 for key, value in gunicorn_options(host, port, workers).items():
-                    self.cfg.set(key, value)
+                    if key in self.cfg.settings:
+                        self.cfg.set(key, value)
 
             def load(self):
                 return application

@@ -40,47 +40,71 @@ def scope_users(agreement: Agreement) -> list[User]:
     return out
 
 
-def precompute(agreements=None) -> dict[str, int]:
-    """The standard periods for each agreement and scope: computed where not stored."""
-    counts = {"computed": 0, "stored": 0, "failed": 0}
+def precompute_for(agreement: Agreement, user: User, counts: dict[str, int]) -> None:
+    """The standard periods of ``agreement`` for ``user``'s scope, where not stored."""
     today = timezone.localdate()
-    agreements = Agreement.objects.all() if agreements is None else agreements
+    visible = agreement_list_for_user(user)
     with translation.override(settings.LANGUAGE_CODE):
-        for agreement in agreements:
-            for user in scope_users(agreement):
-                visible = agreement_list_for_user(user)
-                for period in quick_periods(today):
-                    data = {
-                        "overenskommelse": str(agreement.pk),
-                        "fran": period["from"].isoformat(),
-                        "till": period["to"].isoformat(),
-                    }
-                    try:
-                        chosen = parse(data, visible)
-                    except ValidationError:
-                        continue
-                    if not stored.mark_computing(user, chosen):
-                        counts["stored"] += 1
-                        continue
-                    try:
-                        stored.stored(
-                            user, chosen, lambda u=user, c=chosen: views.result_page(u, c)
-                        )
-                        counts["computed"] += 1
-                    except Exception:  # noqa: BLE001 - the page computes it itself
-                        logger.exception("Lägesbilden för %s kunde inte räknas", agreement.pk)
-                        StoredPage.objects.filter(
-                            slot=stored.slot_key(user, chosen), state=StoredPage.State.COMPUTING
-                        ).delete()
-                        counts["failed"] += 1
+        for period in quick_periods(today):
+            data = {
+                "overenskommelse": str(agreement.pk),
+                "fran": period["from"].isoformat(),
+                "till": period["to"].isoformat(),
+            }
+            try:
+                chosen = parse(data, visible)
+            except ValidationError:
+                continue
+            if not stored.mark_computing(user, chosen):
+                counts["stored"] += 1
+                continue
+            try:
+                stored.stored(user, chosen, lambda c=chosen: views.result_page(user, c))
+                counts["computed"] += 1
+            except Exception:  # noqa: BLE001 - the page computes it itself
+                logger.exception("Lägesbilden för %s kunde inte räknas", agreement.pk)
+                StoredPage.objects.filter(
+                    slot=stored.slot_key(user, chosen), state=StoredPage.State.COMPUTING
+                ).delete()
+                counts["failed"] += 1
+
+
+def precompute(agreements=None) -> dict[str, int]:
+    """The standard periods for each agreement and scope, in this process."""
+    counts = {"computed": 0, "stored": 0, "failed": 0}
+    agreements = Agreement.objects.all() if agreements is None else agreements
+    for agreement in agreements:
+        for user in scope_users(agreement):
+            precompute_for(agreement, user, counts)
     return counts
 
 
-@task()
-def precompute_lagesbild() -> str:
-    """After an import of reports and nightly: the standard periods of every agreement."""
-    counts = precompute()
+def _summary(counts: dict[str, int]) -> str:
     return (
         f"{counts['computed']} lägesbilder räknade, {counts['stored']} redan lagrade, "
         f"{counts['failed']} misslyckade"
     )
+
+
+@task()
+def precompute_lagesbild() -> str:
+    """After an import of reports and nightly: one job per agreement and scope in the queue,
+    so each job is short (a stopping worker finishes it quickly) and several workers share
+    them."""
+    jobs = 0
+    for agreement in Agreement.objects.all():
+        for user in scope_users(agreement):
+            precompute_scope.enqueue(agreement.pk, user.pk)
+            jobs += 1
+    return f"{jobs} jobb i kön"
+
+
+@task()
+def precompute_scope(agreement_id: int, user_id: int) -> str:
+    """The standard periods of one agreement for one user's scope."""
+    counts = {"computed": 0, "stored": 0, "failed": 0}
+    agreement = Agreement.objects.filter(pk=agreement_id).first()
+    user = User.objects.filter(pk=user_id, is_active=True).select_related("organisation").first()
+    if agreement is not None and user is not None:
+        precompute_for(agreement, user, counts)
+    return _summary(counts)

@@ -48,6 +48,10 @@ class Command(BaseCommand):
         # Links in the worker's e-mails point at this server unless configured otherwise.
         os.environ.setdefault("SAMVERKAN_BASE_URL", url.rstrip("/"))
         worker = self._start_worker()
+        # The lägesbild's standard periods, computed by the worker before the first visit.
+        from samverkan.lagesbild.tasks import precompute_lagesbild
+
+        precompute_lagesbild.enqueue()
         if gunicorn_available():
             self.stdout.write(_("Webbservern: gunicorn med %(n)s processer") % {"n": web_workers()})
         else:
