@@ -331,6 +331,12 @@ SAMVERKAN_SCHEDULE = [
 ]
 # Web server processes (gunicorn; samverkan/core/serving.py). 0: one per core.
 SAMVERKAN_WEB_WORKERS = env_int("SAMVERKAN_WEB_WORKERS", 0)
+# The lägesbild page (docs/lagesbild.md, Lagrat resultat): while reports come in, a stored
+# result is computed afresh by the worker at most once per this many seconds; meanwhile the
+# page shows the previous one and says so. 0 in the test suite: always at once.
+SAMVERKAN_LAGESBILD_REFRESH_SECONDS = env_int(
+    "SAMVERKAN_LAGESBILD_REFRESH_SECONDS", 0 if TESTING else 60
+)
 # Enqueued after an import that created or changed reports (incidents/importers/load.py).
 # Empty in the test suite, where tasks run inline: a test that wants them sets the list.
 SAMVERKAN_AFTER_INCIDENT_IMPORT = (

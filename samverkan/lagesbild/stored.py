@@ -28,6 +28,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -37,7 +38,7 @@ from samverkan.lagesbild import selectors
 from samverkan.lagesbild.models import StoredPage
 
 # A "räknas" row older than this is a worker that died: the page computes itself.
-COMPUTING_FOR = dt.timedelta(minutes=10)
+COMPUTING_FOR = dt.timedelta(minutes=3)
 
 
 def viewer(user) -> dict[str, Any]:
@@ -122,12 +123,43 @@ def _put(found: tuple[str, str], agreement, state: str, value: dict[str, Any] | 
 
 
 def mark_computing(user, chosen) -> bool:
-    """Say the slot is being computed; False (nothing marked) when it is already stored."""
+    """Say the slot is being computed; False (nothing marked) when it is already stored.
+    The slot's older result, if any, stays readable meanwhile (``stale``)."""
     found = keys(user, chosen)
     if ready(user, chosen, found) is not None:
         return False
-    _put(found, chosen.agreement, StoredPage.State.COMPUTING, None)
+    slot, key = found
+    updated = StoredPage.objects.filter(slot=slot).update(
+        key=key, state=StoredPage.State.COMPUTING, updated_at=timezone.now()
+    )
+    if not updated:
+        _put(found, chosen.agreement, StoredPage.State.COMPUTING, None)
     return True
+
+
+def stale(user, chosen) -> dict[str, Any] | None:
+    """The slot's result of an older data version (or of this one, being computed again):
+    what the page shows while the worker computes the new one. None without one, and
+    when the result is being computed but has been at it too long (a worker that died)."""
+    row = (
+        StoredPage.objects.filter(slot=slot_key(user, chosen))
+        .exclude(html="")
+        .values("html", "data_version", "state", "updated_at")
+        .first()
+    )
+    if row is None:
+        return None
+    return dict(row)
+
+
+def refresh_due(row: dict[str, Any]) -> bool:
+    """Whether an older result should be computed afresh now: not while the worker is at
+    it, and at most once per SAMVERKAN_LAGESBILD_REFRESH_SECONDS while reports come in."""
+    now = timezone.now()
+    if row["state"] == StoredPage.State.COMPUTING:
+        return row["updated_at"] < now - COMPUTING_FOR
+    wait = dt.timedelta(seconds=settings.SAMVERKAN_LAGESBILD_REFRESH_SECONDS)
+    return row["updated_at"] <= now - wait
 
 
 def stored(user, chosen, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:

@@ -108,3 +108,25 @@ def precompute_scope(agreement_id: int, user_id: int) -> str:
     if agreement is not None and user is not None:
         precompute_for(agreement, user, counts)
     return _summary(counts)
+
+
+@task()
+def compute_page(user_id: int, query: dict, language: str) -> str:
+    """One page's result (a viewer scope, a query, a language) afresh, for a page that shows
+    the previous one meanwhile."""
+    user = User.objects.filter(pk=user_id, is_active=True).select_related("organisation").first()
+    if user is None:
+        return "ingen sådan användare"
+    with translation.override(language):
+        try:
+            chosen = parse(query, agreement_list_for_user(user))
+        except ValidationError as error:
+            return "; ".join(error.messages)
+        try:
+            stored.stored(user, chosen, lambda: views.result_page(user, chosen))
+        except Exception:
+            StoredPage.objects.filter(
+                slot=stored.slot_key(user, chosen), state=StoredPage.State.COMPUTING
+            ).delete()
+            raise
+    return "räknad"

@@ -215,3 +215,43 @@ def test_process_a_computes_and_process_b_reads_without_computing(demo, handset,
     b = run("read")
     assert a["computed"] == 1 and b["computed"] == 0
     assert a["pid"] != b["pid"] and a["digest"] == b["digest"]
+
+
+def test_after_a_new_report_the_page_shows_the_older_result_while_the_worker_computes(
+    client, handset, coordinator, computed, settings
+):
+    import re
+
+    from samverkan.lagesbild import tasks
+
+    def total(html):
+        return int(re.search(r"Händelser i perioden</span><strong>(\d+)</strong>", html).group(1))
+
+    before = total(_get(client, coordinator).content.decode())
+    _report()
+    settings.SAMVERKAN_LAGESBILD_REFRESH_SECONDS = 60
+    StoredPage.objects.update(updated_at=timezone.now() - dt.timedelta(minutes=5))
+    real = tasks.compute_page
+    with mock.patch.object(tasks, "compute_page") as job:  # a worker, not yet run
+        queued = job.enqueue
+        html = _get(client, coordinator).content.decode()
+        assert queued.call_count == 1
+        assert "Nya rapporter räknas in i bakgrunden" in html and total(html) == before
+        assert computed.call_count == 1  # the page did not compute
+        again = _get(client, coordinator).content.decode()
+        assert queued.call_count == 1 and total(again) == before  # queued once
+        poll = {**QUERY, "overenskommelse": _agreement_pk(), "vantar": "1"}
+        response = client.get("/lagesbild/", poll, HTTP_HX_REQUEST="true")
+        assert response.status_code == 204 and "HX-Refresh" not in response
+        # The worker runs the job: the poll reloads the page, which shows the new report.
+        real.call(*queued.call_args.args)
+    response = client.get("/lagesbild/", poll, HTTP_HX_REQUEST="true")
+    assert response["HX-Refresh"] == "true"
+    assert total(_get(client, coordinator).content.decode()) == before + 1
+    assert computed.call_count == 2
+
+
+def _agreement_pk():
+    from samverkan.plans.models import Agreement
+
+    return Agreement.objects.get(slug="lulea-polisen-2020-2023").pk
