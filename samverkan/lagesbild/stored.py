@@ -139,8 +139,8 @@ def mark_computing(user, chosen) -> bool:
 
 def stale(user, chosen) -> dict[str, Any] | None:
     """The slot's result of an older data version (or of this one, being computed again):
-    what the page shows while the worker computes the new one. None without one, and
-    when the result is being computed but has been at it too long (a worker that died)."""
+    what the page shows while the worker computes the new one; None without one. With
+    ``state`` and ``updated_at``, for ``refresh_due``."""
     row = (
         StoredPage.objects.filter(slot=slot_key(user, chosen))
         .exclude(html="")
