@@ -44,6 +44,10 @@ def gunicorn_options(host: str, port: int, workers: int | None = None) -> dict[s
         "proc_name": "samverkan",
         "graceful_timeout": 30,
         "timeout": 120,
+        # Idle keep-alive connections stay open longer than a user's pause between pages (and
+        # a load balancer's idle timeout): closing one just as the client reuses it resets
+        # the request (gunicorn's default is 2 s).
+        "keepalive": 65,
         # gunicorn 25+: no control socket in the home directory (several servers on one
         # machine would share it); older versions have none.
         "control_socket_disable": True,
