@@ -313,52 +313,16 @@ CURRENT_FOLLOW_UPS = [
 # The current plan's communication plan: (months from now, day, audience, message, channel,
 # owner, status). Months are clamped to the plan's period.
 COMMUNICATION = [
-    (
-        -1,
-        15,
-        "politiker",
-        "Tertialrapporten om överenskommelsens åtaganden till kommunstyrelsen "
-        "och polisområdets ledning.",
-        "mote",
-        "kommunstaben",
-        "genomford",
-    ),
-    (
-        0,
-        10,
-        "invanare",
-        "Medborgarlöftet: vad polisen och kommunen gör i Centrum i vinter, och hur man hör av sig.",
-        "webbplats",
-        "lpo-lulea-boden",
-        "planerad",
-    ),
-    (
-        0,
-        20,
-        "personal",
-        "EST: så rapporterar du en händelse från telefonen på en halv minut.",
-        "intranat",
-        "kommunstaben",
-        "planerad",
-    ),
-    (
-        1,
-        5,
-        "media",
-        "Den samlade lägesbilden för året och vad styrgruppen prioriterar.",
-        "press",
-        "kommunstaben",
-        "planerad",
-    ),
-    (
-        1,
-        25,
-        "partner",
-        "Återkoppling till bostadsbolag och bevakningsföretag om veckans åtgärder.",
-        "e-post",
-        "lpo-lulea-boden",
-        "planerad",
-    ),
+    (-1, 15, "politiker", "Tertialrapporten om överenskommelsens åtaganden till kommunstyrelsen "
+     "och polisområdets ledning.", "mote", "kommunstaben", "genomford"),
+    (0, 10, "invanare", "Medborgarlöftet: vad polisen och kommunen gör i Centrum i vinter, och "
+     "hur man hör av sig.", "webbplats", "lpo-lulea-boden", "planerad"),
+    (0, 20, "personal", "EST: så rapporterar du en händelse från telefonen på en halv minut.",
+     "intranat", "kommunstaben", "planerad"),
+    (1, 5, "media", "Den samlade lägesbilden för året och vad styrgruppen prioriterar.",
+     "press", "kommunstaben", "planerad"),
+    (1, 25, "partner", "Återkoppling till bostadsbolag och bevakningsföretag om veckans "
+     "åtgärder.", "e-post", "lpo-lulea-boden", "planerad"),
 ]
 
 
