@@ -327,7 +327,25 @@ SAMVERKAN_SCHEDULE = [
     ("30 3 * * *", "samverkan.core.tasks.backup_nightly"),
     ("0 4 * * *", "samverkan.core.tasks.gallring_nightly"),
     ("5 * * * *", "samverkan.imports.tasks.close_abandoned_import_runs"),
+    # The lägesbild's standard periods for the new day (also after every import of reports).
+    ("10 0 * * *", "samverkan.lagesbild.tasks.precompute_lagesbild"),
 ]
+# Web server processes (gunicorn; samverkan/core/serving.py). 0: one per core.
+SAMVERKAN_WEB_WORKERS = env_int("SAMVERKAN_WEB_WORKERS", 0)
+# The lägesbild page (docs/lagesbild.md, Lagrat resultat): while reports come in, a stored
+# result is computed afresh by the worker at most once per this many seconds; meanwhile the
+# page shows the previous one and says so. 0 in the test suite: always at once.
+SAMVERKAN_LAGESBILD_REFRESH_SECONDS = env_int(
+    "SAMVERKAN_LAGESBILD_REFRESH_SECONDS", 0 if TESTING else 60
+)
+# Enqueued after an import that created or changed reports (incidents/importers/load.py).
+# Empty in the test suite, where tasks run inline: a test that wants them sets the list.
+SAMVERKAN_AFTER_INCIDENT_IMPORT = (
+    [] if TESTING else ["samverkan.lagesbild.tasks.precompute_lagesbild"]
+)
+# SQLite: ANALYZE after an import that created at least this many reports (0: never), so the
+# planner's statistics follow a bulk import at once rather than the next night.
+SAMVERKAN_ANALYZE_AFTER_ROWS = env_int("SAMVERKAN_ANALYZE_AFTER_ROWS", 1000)
 
 # Gallring (docs/security.md): reports older than SAMVERKAN_RETENTION_INCIDENT_YEARS (0: kept)
 # lose their description ("anonymise") or are deleted ("delete"); the access log and the audit

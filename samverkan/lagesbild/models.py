@@ -85,3 +85,34 @@ class Snapshot(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("lagesbild_snapshot", args=[self.pk])
+
+
+class StoredPage(models.Model):
+    """The lägesbild page's heavy part (the rendered result) for one viewer scope, query,
+    language and data version (lagesbild/stored.py), in the database so that every web
+    process and the worker share it. One row per slot (scope, query, language): a newer data
+    version replaces the row. ``state`` is "räknas" while the worker computes the slot."""
+
+    class State(models.TextChoices):
+        READY = "klar", _("klar")
+        COMPUTING = "raknas", _("räknas")
+
+    slot = models.CharField(_("plats"), max_length=64, unique=True)
+    key = models.CharField(_("nyckel"), max_length=64, db_index=True)
+    agreement = models.ForeignKey(
+        "plans.Agreement",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("överenskommelse"),
+    )
+    state = models.CharField(_("läge"), max_length=10, choices=State.choices)
+    html = models.TextField(_("resultat"), blank=True)
+    data_version = models.JSONField(_("dataversion"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("lagrad lägesbildssida")
+        verbose_name_plural = _("lagrade lägesbildssidor")
+
+    def __str__(self) -> str:
+        return f"{self.slot[:12]} ({self.state})"

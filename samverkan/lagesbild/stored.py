@@ -1,44 +1,49 @@
 """The lägesbild page's heavy part (the result and its charts) computed once per data
-version and kept in Django's cache (docs/lagesbild.md, "Lagrat resultat").
+version and kept in the database (``StoredPage``), so every web process and the worker share
+it (docs/lagesbild.md, "Lagrat resultat").
 
 The key holds everything the rendered result depends on:
 
-- who is asking and what they may see: the user, their role, superuser flag, organisation
-  and its organisation tree (begränsad reports are read by organisation tree), so a
-  municipality user and a police user never share a result;
+- what the viewer may see, their *scope*: role, superuser flag, organisation and its
+  organisation tree (begränsad reports are read by organisation tree). Two users with the
+  same scope see the same reports and share the result (so the worker's precomputation is
+  shared); a municipality user and a police user never do;
 - the chosen parameters (agreement, period, districts, categories) and the language;
-- the version of the reports the user can see in the agreement: count, largest id and
+- the version of the reports the scope can see in the agreement: count, largest id and
   latest ``updated_at``. An added report raises the count and the largest id, a changed
-  one the latest ``updated_at`` (``auto_now``), a removed one lowers the count: each gives
-  a new key, and the next request computes afresh.
+  one (also a reclassified one) the latest ``updated_at`` (``auto_now``), a removed one
+  lowers the count: each gives a new key, and the next request computes afresh.
 
-A change that bypasses ``updated_at`` (``QuerySet.update`` without it, raw SQL) is not
-seen until ``TIMEOUT``; ``clear()`` makes every stored page stale at once.
+The row is kept per *slot* (scope, query, language): a new data version replaces it, so the
+table holds one row per slot in use. A change that bypasses ``updated_at``
+(``QuerySet.update`` without it, raw SQL) is not seen until the slot's next new version;
+``clear()`` makes every stored page stale at once.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
 from typing import Any
 
-from django.core.cache import cache
+from django.conf import settings
 from django.db.models import Count, Max
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from samverkan.core.access import organisation_tree_ids
 from samverkan.lagesbild import selectors
+from samverkan.lagesbild.models import StoredPage
 
-TIMEOUT = 60 * 60 * 24
-PREFIX = "lagesbild:page:"
-GENERATION = "lagesbild:generation"
+# A "räknas" row older than this is a worker that died: the page computes itself.
+COMPUTING_FOR = dt.timedelta(minutes=3)
 
 
 def viewer(user) -> dict[str, Any]:
     """What decides which reports ``user`` may see (incidents.access, core.access.scope)."""
     return {
-        "user": getattr(user, "pk", None),
         "role": getattr(user, "role", None),
         "superuser": bool(getattr(user, "is_superuser", False)),
         "organisation": getattr(user, "organisation_id", None),
@@ -57,35 +62,116 @@ def data_version(user, chosen) -> dict[str, Any]:
     }
 
 
+def _digest(parts: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def slot_parts(user, chosen) -> dict[str, Any]:
+    return {"viewer": viewer(user), "query": chosen.query(), "language": get_language()}
+
+
 def key_parts(user, chosen) -> dict[str, Any]:
-    return {
-        "viewer": viewer(user),
-        "query": chosen.query(),
-        "language": get_language(),
-        "version": data_version(user, chosen),
-        "generation": cache.get(GENERATION, 0),
-    }
+    return {**slot_parts(user, chosen), "version": data_version(user, chosen)}
 
 
 def data_version_key(user, chosen) -> str:
-    parts = key_parts(user, chosen)
-    digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
-    return f"{PREFIX}{digest}"
+    return _digest(key_parts(user, chosen))
+
+
+def slot_key(user, chosen) -> str:
+    return _digest(slot_parts(user, chosen))
+
+
+def keys(user, chosen) -> tuple[str, str]:
+    """(slot, key): the slot without and the key with the data version (one query)."""
+    slot = slot_parts(user, chosen)
+    return _digest(slot), _digest({**slot, "version": data_version(user, chosen)})
+
+
+def ready(user, chosen, found: tuple[str, str] | None = None) -> dict[str, Any] | None:
+    """The stored result of this data version, or None."""
+    slot, key = found or keys(user, chosen)
+    row = (
+        StoredPage.objects.filter(slot=slot, key=key, state=StoredPage.State.READY)
+        .values("html", "data_version")
+        .first()
+    )
+    return dict(row) if row else None
+
+
+def being_computed(user, chosen) -> bool:
+    """The worker is computing this slot right now (and has not been at it for too long)."""
+    return StoredPage.objects.filter(
+        slot=slot_key(user, chosen),
+        state=StoredPage.State.COMPUTING,
+        updated_at__gte=timezone.now() - COMPUTING_FOR,
+    ).exists()
+
+
+def _put(found: tuple[str, str], agreement, state: str, value: dict[str, Any] | None) -> None:
+    slot, key = found
+    StoredPage.objects.update_or_create(
+        slot=slot,
+        defaults={
+            "key": key,
+            "agreement": agreement,
+            "state": state,
+            "html": value["html"] if value else "",
+            "data_version": value["data_version"] if value else None,
+        },
+    )
+
+
+def mark_computing(user, chosen) -> bool:
+    """Say the slot is being computed; False (nothing marked) when it is already stored.
+    The slot's older result, if any, stays readable meanwhile (``stale``)."""
+    found = keys(user, chosen)
+    if ready(user, chosen, found) is not None:
+        return False
+    slot, key = found
+    updated = StoredPage.objects.filter(slot=slot).update(
+        key=key, state=StoredPage.State.COMPUTING, updated_at=timezone.now()
+    )
+    if not updated:
+        _put(found, chosen.agreement, StoredPage.State.COMPUTING, None)
+    return True
+
+
+def stale(user, chosen) -> dict[str, Any] | None:
+    """The slot's result of an older data version (or of this one, being computed again):
+    what the page shows while the worker computes the new one; None without one. With
+    ``state`` and ``updated_at``, for ``refresh_due``."""
+    row = (
+        StoredPage.objects.filter(slot=slot_key(user, chosen))
+        .exclude(html="")
+        .values("html", "data_version", "state", "updated_at")
+        .first()
+    )
+    if row is None:
+        return None
+    return dict(row)
+
+
+def refresh_due(row: dict[str, Any]) -> bool:
+    """Whether an older result should be computed afresh now: not while the worker is at
+    it, and at most once per SAMVERKAN_LAGESBILD_REFRESH_SECONDS while reports come in."""
+    now = timezone.now()
+    if row["state"] == StoredPage.State.COMPUTING:
+        return row["updated_at"] < now - COMPUTING_FOR
+    wait = dt.timedelta(seconds=settings.SAMVERKAN_LAGESBILD_REFRESH_SECONDS)
+    return row["updated_at"] <= now - wait
 
 
 def stored(user, chosen, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """``compute()`` once per data version of ``user``'s view of ``chosen``."""
-    key = data_version_key(user, chosen)
-    value = cache.get(key)
+    """``compute()`` once per data version of ``user``'s scope's view of ``chosen``."""
+    found = keys(user, chosen)
+    value = ready(user, chosen, found)
     if value is None:
         value = compute()
-        cache.set(key, value, TIMEOUT)
+        _put(found, chosen.agreement, StoredPage.State.READY, value)
     return value
 
 
 def clear() -> None:
-    """Every stored page becomes stale: the generation in every key moves on."""
-    try:
-        cache.incr(GENERATION)
-    except ValueError:
-        cache.set(GENERATION, 1, None)
+    """Every stored page becomes stale."""
+    StoredPage.objects.all().delete()

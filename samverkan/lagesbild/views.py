@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import json_script
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,13 +28,12 @@ from samverkan.core.disclosure import label, small_count_limit
 from samverkan.indicators.access import indicator_list_for_user
 from samverkan.indicators.models import Indicator
 from samverkan.indicators.pages import focus_area_page, yearly_indicator_values
-from samverkan.lagesbild import charts, focus, mapdata, services
+from samverkan.lagesbild import charts, focus, mapdata, services, stored
 from samverkan.lagesbild.access import get_snapshot_for_user, snapshot_list_for_user
 from samverkan.lagesbild.assemble import lagesbild
 from samverkan.lagesbild.disclosure import outbound_chart
 from samverkan.lagesbild.params import parse, quick_periods
 from samverkan.lagesbild.selectors import agreement_districts, category_choices
-from samverkan.lagesbild.stored import stored
 from samverkan.plans.access import agreement_list_for_user, get_agreement_for_user
 
 
@@ -149,6 +149,22 @@ def _default_query(request) -> dict[str, Any]:
     return data
 
 
+def result_page(user, chosen) -> dict[str, Any]:
+    """The page's heavy part for ``user``'s view of ``chosen``: the rendered result and its
+    data version (what ``stored`` keeps; the worker calls it too, lagesbild/tasks.py)."""
+    query = urlencode(chosen.query(), doseq=True)
+    path = reverse("lagesbild")
+
+    def link(key, fmt):
+        return f"{path}diagram/{key}.{fmt}?{query}"
+
+    result = lagesbild(user=user, **chosen.kwargs()).to_dict(drawn_only=True)
+    html = render_to_string(
+        "lagesbild/_result.html", {"result": result, "charts": _chart_context(result, link)}
+    )
+    return {"html": html, "data_version": result["data_version"]}
+
+
 @login_required
 def lagesbild_page(request):
     data = _default_query(request)
@@ -171,18 +187,23 @@ def lagesbild_page(request):
         chosen = None
     if chosen is not None:
         query = urlencode(chosen.query(), doseq=True)
-
-        def link(key, fmt):
-            return f"{request.path}diagram/{key}.{fmt}?{query}"
-
-        def compute():
-            result = lagesbild(user=request.user, **chosen.kwargs()).to_dict(drawn_only=True)
-            html = render_to_string(
-                "lagesbild/_result.html", {"result": result, "charts": _chart_context(result, link)}
-            )
-            return {"html": html, "data_version": result["data_version"]}
-
-        page = stored(request.user, chosen, compute)
+        page, updating = stored.ready(request.user, chosen), False
+        if page is None:
+            page, updating = _stale_or_computed(request.user, chosen)
+        if page is None:
+            # The worker is at it and there is no older result: the page says so and asks
+            # again (htmx, or a reload).
+            if request.htmx:
+                return HttpResponse(status=204)
+            context.update(chosen=chosen, computing=True, query=query)
+            return render(request, "lagesbild/page.html", context)
+        if request.htmx and request.GET.get("vantar"):
+            response = HttpResponse(status=204)
+            if not updating:
+                response["HX-Refresh"] = "true"
+            return response
+        context["updating"] = updating
+        context["updated_at"] = page.get("updated_at")
         context.update(
             chosen=chosen,
             result={"data_version": page["data_version"]},
@@ -197,6 +218,30 @@ def lagesbild_page(request):
             beside=indicators_beside(request.user, chosen.agreement, chosen.categories),
         )
     return render(request, "lagesbild/page.html", context)
+
+
+def _stale_or_computed(user, chosen) -> tuple[dict[str, Any] | None, bool]:
+    """No result of this data version is stored: (the page, whether it is an older one).
+
+    With an older result the page shows it while the worker computes the new one (queued
+    here, at most once per SAMVERKAN_LAGESBILD_REFRESH_SECONDS; without a worker, the
+    immediate backend, it is computed at once). While the worker computes a slot that has
+    no result yet: (None, False). Otherwise the page computes it itself.
+    """
+    from samverkan.lagesbild.tasks import compute_page
+
+    old = stored.stale(user, chosen)
+    if old is not None and stored.refresh_due(old):
+        if stored.mark_computing(user, chosen):
+            compute_page.enqueue(user.pk, chosen.query(), get_language())
+        page = stored.ready(user, chosen)
+        if page is not None:
+            return page, False
+    if old is not None:
+        return old, True
+    if stored.being_computed(user, chosen):
+        return None, False
+    return stored.stored(user, chosen, lambda: result_page(user, chosen)), False
 
 
 def indicators_beside(user, agreement, categories) -> dict[str, Any]:

@@ -154,6 +154,21 @@ def _fetch(url: str, deadline: float) -> tuple[int, str, bytes]:
             time.sleep(0.1)
 
 
+def _booted(output: list[str]) -> set[int]:
+    """The pids gunicorn says it booted web processes with."""
+    return {
+        int(m.group(1))
+        for line in output
+        for m in [re.search(r"Booting worker with pid: (\d+)", line)]
+        if m
+    }
+
+
+def _parent(pid: int) -> int:
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    return int(stat.rpartition(")")[2].split()[1])
+
+
 def test_it_serves_the_demo_from_the_samverkan_script(tmp_path):
     script = Path(sys.executable).parent / "samverkan"
     port = _free_port()
@@ -174,7 +189,13 @@ def test_it_serves_the_demo_from_the_samverkan_script(tmp_path):
             "PYTEST_CURRENT_TEST",
         }
     }
-    env |= {"SAMVERKAN_DATA_DIR": str(tmp_path / "data"), "PYTHONUNBUFFERED": "1"}
+    env |= {
+        "SAMVERKAN_DATA_DIR": str(tmp_path / "data"),
+        "PYTHONUNBUFFERED": "1",
+        "SAMVERKAN_WEB_WORKERS": "2",
+        # The package of this checkout, wherever the script was installed from.
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+    }
     process = subprocess.Popen(
         [str(script), "demo", "--port", str(port)],
         env=env,
@@ -220,6 +241,17 @@ def test_it_serves_the_demo_from_the_samverkan_script(tmp_path):
         assert status == 200
         assert content_type.startswith("text/css")
         assert b"Samverkan" in body
+
+        # Several web processes (gunicorn), each forked from the demo, beside the worker.
+        while len(_booted(output)) < 2:
+            try:
+                output.append(lines.get(timeout=max(0.1, deadline - time.monotonic())))
+            except queue.Empty:
+                pytest.fail(f"not two web processes within {START_BUDGET} s:\n" + "".join(output))
+        web = _booted(output)
+        assert len(web) == 2 and process.pid not in web
+        assert all(_parent(pid) == process.pid for pid in web)
+        assert "Webbservern: gunicorn med 2 processer" in "".join(output)
 
         assert (tmp_path / "data" / "secret_key").exists()
         assert (tmp_path / "data" / "samverkan.sqlite3").exists()

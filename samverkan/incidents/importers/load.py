@@ -51,10 +51,13 @@ import logging
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
+from django.conf import settings
 from django.db import transaction
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from samverkan.core.models import User
+from samverkan.core.tasks import database_optimize
 from samverkan.imports.models import ImportRun
 from samverkan.imports.runs import add_counts, add_problems, finish_run, problem, report_counts
 from samverkan.incidents.importers.rules import Context, Row, check, check_points, short
@@ -183,6 +186,23 @@ def load_incidents(
         )
     else:
         finish_run(run)
+    after_import(run)
     if error is not None:
         raise error
     return run
+
+
+def after_import(run: ImportRun) -> None:
+    """After an import that created or changed reports: fresh planner statistics when it
+    created many (SQLite; ``SAMVERKAN_ANALYZE_AFTER_ROWS``), and the tasks of
+    ``SAMVERKAN_AFTER_INCIDENT_IMPORT`` (the lägesbild's precomputation) in the queue."""
+    if not (run.created or run.updated):
+        return
+    limit = settings.SAMVERKAN_ANALYZE_AFTER_ROWS
+    if limit and run.created >= limit:
+        database_optimize()
+    for path in settings.SAMVERKAN_AFTER_INCIDENT_IMPORT:
+        try:
+            import_string(path).enqueue()
+        except Exception:  # noqa: BLE001 - the import is done; the worker catches up nightly
+            logger.exception("Kunde inte lägga %s i kön efter import %s", path, run.pk)

@@ -42,19 +42,27 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<12} {description}")
         if no_serve:
             return
-        from waitress import serve
-
+        from samverkan.core.serving import gunicorn_available, serve, web_workers
         from samverkan.wsgi import application
 
         # Links in the worker's e-mails point at this server unless configured otherwise.
         os.environ.setdefault("SAMVERKAN_BASE_URL", url.rstrip("/"))
         worker = self._start_worker()
+        # The lägesbild's standard periods, computed by the worker before the first visit.
+        from samverkan.lagesbild.tasks import precompute_lagesbild
+
+        precompute_lagesbild.enqueue()
+        if gunicorn_available():
+            self.stdout.write(_("Webbservern: gunicorn med %(n)s processer") % {"n": web_workers()})
+        else:
+            self.stdout.write(_("Webbservern: waitress (en process)"))
         self.stdout.write("\n" + _("Avsluta med Ctrl+C."))
         # SIGTERM (from systemd, a test, `kill`) stops the server the way Ctrl+C does, so
-        # the worker is stopped below instead of being left behind.
+        # the worker is stopped below instead of being left behind (gunicorn handles both
+        # signals itself and returns through SystemExit).
         signal.signal(signal.SIGTERM, _raise_system_exit)
         try:
-            serve(application, host=host, port=port, threads=8, ident="Samverkan")
+            serve(application, host=host, port=port)
         finally:
             self._stop_worker(worker)
 
