@@ -26,7 +26,7 @@ def _intervention(coordinator, problem, title, status, end):
 
 def test_nothing_is_late_before_the_end_dates(coordinator, problem, reviewed):
     _intervention(coordinator, problem, "Belysning", "pagar", dt.date(2027, 3, 1))
-    _intervention(coordinator, problem, "Ingen slutdag", "beslutad", None)
+    _intervention(coordinator, problem, "Ingen slutdag", "planerad", None)  # beslutad: a meeting
     assert sara_overdue(problem, TODAY) == []
 
 
