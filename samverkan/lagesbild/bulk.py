@@ -61,12 +61,9 @@ def arrow_table(
     names = list(names or fields)
     alias = queryset.db
     connection = connections[alias]
-    sql, params = queryset.order_by().values_list(*fields).query.sql_with_params()
+    sql, params = select(queryset, fields, scan=scan)
     schema = pa.schema([(name, types[name]) for name in names])
     if connection.vendor == "sqlite":
-        if scan:
-            table = connection.ops.quote_name(queryset.model._meta.db_table)
-            sql = sql.replace(f"FROM {table}", f"FROM {table} NOT INDEXED", 1)
         sql = f"{_typed_row(schema)} UNION ALL {sql}"
     path = via or ("adbc" if adbc_sees_data(alias) else "django")
     if path == "adbc":
@@ -81,6 +78,37 @@ def arrow_table(
         zoned = pc.cast(out[source], pa.timestamp("us", tz=settings.TIME_ZONE))
         out = out.append_column(name, pc.local_timestamp(zoned))
     return out
+
+
+def select(queryset: QuerySet, fields: Sequence[str], *, scan: bool = False) -> tuple[str, tuple]:
+    """The SELECT of ``fields`` over ``queryset`` and its parameters (Django's ``%s``
+    placeholders), with SQLite's ``NOT INDEXED`` on the main table when ``scan``."""
+    sql, params = queryset.order_by().values_list(*fields).query.sql_with_params()
+    connection = connections[queryset.db]
+    if scan and connection.vendor == "sqlite":
+        table = connection.ops.quote_name(queryset.model._meta.db_table)
+        sql = sql.replace(f"FROM {table}", f"FROM {table} NOT INDEXED", 1)
+    return sql, tuple(params)
+
+
+def adbc_connection(alias: str = "default"):
+    """A DB-API connection of ADBC's own to the database behind ``alias`` (close it)."""
+    connection = connections[alias]
+    if connection.vendor == "sqlite":
+        from adbc_driver_sqlite import dbapi
+
+        return dbapi.connect(str(connection.settings_dict["NAME"]))
+    from adbc_driver_postgresql import dbapi
+
+    return dbapi.connect(_postgres_uri(connection.settings_dict))
+
+
+def adbc_sql(alias: str, sql: str, params) -> str:
+    """Django's ``%s`` placeholders as the ADBC driver's (``?`` or ``$1``)."""
+    if connections[alias].vendor == "sqlite":
+        return _PLACEHOLDER.sub("?", sql).replace("%%", "%")
+    counter = iter(range(1, len(params) + 1))
+    return _PLACEHOLDER.sub(lambda _m: f"${next(counter)}", sql).replace("%%", "%")
 
 
 def adbc_sees_data(alias: str = "default") -> bool:
@@ -118,21 +146,10 @@ def _typed_row(schema: pa.Schema) -> str:
 
 
 def _read_adbc(alias: str, sql: str, params) -> pa.Table:
-    connection = connections[alias]
-    if connection.vendor == "sqlite":
-        from adbc_driver_sqlite import dbapi
-
-        adbc = dbapi.connect(str(connection.settings_dict["NAME"]))
-        sql = _PLACEHOLDER.sub("?", sql).replace("%%", "%")
-    else:
-        from adbc_driver_postgresql import dbapi
-
-        adbc = dbapi.connect(_postgres_uri(connection.settings_dict))
-        counter = iter(range(1, len(params) + 1))
-        sql = _PLACEHOLDER.sub(lambda _m: f"${next(counter)}", sql).replace("%%", "%")
+    adbc = adbc_connection(alias)
     try:
         with adbc.cursor() as cursor:
-            cursor.execute(sql, tuple(params) if params else None)
+            cursor.execute(adbc_sql(alias, sql, params), tuple(params) if params else None)
             return cursor.fetch_arrow_table()
     finally:
         adbc.close()
