@@ -83,7 +83,21 @@ def arrow_table(
 def select(queryset: QuerySet, fields: Sequence[str], *, scan: bool = False) -> tuple[str, tuple]:
     """The SELECT of ``fields`` over ``queryset`` and its parameters (Django's ``%s``
     placeholders), with SQLite's ``NOT INDEXED`` on the main table when ``scan``."""
-    sql, params = queryset.order_by().values_list(*fields).query.sql_with_params()
+    return _hinted(queryset.order_by().values_list(*fields), scan=scan)
+
+
+def grouped_rows(queryset: QuerySet, *, scan: bool = False) -> list[tuple]:
+    """The rows of a small (grouped) ``values_list`` queryset through Django's connection,
+    with the same scan hint as ``select``. Values come as the database sends them: an
+    aggregated time is text on SQLite."""
+    sql, params = _hinted(queryset, scan=scan)
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _hinted(queryset: QuerySet, *, scan: bool) -> tuple[str, tuple]:
+    sql, params = queryset.query.sql_with_params()
     connection = connections[queryset.db]
     if scan and connection.vendor == "sqlite":
         table = connection.ops.quote_name(queryset.model._meta.db_table)

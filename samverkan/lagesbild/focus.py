@@ -15,7 +15,7 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,7 @@ from samverkan.analysis.change import period_change
 from samverkan.analysis.trends import yearly_trend
 from samverkan.incidents.filters import category_and_children
 from samverkan.incidents.models import Category
-from samverkan.lagesbild import selectors
+from samverkan.lagesbild import bulk, selectors
 from samverkan.lagesbild.sections.common import sv_date
 from samverkan.lagesbild.sections.periods import local_start
 from samverkan.lagesbild.text.sentences import change_verdict, say
@@ -104,42 +104,47 @@ def _count_between(first: dt.date, last: dt.date) -> Count:
     )
 
 
+def _aware(value) -> dt.datetime:
+    """An aggregated time as the database sends it (SQLite: UTC text) as an aware datetime."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
 def annual(agreement, user, *, years: int = 6, shared: bool = False) -> dict[str, Any]:
     """Counts per year and focus area over the last ``years`` calendar years with data, the
     trend test per area, and the last complete year against the one before."""
     areas = focus_areas(agreement)
     base = selectors.scoped_incidents(agreement, user, shared=shared, include_summaries=False)
-    first, _last = selectors.data_range(base)
     result: dict[str, Any] = {"areas": [], "years": [], "note": ""}
     names = dict(Category.objects.values_list("slug", "name"))
-    if first is None:
-        result["note"] = _("Det finns inga händelser att sammanställa.")
-        return result
-    end_year = timezone.localdate().year
-    start_year = max(first.year, end_year - years + 1)
-    year_list = list(range(start_year, end_year + 1))
-    result["years"] = year_list
     today = timezone.localdate()
+    end_year = today.year
     ytd_start = dt.date(today.year, 1, 1)
     ytd_before_start = dt.date(today.year - 1, 1, 1)
     ytd_before_end = today.replace(year=today.year - 1, day=min(today.day, 28))
-    ytd_comparable = first <= ytd_before_start
-    # One grouped query: a count per category and local calendar year (and for this year
-    # so far and the same dates last year), each a conditional count over UTC bounds, so no
-    # report leaves the database.
-    windows = {f"y{y}": (dt.date(y, 1, 1), dt.date(y, 12, 31)) for y in year_list}
-    if ytd_comparable:
-        windows |= {"ytd_now": (ytd_start, today), "ytd_before": (ytd_before_start, ytd_before_end)}
-    per_category = {
-        row.pop("category_id"): row
-        for row in selectors.narrowed(
-            base, date_from=dt.date(start_year, 1, 1), date_to=dt.date(end_year, 12, 31),
-            districts=None, categories=None,
-        )
-        .order_by()
+    # One grouped query and one pass over the table: per category the first report and a
+    # conditional count per local calendar year (and for this year so far and the same
+    # dates last year) over UTC bounds. No report leaves the database.
+    windows = {f"y{y}": (dt.date(y, 1, 1), dt.date(y, 12, 31))
+               for y in range(end_year - years + 1, end_year + 1)}  # fmt: skip
+    windows |= {"ytd_now": (ytd_start, today), "ytd_before": (ytd_before_start, ytd_before_end)}
+    grouped = (
+        base.order_by()
         .values("category_id")
-        .annotate(**{key: _count_between(*days) for key, days in windows.items()})
-    }  # fmt: skip
+        .annotate(first=Min("occurred_from"), **{k: _count_between(*d) for k, d in windows.items()})
+        .values_list("category_id", "first", *windows)
+    )
+    rows = bulk.grouped_rows(grouped, scan=True)
+    per_category = {row[0]: dict(zip(windows, row[2:], strict=True)) for row in rows}
+    if not rows:
+        result["note"] = _("Det finns inga händelser att sammanställa.")
+        return result
+    first = timezone.localtime(min(_aware(row[1]) for row in rows)).date()
+    start_year = max(first.year, end_year - years + 1)
+    year_list = list(range(start_year, end_year + 1))
+    result["years"] = year_list
+    ytd_comparable = first <= ytd_before_start
 
     def total(key: str, ids: set[int]) -> int:
         return sum(per_category[c][key] for c in ids if c in per_category)
