@@ -13,7 +13,8 @@ goes ten trend years back, so it covers every stored report):
 - whole: ``assemble.lagesbild`` plus ``json.dumps(result.to_dict(drawn_only=True))`` (read,
   every analysis, serialise as the page stores it), and the analyses' own part of it;
 - floor: the same SQL text (the same scope, the same ``NOT INDEXED``) read by ADBC into
-  Arrow, the local time computed once (DuckDB ``timezone()`` into a table), then the
+  Arrow in this process (on SQLite with Django's connection closed first; the lägesbild's
+  own read runs ADBC's SQLite in a child process, bulk.py says why), the local time computed once (DuckDB ``timezone()`` into a table), then the
   lägesbild's seven plain aggregations in DuckDB SQL (month, ISO week, category, district,
   year × district, weekday × hour, weekend nights), 2 threads;
 - on SQLite, the same ADBC read through the index the planner picks by itself;
@@ -164,6 +165,9 @@ def main() -> None:
     con.execute(f"SET TimeZone = '{settings.TIME_ZONE}'")
 
     def floor(sql, params):
+        # In this process, the raw tool: Django's connection closed first, since two copies
+        # of SQLite must not have the file open in one process (adbc_sqlite_reader.py).
+        connection.close()
         adbc = bulk.adbc_connection()
         try:
             with adbc.cursor() as cursor:
@@ -190,6 +194,7 @@ def main() -> None:
 
     def index_read(sql, params):
         plain = sql.replace(" NOT INDEXED", "")
+        connection.close()
         adbc = bulk.adbc_connection()
         try:
             with adbc.cursor() as cursor:
