@@ -1,5 +1,5 @@
 """Reads one SELECT from a SQLite file with ADBC and writes the result as an Arrow IPC
-stream to stdout; run as a process of its own by ``bulk`` (no Django here).
+file; run as a process of its own by ``bulk`` (no Django here).
 
 Why a process of its own: ADBC's SQLite driver carries its own copy of the SQLite library.
 Two copies in one process break each other's POSIX locks, and the driver's last connection
@@ -8,7 +8,8 @@ connection still has mapped (a bus error in a measurement; see sqlite.org/howtoc
 "multiple copies of SQLite linked into the same application"). In a process of its own it is
 one more reader, like the worker.
 
-Input on stdin: JSON ``{"path": …, "sql": … (with ? placeholders), "params": […]}``.
+Input on stdin: JSON ``{"path": …, "sql": … (with ? placeholders), "params": […], "out": …}``;
+the table is written as an Arrow IPC file to ``out``, which the caller maps into memory.
 """
 
 import json
@@ -34,7 +35,10 @@ def main() -> None:
             statement.bind(pa.record_batch([pa.array([v]) for v in params], names=names))
         stream, _rows = statement.execute_query()
         reader = pa.RecordBatchReader._import_from_c(stream.address)
-        with pa.ipc.new_stream(sys.stdout.buffer, reader.schema) as writer:
+        with (
+            pa.OSFile(request["out"], "wb") as sink,
+            pa.ipc.new_file(sink, reader.schema) as writer,
+        ):
             for batch in reader:
                 writer.write_batch(batch)
     finally:

@@ -192,25 +192,34 @@ def _read_adbc(alias: str, sql: str, params) -> pa.Table:
 
 
 def _read_sqlite_in_child(path: str, sql: str, params) -> pa.Table:
-    """ADBC's SQLite in a process of its own (adbc_sqlite_reader.py says why)."""
+    """ADBC's SQLite in a process of its own (adbc_sqlite_reader.py says why); the table
+    comes back as an Arrow IPC file in memory-backed /dev/shm where there is one, mapped
+    rather than copied through a pipe."""
     import json
     import subprocess
     import sys
+    import tempfile
     from pathlib import Path
 
-    request = json.dumps(
-        {"path": path, "sql": _PLACEHOLDER.sub("?", sql).replace("%%", "%"), "params": list(params)}
-    )
-    script = Path(__file__).with_name("adbc_sqlite_reader.py")
-    done = subprocess.run(  # noqa: S603 - our own script, the interpreter running us
-        [sys.executable, "-I", str(script)],
-        input=request.encode(),
-        capture_output=True,
-        check=False,
-    )
-    if done.returncode:
-        raise RuntimeError(f"ADBC-läsningen misslyckades: {done.stderr.decode()[-2000:]}")
-    return pa.ipc.open_stream(done.stdout).read_all()
+    shm = Path("/dev/shm")
+    with tempfile.TemporaryDirectory(dir=shm if shm.is_dir() else None) as folder:
+        out = str(Path(folder) / "rows.arrow")
+        request = json.dumps({
+            "path": path, "sql": _PLACEHOLDER.sub("?", sql).replace("%%", "%"),
+            "params": list(params), "out": out,
+        })  # fmt: skip
+        script = Path(__file__).with_name("adbc_sqlite_reader.py")
+        done = subprocess.run(  # noqa: S603 - our own script, the interpreter running us
+            [sys.executable, "-I", str(script)],
+            input=request.encode(),
+            capture_output=True,
+            check=False,
+        )
+        if done.returncode:
+            raise RuntimeError(f"ADBC-läsningen misslyckades: {done.stderr.decode()[-2000:]}")
+        with pa.memory_map(out) as source:
+            # Read into this process's memory: the file goes with the folder.
+            return pa.ipc.open_file(source).read_all()
 
 
 def _postgres_uri(config: Mapping) -> str:
