@@ -28,6 +28,7 @@ typed row (``SELECT 0, '', 0.0 … UNION ALL …``) that is dropped after the re
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 
@@ -95,6 +96,13 @@ def grouped_rows(queryset: QuerySet, *, scan: bool = False) -> list[tuple]:
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def aware(value) -> dt.datetime:
+    """An aggregated time as the database sends it (SQLite: UTC text) as an aware datetime."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def _hinted(queryset: QuerySet, *, scan: bool) -> tuple[str, tuple]:

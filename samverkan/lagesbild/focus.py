@@ -104,13 +104,6 @@ def _count_between(first: dt.date, last: dt.date) -> Count:
     )
 
 
-def _aware(value) -> dt.datetime:
-    """An aggregated time as the database sends it (SQLite: UTC text) as an aware datetime."""
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
 def annual(agreement, user, *, years: int = 6, shared: bool = False) -> dict[str, Any]:
     """Counts per year and focus area over the last ``years`` calendar years with data, the
     trend test per area, and the last complete year against the one before."""
@@ -140,7 +133,7 @@ def annual(agreement, user, *, years: int = 6, shared: bool = False) -> dict[str
     if not rows:
         result["note"] = _("Det finns inga händelser att sammanställa.")
         return result
-    first = timezone.localtime(min(_aware(row[1]) for row in rows)).date()
+    first = timezone.localtime(min(bulk.aware(row[1]) for row in rows)).date()
     start_year = max(first.year, end_year - years + 1)
     year_list = list(range(start_year, end_year + 1))
     result["years"] = year_list

@@ -142,13 +142,24 @@ def narrowed(
 
 
 def data_range(queryset: QuerySet[Incident]) -> tuple[dt.date | None, dt.date | None]:
-    """First and last local date with a recorded incident."""
+    """First and last local date with a recorded incident. The scope reads every report of
+    the agreement's municipalities, so SQLite scans the table (``bulk.grouped_rows``)
+    instead of looking up each row from the week index."""
+    from django.db.models import Value
     from django.utils import timezone
 
-    span = queryset.aggregate(first=Min("occurred_from"), last=Max("occurred_from"))
-    if span["first"] is None:
+    span = (
+        queryset.order_by()
+        .annotate(whole=Value(1))
+        .values("whole")
+        .annotate(first=Min("occurred_from"), last=Max("occurred_from"))
+        .values_list("first", "last")
+    )
+    rows = bulk.grouped_rows(span, scan=True)
+    if not rows or rows[0][0] is None:
         return None, None
-    return timezone.localtime(span["first"]).date(), timezone.localtime(span["last"]).date()
+    first, last = (bulk.aware(value) for value in rows[0])
+    return timezone.localtime(first).date(), timezone.localtime(last).date()
 
 
 def incident_frame(
