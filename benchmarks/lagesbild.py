@@ -1,104 +1,44 @@
-"""Benchmark of the lägesbild's analysis part on synthetic incidents (no database).
+"""The whole lägesbild from the database, beside the ADBC + DuckDB floor on the same SQL.
 
-    DEBUG=1 .venv/bin/python benchmarks/lagesbild.py [--sizes 10000 100000 1000000 10000000]
+    python benchmarks/lagesbild.py [--reports 100000,1000000] [--repeat 3] [--old]
 
-For each size N it generates N incidents over 2016–2025 (16 categories, 12 districts, 2 000
-places, positions clustered around ten hot spots in Luleå plus background, 2 % without a
-position) as a DataFrame with categorical columns, and prints:
+SQLite in a temporary data directory; PostgreSQL when DATABASE_URL is set (its tables are
+emptied and the demo loaded into them). The demo is loaded, then synthetic reports in Luleå
+are added (benchmarks/common.insert_incidents: five years up to now, clustered around the
+districts' points, 10 % begränsad, 3 % at the municipality centre) until --reports. For
+each size it prints, as the coordinator, the default period (the last 12 months; the read
+goes ten trend years back, so it covers every stored report):
 
-- the time of each analysis and of the whole lägesbild (``assemble.analyse``) over the
-  whole span 2016-01-01–2025-12-31, so every row is in the period, the trend runs over ten
-  calendar years and the comparison over the nine overlapping years before;
-- peak memory: the peak of Python/NumPy allocations during ``analyse`` (tracemalloc, sizes
-  up to 1 000 000; a second, untimed run) and the process's peak resident set size;
-- ratio 1: our aggregations (samverkan.analysis.counts / weekday_hour / window_share and
-  the yearly counts per district of the trend) against the same aggregations written in
-  DuckDB SQL over the same Arrow table (both read local Swedish time); the Arrow conversion
-  is not timed;
-- ratio 2: our Gi* (``getis_ord_gi_star``) against esda's ``G_Local(star=True,
-  transform="B", permutations=0)`` on the same grid and the same weights (libpysal's queen
-  lattice; building the W is not timed), and the largest difference of z and p.
+- read: ``selectors.incident_frame`` (the bulk read into Arrow and pandas, local time once);
+- whole: ``assemble.lagesbild`` plus ``json.dumps(result.to_dict(drawn_only=True))`` (read,
+  every analysis, serialise as the page stores it), and the analyses' own part of it;
+- floor: the same SQL text (the same scope, the same ``NOT INDEXED``) read by ADBC into
+  Arrow in this process (on SQLite with Django's connection closed first; the lägesbild's
+  own read runs ADBC's SQLite in a child process, bulk.py says why), the local time computed once (DuckDB ``timezone()`` into a table), then the
+  lägesbild's seven plain aggregations in DuckDB SQL (month, ISO week, category, district,
+  year × district, weekday × hour, weekend nights), 2 threads;
+- on SQLite, the same ADBC read through the index the planner picks by itself;
+- with --old, the values_list read it replaced (once);
+- the annual page (GET /lagesbild/ar/) and its median.
+
+Medians of --repeat runs after one warm-up. The load average is printed before and after:
+the machine is shared.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import gc
+import json
 import os
-import resource
+import statistics
 import sys
 import time
-import tracemalloc
-import warnings
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samverkan.settings")
-os.environ.setdefault("DEBUG", "1")
 
-import django  # noqa: E402
-
-django.setup()
-
-import duckdb  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pyarrow as pa  # noqa: E402
-
-from samverkan.analysis.counts import counts  # noqa: E402
-from samverkan.analysis.geo import to_sweref  # noqa: E402
-from samverkan.analysis.hotspots import getis_ord_gi_star, grid_counts  # noqa: E402
-from samverkan.analysis.timepatterns import helgnatter, weekday_hour, window_share  # noqa: E402
-from samverkan.lagesbild.assemble import analyse  # noqa: E402
-
-FROM, TO = dt.date(2016, 1, 1), dt.date(2025, 12, 31)
-CATEGORIES = [f"kategori {k:02d}" for k in range(16)]
-DISTRICTS = [f"område {k:02d}" for k in range(12)]
-HOT = [(22.10 + 0.02 * k, 65.57 + 0.006 * (k % 4)) for k in range(10)]
-
-
-def generate(n: int, seed: int = 2580) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    start = pd.Timestamp(FROM, tz="UTC").value
-    end = pd.Timestamp(TO + dt.timedelta(days=1), tz="UTC").value
-    # More in later years (a trend) and at weekend nights (a pattern), as in real data.
-    t = start + (end - start) * np.sqrt(rng.random(n))
-    times = pd.to_datetime(t.astype(np.int64), utc=True)
-    category = pd.Categorical.from_codes(rng.integers(0, 16, n), categories=CATEGORIES)
-    district = pd.Categorical.from_codes(rng.integers(0, 12, n), categories=DISTRICTS)
-    place = pd.Categorical.from_codes(
-        np.where(rng.random(n) < 0.3, rng.integers(0, 2000, n), -1),
-        categories=[f"plats {k}" for k in range(2000)],
-    )
-    hot = rng.random(n) < 0.4
-    centre = rng.integers(0, len(HOT), n)
-    lon = np.where(
-        hot, np.array(HOT)[centre, 0] + rng.normal(0, 0.004, n), 22.0 + 0.3 * rng.random(n)
-    )
-    lat = np.where(
-        hot, np.array(HOT)[centre, 1] + rng.normal(0, 0.002, n), 65.5 + 0.15 * rng.random(n)
-    )
-    missing = rng.random(n) < 0.02
-    lon[missing], lat[missing] = np.nan, np.nan
-    return pd.DataFrame(
-        {"occurred_at": times, "category": category, "district": district, "place": place,
-         "lon": lon, "lat": lat}
-    )  # fmt: skip
-
-
-def ours_aggregations(frame: pd.DataFrame) -> dict:
-    out = {
-        "month": counts(frame, period="month").table,
-        "isoweek": counts(frame, period="isoweek").table,
-        "category": counts(frame, by=("category",)).table,
-        "district": counts(frame, by=("district",)).table,
-        "year_district": counts(frame, by=("district",), period="year").table,
-        "weekday_hour": weekday_hour(frame).matrix,
-        "weekend": window_share(frame, helgnatter()).count,
-    }
-    return out
-
+from common import insert_incidents, setup_django  # noqa: E402
 
 DUCK_SQL = {
     "month": "SELECT strftime(lt, '%Y-%m') AS period, count(*) FROM t GROUP BY 1",
@@ -112,124 +52,206 @@ DUCK_SQL = {
         "OR (isodow(lt) IN (6, 7) AND hour(lt) < 3)"
     ),
 }
+YEARS_BACK = 4
 
 
-def duckdb_aggregations(con, table: pa.Table) -> dict:
-    con.register("raw", table)
-    # Local Swedish wall-clock time, as our functions read it (ICU time zones).
-    con.execute(
-        "CREATE OR REPLACE TEMP VIEW t AS SELECT *, "
-        "timezone('Europe/Stockholm', occurred_at) AS lt FROM raw WHERE occurred_at IS NOT NULL"
-    )
-    return {key: con.execute(sql).fetchall() for key, sql in DUCK_SQL.items()}
-
-
-def best_of(fn, repeat: int) -> float:
+def median_s(fn, repeat: int) -> tuple[float, object]:
+    out = fn()
     times = []
     for _ in range(repeat):
-        gc.collect()
         start = time.perf_counter()
-        fn()
+        out = fn()
         times.append(time.perf_counter() - start)
-    return min(times)
+    return statistics.median(times), out
 
 
-def gi_star_comparison(frame: pd.DataFrame, repeat: int) -> dict:
-    import esda
-    import libpysal
+def add(n: int) -> None:
+    import numpy as np
 
-    lon = frame["lon"].to_numpy()
-    lat = frame["lat"].to_numpy()
-    ok = np.isfinite(lon)
-    e, n = to_sweref(lon[ok], lat[ok])
-    grid = grid_counts(e, n, cell=250.0)
-    rows, cols = grid.shape
-    w = libpysal.weights.lat2W(rows, cols, rook=False)
-    y = grid.counts.ravel().astype(float)
-    ours = best_of(lambda: getis_ord_gi_star(grid), repeat)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        theirs = best_of(
-            lambda: esda.getisord.G_Local(y, w, star=True, transform="B", permutations=0), 1
-        )
-        reference = esda.getisord.G_Local(y, w, star=True, transform="B", permutations=0)
-    result = getis_ord_gi_star(grid)
-    return {
-        "cells": rows * cols,
-        "ours": ours,
-        "esda": theirs,
-        "dz": float(np.max(np.abs(result.z.ravel() - reference.Zs))),
-        "dp": float(np.max(np.abs(result.p.ravel() - reference.p_norm))),
-    }
+    from samverkan.incidents.models import Category
+    from samverkan.organisations.models import Organisation
+    from samverkan.places.models import District
 
-
-def run(n: int) -> None:
-    t0 = time.perf_counter()
-    frame = generate(n)
-    generated = time.perf_counter() - t0
-    print(f"\n== {n:,} incidents (generated in {generated:.1f} s)".replace(",", " "), flush=True)
-    repeat = 3 if n <= 1_000_000 else 1
-    # Data start one year earlier, so the comparison with the year before also runs.
-    kwargs = {"date_from": FROM, "date_to": TO, "data_start": dt.date(2015, 1, 1), "data_end": TO}
-    analyse(frame.head(1000), **kwargs)  # warm imports and caches
-    best, timings = None, {}
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        result = analyse(frame, **kwargs)
-        took = time.perf_counter() - start
-        if best is None or took < best:
-            best, timings = took, result.timings
-    for name, seconds in timings.items():
-        print(f"  {name:<16} {seconds * 1000:9.1f} ms")
-    print(
-        f"  {'WHOLE lägesbild':<16} {best * 1000:9.1f} ms   (total {result.key_figures['total']})"
+    rng = np.random.default_rng(n)
+    categories = list(Category.objects.filter(active=True).values_list("pk", flat=True))
+    organisations = list(Organisation.objects.values_list("pk", flat=True))
+    districts = list(District.objects.filter(municipality__code="2580"))
+    points = [d.geometry().representative_point() for d in districts]
+    district = rng.integers(0, len(districts), n)
+    jitter = rng.normal(0, 0.004, (n, 2))
+    year = 365 * 86400
+    insert_incidents(
+        n,
+        municipality=districts[0].municipality_id,
+        # From YEARS_BACK years before a year ago up to now (rounded to whole seconds).
+        occurred_seconds=rng.integers(-YEARS_BACK * year, year - 3600, n),
+        columns={
+            "category_id": rng.choice(categories, n),
+            "organisation_id": rng.choice(organisations, n),
+            "district_id": [districts[d].pk for d in district],
+            "lat": (np.array([points[d].y for d in district]) + jitter[:, 0]).tolist(),
+            "lon": (np.array([points[d].x for d in district]) + jitter[:, 1]).tolist(),
+            "classification": rng.choice(["oppen", "intern", "begransad"], n, p=[0.3, 0.6, 0.1]),
+            "position_is_centre": rng.random(n) < 0.03,
+        },
+        analyze=True,
     )
-    if n <= 1_000_000:
-        gc.collect()
-        tracemalloc.start()
-        analyse(frame, **kwargs)
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
-        print(f"  peak allocations during analyse: {peak / 2**20:.0f} MiB")
-    frame_mib = frame.memory_usage(deep=True).sum() / 2**20
-    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"  frame {frame_mib:.0f} MiB; process peak RSS so far {maxrss:.0f} MiB")
-
-    table = pa.Table.from_pandas(
-        frame[["occurred_at", "category", "district"]], preserve_index=False
-    )
-    con = duckdb.connect()
-    con.execute("SET threads TO 2")
-    duckdb_aggregations(con, table)  # warm
-    ours_t = best_of(lambda: ours_aggregations(frame), repeat)
-    duck_t = best_of(lambda: duckdb_aggregations(con, table), repeat)
-    mine, theirs = ours_aggregations(frame), duckdb_aggregations(con, table)
-    assert int(mine["weekend"]) == theirs["weekend"][0][0], (mine["weekend"], theirs["weekend"])
-    assert int(mine["month"]["count"].sum()) == sum(r[-1] for r in theirs["month"])
-    assert int(mine["weekday_hour"].to_numpy().sum()) == sum(r[-1] for r in theirs["weekday_hour"])
-    print(
-        f"  aggregations: ours {ours_t * 1000:.1f} ms, DuckDB SQL {duck_t * 1000:.1f} ms, "
-        f"ratio {ours_t / duck_t:.2f}× (aim ≤ 2×; same counts checked)"
-    )
-    gi = gi_star_comparison(frame, repeat)
-    print(
-        f"  Gi* on {gi['cells']} cells: ours {gi['ours'] * 1000:.2f} ms, esda {gi['esda'] * 1000:.1f} ms, "
-        f"ratio {gi['ours'] / gi['esda']:.4f}× (aim ≤ 1×); max |Δz| {gi['dz']:.1e}, max |Δp| {gi['dp']:.1e}"
-    )
-    sys.stdout.flush()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--sizes", nargs="*", type=int, default=[10_000, 100_000, 1_000_000, 10_000_000]
-    )
+    parser.add_argument("--reports", default="100000", help="sizes to fill up to, comma list")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--old", action="store_true", help="also time the values_list read")
     args = parser.parse_args()
-    print(f"Python {sys.version.split()[0]}, pandas {pd.__version__}, DuckDB {duckdb.__version__}, "
+    url = os.environ.get("DATABASE_URL")
+    setup_django(url)
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+
+    import duckdb
+    import pyarrow as pa
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.core.serializers.json import DjangoJSONEncoder
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from samverkan.core.models import User
+    from samverkan.demo.load import load_demo
+    from samverkan.incidents.models import Incident
+    from samverkan.lagesbild import bulk, selectors
+    from samverkan.lagesbild.assemble import Options, lagesbild, wide_read
+    from samverkan.lagesbild.params import quick_periods
+    from samverkan.lagesbild.sections.periods import previous_period, trend_windows
+    from samverkan.lagesbild.views import default_agreement
+
+    if url:
+        call_command("flush", interactive=False, verbosity=0)
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.SECURE_SSL_REDIRECT = False
+    call_command("collectstatic", interactive=False, verbosity=0)
+    load_demo()
+    user = User.objects.get(username="samordnare")
+    agreement = default_agreement(user)
+    today = timezone.localdate()
+    period = next(q for q in quick_periods(today) if q["key"] == "12m")
+    date_from, date_to = period["from"], today
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+
+    def queryset():
+        """What lagesbild() reads, built the same way."""
+        opts = Options()
+        base = selectors.scoped_incidents(
+            agreement, user, shared=opts.shared, include_summaries=opts.include_summaries
+        )
+        start, end = selectors.data_range(base)
+        windows = trend_windows(date_from, date_to, opts.trend_years)
+        earliest = min(
+            [date_from, previous_period(date_from, date_to)[0], *[w[1] for w in windows]]
+        )
+        narrowed = selectors.narrowed(
+            base, date_from=earliest, date_to=date_to, districts=None, categories=None
+        )
+        return narrowed, wide_read(earliest, date_to, start, end)
+
+    def whole():
+        result = lagesbild(agreement=agreement, user=user, date_from=date_from, date_to=date_to)
+        return result, json.dumps(result.to_dict(drawn_only=True), cls=DjangoJSONEncoder)
+
+    con = duckdb.connect()
+    con.execute("SET threads TO 2")
+    con.execute(f"SET TimeZone = '{settings.TIME_ZONE}'")
+
+    def floor(sql, params):
+        # In this process, the raw tool: Django's connection closed first, since two copies
+        # of SQLite must not have the file open in one process (adbc_sqlite_reader.py).
+        connection.close()
+        adbc = bulk.adbc_connection()
+        try:
+            with adbc.cursor() as cursor:
+                cursor.execute(bulk.adbc_sql("default", sql, params), params or None)
+                table = cursor.fetch_arrow_table()
+        finally:
+            adbc.close()
+        time_type = table.schema.field("occurred_from").type
+        if not pa.types.is_timestamp(time_type):  # SQLite: text, as the driver reads it
+            times = (
+                table["occurred_from"].cast(pa.timestamp("us")).cast(pa.timestamp("us", tz="UTC"))
+            )
+            table = table.set_column(table.schema.get_field_index("occurred_from"),
+                                     "occurred_from", times)  # fmt: skip
+        con.register("raw", table)
+        # Local time once, into a table, as the lägesbild does once per read.
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE t AS SELECT category__name AS category, "
+            "district__name AS district, timezone('Europe/Stockholm', occurred_from) AS lt "
+            "FROM raw"
+        )
+        con.unregister("raw")
+        return {key: con.execute(q).fetchall() for key, q in DUCK_SQL.items()}
+
+    def index_read(sql, params):
+        plain = sql.replace(" NOT INDEXED", "")
+        connection.close()
+        adbc = bulk.adbc_connection()
+        try:
+            with adbc.cursor() as cursor:
+                cursor.execute(bulk.adbc_sql("default", plain, params), params or None)
+                return cursor.fetch_arrow_table().num_rows
+        finally:
+            adbc.close()
+
+    def annual_page():
+        response = client.get("/lagesbild/ar/", {"overenskommelse": agreement.pk})
+        assert response.status_code == 200, response.status_code
+        return response
+
+    vendor = connection.vendor
+    print(f"database: {vendor}, period {date_from}–{date_to} ({agreement.slug}), "
+          f"median of {args.repeat}; load average {os.getloadavg()[0]:.1f} on "
           f"{os.cpu_count()} CPUs")  # fmt: skip
-    for n in args.sizes:
-        run(n)
+    print(
+        f"{'reports':>9} {'read':>8} {'rows':>8} {'analyse':>8} {'whole':>8} {'floor':>8} "
+        f"{'ratio':>6} {'idx read':>8} {'old read':>8} {'annual':>8}  (s, annual in ms)"
+    )
+    sizes = [0] + [int(s) for s in args.reports.split(",") if s.strip()]
+    for n in sizes:
+        missing = n - Incident.objects.count()
+        if missing > 0:
+            add(missing)
+        qs, wide = queryset()
+        assert wide, "the read should cover most of the stored span"
+        sql, params = bulk.select(qs, selectors.FIELDS, scan=wide)
+        read_t, frame = median_s(
+            lambda qs=qs, wide=wide: selectors.incident_frame(qs, scan=wide, local_time=True),
+            args.repeat,
+        )
+        whole_t, (result, _text) = median_s(whole, args.repeat)
+        analyse_t = sum(result.timings.values())
+        floor_t, counts = median_s(lambda s=sql, p=params: floor(s, p), args.repeat)
+        assert sum(r[-1] for r in counts["month"]) == len(frame), (counts["month"], len(frame))
+        index_t = (
+            median_s(lambda s=sql, p=params: index_read(s, p), 1)[0] if vendor == "sqlite" else None
+        )
+        old_t = None
+        if args.old:
+            start = time.perf_counter()
+            list(qs.order_by().values_list(*selectors.FIELDS))
+            old_t = time.perf_counter() - start
+        annual_t = median_s(annual_page, args.repeat)[0]
+
+        def opt(value):
+            return f"{value:>8.2f}" if value is not None else f"{'–':>8}"
+
+        print(
+            f"{Incident.objects.count():>9} {read_t:>8.2f} {len(frame):>8} {analyse_t:>8.2f} "
+            f"{whole_t:>8.2f} {floor_t:>8.2f} {whole_t / floor_t:>6.2f} {opt(index_t)} "
+            f"{opt(old_t)} {annual_t * 1000:>8.0f}",
+            flush=True,
+        )
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -2,12 +2,13 @@
 
 For 100 000 and 1 000 000 stored reports in Luleå (synthetic: a year up to now, spread over
 the twelve areas and all categories, 10 % begränsad, 3 % with only the municipality's centre
-as position) prints, for last week's picture of the Luleå agreement:
+as position) prints, for the latest complete open week's picture of the Luleå agreement:
 
 - `weekly_picture()` server time, cold (first call on a fresh database connection) and warm
   (median of several runs), and its number of queries;
 - the weekly page (GET /est/<agreement>/<year>/v<week>/ through Django's test client:
-  picture, map sketch and template), warm median;
+  picture, map sketch and template), warm median, for a live week: the latest complete
+  week whose meeting is not closed (a closed meeting's page shows its stored snapshot);
 - the raw limit: the same grouped count (district × category × week over the 9 weeks) as one
   hand-written SQL query, no ORM.
 
@@ -44,6 +45,7 @@ from django.test import Client  # noqa: E402
 from samverkan.core.models import User  # noqa: E402
 from samverkan.est.weekly import (  # noqa: E402
     current_week,
+    meeting_of,
     shift_week,
     week_bounds,
     week_start,
@@ -125,7 +127,11 @@ def main() -> None:
     user = User.objects.get(username="samordnare")
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)
-    year, week = shift_week(*current_week(), -1)  # last week: a complete one
+    # The latest complete week whose meeting is open: the page then computes the live
+    # picture (a closed meeting's page shows its stored snapshot and measures nothing).
+    year, week = shift_week(*current_week(), -1)
+    while (meeting := meeting_of(agreement, year, week)) is not None and meeting.is_closed:
+        year, week = shift_week(year, week, -1)
     url = f"/est/{agreement.pk}/{year}/v{week}/"
     municipality = District.objects.filter(municipality__code="2580").first().municipality_id
 
@@ -151,7 +157,8 @@ def main() -> None:
         cold = (time.perf_counter() - start) * 1000
         queries = count_queries(picture)
         warm = median_ms(picture, args.repeat)
-        assert client.get(url).status_code == 200
+        response = client.get(url)
+        assert response.status_code == 200, url
         page = median_ms(lambda: client.get(url), args.repeat)
         raw = median_ms(lambda: raw_grouped_count(year, week, municipality), args.repeat)
         rows = raw_grouped_count(year, week, municipality)

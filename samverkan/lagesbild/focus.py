@@ -15,6 +15,7 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,8 +23,9 @@ from samverkan.analysis.change import period_change
 from samverkan.analysis.trends import yearly_trend
 from samverkan.incidents.filters import category_and_children
 from samverkan.incidents.models import Category
-from samverkan.lagesbild import selectors
+from samverkan.lagesbild import bulk, selectors
 from samverkan.lagesbild.sections.common import sv_date
+from samverkan.lagesbild.sections.periods import local_start
 from samverkan.lagesbild.text.sentences import change_verdict, say
 from samverkan.plans.models import Section
 from samverkan.plans.selectors import current_plan
@@ -91,37 +93,55 @@ def _days(first: dt.date, last: dt.date) -> int:
     return (last - first).days + 1
 
 
+def _count_between(first: dt.date, last: dt.date) -> Count:
+    """The reports from local midnight of ``first`` to the end of ``last``."""
+    return Count(
+        "pk",
+        filter=Q(
+            occurred_from__gte=local_start(first).to_pydatetime(),
+            occurred_from__lt=local_start(last + dt.timedelta(days=1)).to_pydatetime(),
+        ),
+    )
+
+
 def annual(agreement, user, *, years: int = 6, shared: bool = False) -> dict[str, Any]:
     """Counts per year and focus area over the last ``years`` calendar years with data, the
     trend test per area, and the last complete year against the one before."""
     areas = focus_areas(agreement)
     base = selectors.scoped_incidents(agreement, user, shared=shared, include_summaries=False)
-    first, _last = selectors.data_range(base)
     result: dict[str, Any] = {"areas": [], "years": [], "note": ""}
     names = dict(Category.objects.values_list("slug", "name"))
-    if first is None:
+    today = timezone.localdate()
+    end_year = today.year
+    ytd_start = dt.date(today.year, 1, 1)
+    ytd_before_start = dt.date(today.year - 1, 1, 1)
+    ytd_before_end = today.replace(year=today.year - 1, day=min(today.day, 28))
+    # One grouped query and one pass over the table: per category the first report and a
+    # conditional count per local calendar year (and for this year so far and the same
+    # dates last year) over UTC bounds. No report leaves the database.
+    windows = {f"y{y}": (dt.date(y, 1, 1), dt.date(y, 12, 31))
+               for y in range(end_year - years + 1, end_year + 1)}  # fmt: skip
+    windows |= {"ytd_now": (ytd_start, today), "ytd_before": (ytd_before_start, ytd_before_end)}
+    grouped = (
+        base.order_by()
+        .values("category_id")
+        .annotate(first=Min("occurred_from"), **{k: _count_between(*d) for k, d in windows.items()})
+        .values_list("category_id", "first", *windows)
+    )
+    rows = bulk.grouped_rows(grouped, scan=True)
+    per_category = {row[0]: dict(zip(windows, row[2:], strict=True)) for row in rows}
+    if not rows:
         result["note"] = _("Det finns inga händelser att sammanställa.")
         return result
-    end_year = timezone.localdate().year
+    first = timezone.localtime(min(bulk.aware(row[1]) for row in rows)).date()
     start_year = max(first.year, end_year - years + 1)
     year_list = list(range(start_year, end_year + 1))
     result["years"] = year_list
-    rows = (
-        selectors.narrowed(
-            base, date_from=dt.date(start_year, 1, 1), date_to=dt.date(end_year, 12, 31),
-            districts=None, categories=None,
-        )
-        .order_by()
-        .values_list("occurred_from", "category_id")
-    )  # fmt: skip
-    frame = pd.DataFrame.from_records(list(rows), columns=["occurred_at", "category_id"])
-    if len(frame):
-        local = pd.to_datetime(frame["occurred_at"], utc=True).dt.tz_convert("Europe/Stockholm")
-        frame["year"] = local.dt.year
-        frame["date"] = local.dt.date
-    else:
-        frame["year"] = pd.Series(dtype=int)
-        frame["date"] = pd.Series(dtype=object)
+    ytd_comparable = first <= ytd_before_start
+
+    def total(key: str, ids: set[int]) -> int:
+        return sum(per_category[c][key] for c in ids if c in per_category)
+
     # A year counts as whole when it has ended and the data began by its first week.
     complete = [
         y for y in year_list if y < end_year and dt.date(y, 1, 1) >= first - dt.timedelta(days=7)
@@ -132,14 +152,9 @@ def annual(agreement, user, *, years: int = 6, shared: bool = False) -> dict[str
         result["note"] = _("Ofullständiga år (data saknas för en del av året): %s.") % ", ".join(
             str(y) for y in partial
         )
-    today = timezone.localdate()
-    ytd_start = dt.date(today.year, 1, 1)
-    ytd_before_start = dt.date(today.year - 1, 1, 1)
-    ytd_before_end = today.replace(year=today.year - 1, day=min(today.day, 28))
-    ytd_comparable = first <= ytd_before_start
     for area in areas:
-        chosen = frame[frame["category_id"].isin(area["category_ids"])]
-        per_year = chosen.groupby("year").size().reindex(year_list, fill_value=0)
+        ids = area["category_ids"]
+        per_year = pd.Series({y: total(f"y{y}", ids) for y in year_list}, dtype="int64")
         trend = yearly_trend(per_year.loc[complete]) if complete else None
         comparison = ""
         if len(complete) >= 2:
@@ -151,9 +166,7 @@ def annual(agreement, user, *, years: int = 6, shared: bool = False) -> dict[str
             )  # fmt: skip
         so_far = _("Ingen jämförelse: data saknas för samma datum i fjol.")
         if ytd_comparable:
-            dates = chosen["date"]
-            now = int(((dates >= ytd_start) & (dates <= today)).sum())
-            before = int(((dates >= ytd_before_start) & (dates <= ytd_before_end)).sum())
+            now, before = total("ytd_now", ids), total("ytd_before", ids)
             so_far = _compare(
                 _("I år t.o.m. %(d)s") % {"d": sv_date(today)}, _("samma datum i fjol"),
                 now, before,

@@ -17,12 +17,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from django.db.models import Max, Min, QuerySet
 from django.utils.translation import gettext as _
 from shapely.geometry import shape
 
+from samverkan.analysis.counts import LOCAL_COLUMN
 from samverkan.analysis.geo import geometry_to_sweref
 from samverkan.core.access import organisation_tree_ids, root_organisation, scope
 from samverkan.core.models import Classification, User
@@ -30,6 +32,7 @@ from samverkan.incidents.access import incident_list_for_user
 from samverkan.incidents.filters import IncidentFilter, category_and_children, incident_filter
 from samverkan.incidents.models import Category, Incident
 from samverkan.indicators.catalogue import population_figures
+from samverkan.lagesbild import bulk
 from samverkan.lagesbild.models import Snapshot
 from samverkan.places.models import District, Municipality
 from samverkan.plans.models import Agreement
@@ -69,6 +72,24 @@ COLUMNS = (
     "time_precision",
     "category_slug",
 )
+_TIME = pa.timestamp("us", tz="UTC")
+TYPES = {
+    "id": pa.int64(),
+    "occurred_at": _TIME,
+    "updated_at": _TIME,
+    "category": pa.string(),
+    "district": pa.string(),
+    "place": pa.string(),
+    "lat": pa.float64(),
+    "lon": pa.float64(),
+    "position_is_centre": pa.bool_(),
+    "classification": pa.string(),
+    "organisation_id": pa.int64(),
+    "source": pa.string(),
+    "source_type": pa.string(),
+    "time_precision": pa.string(),
+    "category_slug": pa.string(),
+}
 
 
 def agreement_municipalities(agreement: Agreement) -> QuerySet[Municipality]:
@@ -121,34 +142,56 @@ def narrowed(
 
 
 def data_range(queryset: QuerySet[Incident]) -> tuple[dt.date | None, dt.date | None]:
-    """First and last local date with a recorded incident."""
+    """First and last local date with a recorded incident. The scope reads every report of
+    the agreement's municipalities, so SQLite scans the table (``bulk.grouped_rows``)
+    instead of looking up each row from the week index."""
+    from django.db.models import Value
     from django.utils import timezone
 
-    span = queryset.aggregate(first=Min("occurred_from"), last=Max("occurred_from"))
-    if span["first"] is None:
+    span = (
+        queryset.order_by()
+        .annotate(whole=Value(1))
+        .values("whole")
+        .annotate(first=Min("occurred_from"), last=Max("occurred_from"))
+        .values_list("first", "last")
+    )
+    rows = bulk.grouped_rows(span, scan=True)
+    if not rows or rows[0][0] is None:
         return None, None
-    return timezone.localtime(span["first"]).date(), timezone.localtime(span["last"]).date()
+    first, last = (bulk.aware(value) for value in rows[0])
+    return timezone.localtime(first).date(), timezone.localtime(last).date()
 
 
-def incident_frame(queryset: QuerySet[Incident]) -> pd.DataFrame:
-    """One row per incident, the columns ``analyse`` expects, read in one query (no model
-    instances). A position that is only the municipality centre becomes NaN."""
-    rows = list(queryset.order_by().values_list(*FIELDS))
-    if not rows:
+def incident_frame(
+    queryset: QuerySet[Incident], *, scan: bool = False, local_time: bool = False
+) -> pd.DataFrame:
+    """One row per incident, the columns ``analyse`` expects, read in one query into Arrow
+    (``bulk.arrow_table``: no model instances). A position that is only the municipality
+    centre becomes NaN. ``scan``: the read covers most of the table (SQLite reads it in
+    order instead of through an index); ``local_time``: add ``occurred_local``, the local
+    wall-clock time that ``analysis.counts.with_local_time`` would otherwise compute."""
+    local = {LOCAL_COLUMN: "occurred_at"} if local_time else None
+    table = bulk.arrow_table(queryset, FIELDS, TYPES, names=COLUMNS, local=local, scan=scan)
+    if not table.num_rows:
         frame = pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
         frame["occurred_at"] = pd.Series(dtype="datetime64[ns, UTC]")
         frame["updated_at"] = pd.Series(dtype="datetime64[ns, UTC]")
         frame["lat"] = pd.Series(dtype=float)
         frame["lon"] = pd.Series(dtype=float)
+        if local_time:
+            frame[LOCAL_COLUMN] = pd.Series(dtype="datetime64[ns]")
         return frame
-    frame = pd.DataFrame.from_records(rows, columns=list(COLUMNS))
-    frame["occurred_at"] = pd.to_datetime(frame["occurred_at"], utc=True)
-    frame["updated_at"] = pd.to_datetime(frame["updated_at"], utc=True)
-    lat = pd.to_numeric(frame["lat"], errors="coerce").astype(float)
-    lon = pd.to_numeric(frame["lon"], errors="coerce").astype(float)
-    centre = frame["position_is_centre"].astype(bool).to_numpy()
-    frame["lat"] = np.where(centre, np.nan, lat)
-    frame["lon"] = np.where(centre, np.nan, lon)
+    centre = table["position_is_centre"]
+    for name in ("lat", "lon"):
+        position = table.schema.get_field_index(name)
+        table = table.set_column(
+            position, name, pc.if_else(centre, pa.scalar(None, pa.float64()), table[name])
+        )
+    frame = table.to_pandas()
+    for name in COLUMNS:
+        if pa.types.is_string(TYPES[name]) and table[name].null_count == table.num_rows:
+            # As pandas reads a column of only None from Python rows: object, not str.
+            frame[name] = pd.Series([None] * len(frame), dtype=object, index=frame.index)
     return frame
 
 

@@ -361,6 +361,7 @@ def _permutation_floor(permutations, cells) -> str:
         "cells": format_decimal(cells, 0),
     }
 
+
 # --- Trends: the robustness check, the season and breaks in the series -----------------------
 
 
@@ -507,6 +508,7 @@ def hotspot_outside_sentence(n: int) -> str:
         n,
     ) % {"n": n}
 
+
 # --- Two periods: the rate ratio and the verdict ---------------------------------------------
 
 
@@ -570,6 +572,7 @@ def change_verdict(row: Mapping[str, Any]) -> str:
         "p": format_stat("p", p_value),
         "test": change.TEST,
     }
+
 
 # --- Near repeats (Knox test) ------------------------------------------------------------------
 
@@ -637,7 +640,6 @@ _WRITERS.update(
         nearrepeat.NO_TIMES: _nearrepeat_no_times,
         nearrepeat.TOO_MANY_PAIRS: _nearrepeat_too_many_pairs,
         nearrepeat.KNOX_RESULT: _nearrepeat_result,
-
         breaks.BREAK_FOUND: _break_found,
         breaks.NO_BREAK: _no_break,
         breaks.BREAK_UNTESTED: _break_untested,
