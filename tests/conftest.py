@@ -11,6 +11,7 @@ Luleå's users, one per role, plus one user of Boden kommun who must see nothing
     boden        Bo Bodensson, samordnare at Bodens kommun
 """
 
+import os
 from importlib import resources
 
 import pytest
@@ -92,3 +93,27 @@ def lulea_plan_text() -> str:
         .joinpath("lulea-2020-2021.yaml")
         .read_text(encoding="utf-8")
     )
+
+
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """On PostgreSQL, in CI only, run just the tests that touch the database: a test with no
+    database fixture and no django_db mark cannot reach one (pytest-django blocks it), so it
+    runs the same on either database and the SQLite run already covers it. This keeps the two
+    parallel CI runs within their time limit. Outside CI every test runs on every database."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or os.environ.get("CI") != "true":
+        return
+    kept, skipped = [], []
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if item.get_closest_marker("django_db") or fixtures & DATABASE_FIXTURES:
+            kept.append(item)
+        else:
+            skipped.append(item)
+    if skipped:
+        config.hook.pytest_deselected(items=skipped)
+        items[:] = kept
