@@ -162,15 +162,20 @@ def _agenda_blocks(content: Content, meeting: Meeting) -> None:
         content.add(Note(_("Mötet har ingen dagordning ännu.")))
 
 
-def build_agenda(user: User, agreement: Agreement, params: Parameters) -> Content:
-    meeting = _meeting(user, agreement, params)
-    content = _head(meeting, _("Dagordning"))
+def _members_block(content: Content, meeting, heading: str) -> None:
+    """The group's members and appointed officials on the meeting's day, under `heading`."""
     members = members_on_day(meeting)
-    content.add(Heading(_("Kallade")))
+    content.add(Heading(heading))
     if members:
         content.add(_members_table(members, _("Gruppens ledamöter och utsedda den dagen")))
     else:
         content.add(Note(_("Gruppen har inga ledamöter registrerade den dagen.")))
+
+
+def build_agenda(user: User, agreement: Agreement, params: Parameters) -> Content:
+    meeting = _meeting(user, agreement, params)
+    content = _head(meeting, _("Dagordning"))
+    _members_block(content, meeting, _("Kallade"))
     _agenda_blocks(content, meeting)
     return content
 
@@ -178,12 +183,7 @@ def build_agenda(user: User, agreement: Agreement, params: Parameters) -> Conten
 def build_minutes(user: User, agreement: Agreement, params: Parameters) -> Content:
     meeting = _meeting(user, agreement, params)
     content = _head(meeting, _("Protokoll"))
-    members = members_on_day(meeting)
-    content.add(Heading(_("Ledamöter")))
-    if members:
-        content.add(_members_table(members, _("Gruppens ledamöter och utsedda den dagen")))
-    else:
-        content.add(Note(_("Gruppen har inga ledamöter registrerade den dagen.")))
+    _members_block(content, meeting, _("Ledamöter"))
     _agenda_blocks(content, meeting)
     content.add(Heading(_("Anteckningar")))
     notes = paragraphs(meeting.minutes)
