@@ -12,6 +12,10 @@ Bounded three ways: at most --users users (50), --requests requests in all and -
 seconds; only 127.0.0.1/localhost. Prints requests/s, p50/p95/p99 per kind and the errors
 (any status other than 200/201, or a failed connection). Logins are counted apart.
 
+It also prints where the machine's processor time went during the measured mix (Linux,
+from /proc): the web processes (per request), Samverkan's worker, this client and the rest
+of the machine. Capacity is at most the cores divided by the processor time per request.
+
     samverkan demo --port 8000 &          # gunicorn, SAMVERKAN_WEB_WORKERS processes
     python benchmarks/load_test.py --url http://127.0.0.1:8000 [--users 50] [--duration 60]
 
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import re
 import statistics
@@ -139,6 +144,45 @@ def request(kind: str, base: str, session: requests.Session, urls: dict[str, str
     raise ValueError(kind)
 
 
+def _ticks(pid: str) -> int:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime + stime
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def cpu_seconds() -> dict[str, float]:
+    """Processor seconds so far of Samverkan's web processes and worker (by command line),
+    this client, and the whole machine (busy time in /proc/stat); empty off Linux."""
+    if not os.path.exists("/proc/stat"):
+        return {}
+    hz = os.sysconf("SC_CLK_TCK")
+    out = {"web": 0.0, "worker": 0.0}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        if int(pid) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                args = cmdline.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if "samverkan" not in args or "load_test" in args:
+            continue
+        if " worker" in args:
+            out["worker"] += _ticks(pid) / hz
+        elif any(word in args for word in (" demo", " serve", "gunicorn", "waitress")):
+            out["web"] += _ticks(pid) / hz
+    times = os.times()
+    out["client"] = times.user + times.system
+    with open("/proc/stat") as stat:
+        values = [int(v) for v in stat.readline().split()[1:]]
+    idle = values[3] + (values[4] if len(values) > 4 else 0)
+    out["machine"] = (sum(values) - idle) / hz
+    return out
+
+
 def user_loop(i, base, urls, budget, results, think, ready: threading.Barrier):
     rng = random.Random(i)
     username = USERS[i % len(USERS)]
@@ -200,10 +244,12 @@ def main() -> None:
         thread.start()
     ready.wait()
     began = time.monotonic()
+    cpu_before = cpu_seconds()
     budget.end = began + args.duration
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - began
+    cpu_after = cpu_seconds()
 
     measured = {k: v for k, v in results.times.items() if k != "login"}
     total = sum(len(v) for v in measured.values())
@@ -227,6 +273,16 @@ def main() -> None:
     )
     if every:
         print(f"\nmedel {statistics.mean(every) * 1000:.0f} ms")
+    if cpu_before and total:
+        used = {k: cpu_after[k] - cpu_before[k] for k in cpu_before}
+        rest = used["machine"] - used["web"] - used["worker"] - used["client"]
+        print(
+            f"processortid under {elapsed:.0f} s ({os.cpu_count()} kärnor): "
+            f"webbprocesserna {used['web']:.1f} s ({used['web'] / total * 1000:.1f} ms per anrop), "
+            f"workern {used['worker']:.1f} s, klienten {used['client']:.1f} s, "
+            f"resten av maskinen {max(rest, 0):.1f} s; "
+            f"maskinen upptagen {used['machine'] / elapsed / (os.cpu_count() or 1):.0%}"
+        )
     for kind, messages in results.errors.items():
         for message in messages[:5]:
             print(f"fel ({kind}): {message}")

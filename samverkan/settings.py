@@ -133,6 +133,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "samverkan.core.middleware.SessionRenewalMiddleware",
     "samverkan.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -258,7 +259,10 @@ AXES_LOCKOUT_CALLABLE = "samverkan.core.auth.lockout_response"
 SAMVERKAN_CLIENT_IP_HEADER = env_str("SAMVERKAN_CLIENT_IP_HEADER")
 AXES_CLIENT_IP_CALLABLE = "samverkan.core.auth.client_ip"
 SESSION_COOKIE_AGE = 60 * env_int("SAMVERKAN_SESSION_IDLE_MINUTES", 480)
-SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: an idle time
+# The age counts from the last request (an idle time): core.middleware.SessionRenewalMiddleware
+# renews the session, writing it at most once per SESSION_RENEW_SECONDS.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_SECONDS = 60
 SAMVERKAN_TOKEN_DAYS = env_int("SAMVERKAN_TOKEN_DAYS", 365)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "start"

@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.utils import translation
 
@@ -56,3 +58,32 @@ class TwoFactorMiddleware:
         if needs_two_factor(user):
             return redirect(f"{reverse('two_factor_setup')}?{query}")
         return self.get_response(request)
+
+
+class SessionRenewalMiddleware:
+    """Right after Django's SessionMiddleware: a signed-in session's idle time starts again
+    with a request, but the session row is written at most once a minute
+    (``SESSION_RENEW_SECONDS``), not on every request. Every request writing its session
+    took the database's write lock once per page view, which on SQLite queued every page
+    behind every other under load. So a session ends between SAMVERKAN_SESSION_IDLE_MINUTES
+    and one minute more after the last request."""
+
+    KEY = "_fornyad"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @classmethod
+    def stamp(cls, sender=None, request=None, **kwargs) -> None:
+        """Mark ``request``'s session renewed now (also on login: user_logged_in)."""
+        if request is not None and hasattr(request, "session"):
+            request.session[cls.KEY] = int(time.time())
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.modified or session.is_empty():
+            return response
+        if time.time() - int(session.get(self.KEY, 0)) >= settings.SESSION_RENEW_SECONDS:
+            self.stamp(request=request)
+        return response

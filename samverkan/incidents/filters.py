@@ -61,6 +61,14 @@ class IncidentFilter:
     def params(self) -> dict[str, str]:
         return {key: value for key, value in self.raw.items() if value}
 
+    def reads_most(self) -> bool:
+        """Whether the filtered read covers most of the table: no start date and no
+        category, district, place or organisation, each of which an index serves (SQLite
+        then scans the table, core.sql)."""
+        return not (
+            self.date_from or self.category or self.district or self.place or self.organisation
+        )
+
 
 def local_day_start(day: dt.date) -> dt.datetime:
     """Midnight of `day` in Swedish local time, as an aware datetime."""

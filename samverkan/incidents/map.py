@@ -27,7 +27,6 @@ from functools import lru_cache
 
 import numpy as np
 from django.core.exceptions import ValidationError
-from django.db import connections
 from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Value, When
 from django.db.models.functions import Floor
 from django.urls import reverse
@@ -36,6 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from pyproj import Transformer
 
+from samverkan.core.sql import fetch_all
 from samverkan.incidents.models import Incident
 
 POINT_ZOOM = 15
@@ -115,12 +115,9 @@ def _in_box(queryset: QuerySet[Incident], box: BBox) -> QuerySet[Incident]:
     )
 
 
-def _fetch(queryset: QuerySet, columns: tuple[str, ...]) -> list[tuple]:
+def _fetch(queryset: QuerySet, columns: tuple[str, ...], scan: bool = False) -> list[tuple]:
     """The rows of a values_list as plain tuples, straight from the cursor (no model layer)."""
-    sql, params = queryset.values_list(*columns).query.sql_with_params()
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    return fetch_all(queryset.values_list(*columns), scan=scan)
 
 
 def count_cells(lat: np.ndarray, lon: np.ndarray, size_m: float):
@@ -183,10 +180,12 @@ def _with_hidden(queryset: QuerySet[Incident], box: BBox) -> QuerySet[Incident]:
     )
 
 
-def _scan(queryset: QuerySet[Incident], box: BBox) -> tuple[np.ndarray, np.ndarray, int]:
+def _scan(
+    queryset: QuerySet[Incident], box: BBox, scan: bool = False
+) -> tuple[np.ndarray, np.ndarray, int]:
     """One pass over the filtered reports: ids and points (lat, lon) of those drawable in
     the box, and the number the map cannot draw (centre only or no point), box or not."""
-    rows = _fetch(_with_hidden(queryset, box), ("pk", "lat", "lon", "drawable"))
+    rows = _fetch(_with_hidden(queryset, box), ("pk", "lat", "lon", "drawable"), scan)
     if not rows:
         return np.empty(0, dtype=np.int64), np.empty((0, 2)), 0
     table = np.array(rows, dtype=float)
@@ -246,7 +245,7 @@ def _polynomial(powers, coefficients, lon0: float, lat0: float):
     return total
 
 
-def _db_cells(queryset: QuerySet[Incident], box: BBox, size_m: float):
+def _db_cells(queryset: QuerySet[Incident], box: BBox, size_m: float, scan: bool = False):
     """The cells counted by the database (GROUP BY), or None when the fit does not hold.
     Returns (cell_x, cell_y, counts, hidden) like `count_cells` plus the hidden count."""
     fit = _polynomial_fit(box)
@@ -254,7 +253,7 @@ def _db_cells(queryset: QuerySet[Incident], box: BBox, size_m: float):
         return None
     powers, fit_x, fit_y, lon0, lat0 = fit
     size = Value(float(size_m), output_field=FloatField())
-    rows = list(
+    rows = fetch_all(
         _with_hidden(queryset, box)
         .annotate(
             cx=Floor(_polynomial(powers, fit_x, lon0, lat0) / size),
@@ -262,7 +261,8 @@ def _db_cells(queryset: QuerySet[Incident], box: BBox, size_m: float):
         )
         .order_by()
         .values_list("drawable", "cx", "cy")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk")),
+        scan=scan,
     )
     hidden = sum(n for drawable, _x, _y, n in rows if drawable == 0)
     drawn = [(int(x), int(y), n) for drawable, x, y, n in rows if drawable == 1]
@@ -294,17 +294,18 @@ def _points(queryset: QuerySet[Incident], pks: np.ndarray) -> list[dict]:
     ]
 
 
-def map_data(queryset: QuerySet[Incident], box: BBox, zoom: int) -> dict:
+def map_data(queryset: QuerySet[Incident], box: BBox, zoom: int, *, scan: bool = False) -> dict:
     """The JSON answer of /handelser/karta/data/ for a scoped, filtered queryset.
 
     One database pass: at street zoom `_scan` (the points' details are then read by primary
     key, or, above POINT_CAP, the scanned points are counted into cells by NumPy); below it
     the database counts the cells (`_db_cells`), or NumPy when the box is too large for the
-    fitted projection."""
+    fitted projection. ``scan``: the filter reads most of the table, so SQLite scans it
+    rather than walk an index (core.sql)."""
     mode, size = "points", None
     features, coords = None, None
     if zoom >= POINT_ZOOM:
-        pks, coords, hidden = _scan(queryset, box)
+        pks, coords, hidden = _scan(queryset, box, scan)
         shown = len(pks)
         if shown <= POINT_CAP:
             features = _points(queryset, pks)
@@ -313,10 +314,10 @@ def map_data(queryset: QuerySet[Incident], box: BBox, zoom: int) -> dict:
         size = cell_size_m(min(zoom, POINT_ZOOM - 1))
         counted = None
         if coords is None and DATABASE_CELLS:
-            counted = _db_cells(queryset, box, size)
+            counted = _db_cells(queryset, box, size, scan)
         if counted is None:
             if coords is None:
-                pks, coords, hidden = _scan(queryset, box)
+                pks, coords, hidden = _scan(queryset, box, scan)
             cell_x, cell_y, counts = count_cells(coords[:, 0], coords[:, 1], size)
         else:
             cell_x, cell_y, counts, hidden = counted

@@ -313,7 +313,7 @@ def incident_map_data(request):
         errors = {**errors, **error.message_dict}
     if errors:
         return JsonResponse({"errors": errors}, status=400)
-    data = map_data_module.map_data(incidents, box, zoom)
+    data = map_data_module.map_data(incidents, box, zoom, scan=chosen.reads_most())
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
 
 

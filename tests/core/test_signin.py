@@ -63,11 +63,28 @@ def test_a_success_before_the_limit_starts_the_count_again(client, demo, strict)
 def test_a_session_ends_after_the_idle_time_and_each_request_renews_it(
     client, coordinator, settings
 ):
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    from django.contrib.sessions.models import Session
+
     assert settings.SESSION_COOKIE_AGE == 480 * 60
     client.force_login(coordinator)
+    key = client.session.session_key
+    # A request after the renewal interval writes the session with a new expiry.
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() + dt.timedelta(minutes=5))
+    session = client.session
+    session["_fornyad"] = 0
+    session.save()
     response = client.get("/handelser/")
     assert response.cookies["sessionid"]["max-age"] == 480 * 60
+    renewed = Session.objects.get(pk=key).expire_date
+    assert renewed > timezone.now() + dt.timedelta(minutes=479)
+    # Within the interval nothing is written: the row and its expiry stay as they were.
+    Session.objects.filter(pk=key).update(expire_date=renewed - dt.timedelta(seconds=30))
+    response = client.get("/handelser/")
+    assert "sessionid" not in response.cookies
+    assert Session.objects.get(pk=key).expire_date == renewed - dt.timedelta(seconds=30)
+    # An expired session is a signed-out person.
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    assert client.get("/handelser/").status_code == 302
 
 
 def bearer(key: str) -> dict:

@@ -329,3 +329,29 @@ def test_the_query_count_does_not_grow_with_the_data(client, coordinator, klotte
     small = (queries(zoom=11), queries(bbox=CENTRUM_BOX, zoom=16))
     bulk(300, place=stadsparken, category=klotter, organisation=coordinator.organisation)
     assert (queries(zoom=11), queries(bbox=CENTRUM_BOX, zoom=16)) == small
+
+
+@pytest.mark.parametrize("params", [{}, {"fran": "2020-01-01"}])
+def test_a_read_of_most_of_the_table_scans_it_and_counts_the_same(
+    client, coordinator, klotter, stadsparken, params
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from samverkan.incidents.filters import parse_filter
+
+    bulk(5, place=stadsparken, category=klotter, organisation=coordinator.organisation)
+    client.force_login(coordinator)
+    with CaptureQueriesContext(connection) as queries:
+        payload = data(client, **params)
+    assert total(payload) == 5
+    hinted = [q["sql"] for q in queries.captured_queries if "NOT INDEXED" in q["sql"]]
+    wide = not params
+    assert parse_filter(params).reads_most() is wide
+    # SQLite scans the table for a wide read (core.sql); PostgreSQL gets the SQL as it is.
+    assert bool(hinted) is (wide and connection.vendor == "sqlite")
+    scoped = Incident.objects.all()
+    box = incident_map.parse_bbox(LULEA_BOX)
+    assert incident_map.map_data(scoped, box, 11, scan=True) == incident_map.map_data(
+        scoped, box, 11
+    )
