@@ -392,7 +392,9 @@ def lagesbild(
     base = selectors.scoped_incidents(
         agreement, user, shared=opts.shared, include_summaries=opts.include_summaries
     )
-    data_start, data_end = selectors.data_range(base)
+    data_start, data_end = selectors.data_range(
+        base, list(selectors.agreement_municipalities(agreement).values_list("pk", flat=True))
+    )
     windows = trend_windows(date_from, date_to, opts.trend_years)
     earliest = min([date_from, previous_period(date_from, date_to)[0], *[w[1] for w in windows]])
     queryset = selectors.narrowed(

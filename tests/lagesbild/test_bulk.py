@@ -197,3 +197,21 @@ def test_a_read_split_into_id_ranges_gives_the_same_rows_in_the_same_order(
     assert split.sort_by("id").equals(whole.sort_by("id"))
     if connection.vendor == "sqlite":  # a scan in rowid order: the parts keep that order
         assert split["id"].to_pylist() == whole["id"].to_pylist()
+
+
+@pytest.mark.parametrize("username", ["samordnare", "kommunpolis", "boden"])
+def test_the_data_range_along_the_week_index_is_the_min_and_max_over_the_scope(demo, username):
+    agreement = Agreement.objects.get(slug=LULEA)
+    user = User.objects.get(username=username)
+    base = selectors.scoped_incidents(agreement, user, shared=False, include_summaries=False)
+    ids = list(selectors.agreement_municipalities(agreement).values_list("pk", flat=True))
+    sent = []
+
+    def spy(execute, sql, params, many, context):
+        sent.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        along = selectors.data_range(base, ids)
+    assert along == selectors.data_range(base)
+    assert len(sent) == 2 * len(ids) and all("LIMIT 1" in sql for sql in sent)
