@@ -144,6 +144,8 @@ def _fill_missing_names(frame: pd.DataFrame) -> pd.DataFrame:
             if missing not in values.cat.categories:
                 values = values.cat.add_categories([missing])
             changes[column] = values.fillna(missing)
+        elif isinstance(values.dtype, pd.StringDtype):
+            changes[column] = values.fillna(missing)  # text stays text: no object copy
         else:
             changes[column] = values.astype(object).where(values.notna(), missing)
     return frame.assign(**changes) if changes else frame
