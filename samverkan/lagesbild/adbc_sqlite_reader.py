@@ -13,7 +13,9 @@ Input on stdin: JSON ``{"path": …, "parts": [{"sql": … (with ? placeholders)
 its own (the driver and Arrow let go of the GIL while they read), so a read split into id
 ranges uses several cores; the parts' rows are written in the parts' order as one Arrow IPC
 file to ``out``, which the caller maps into memory. ``drop_first``: leave out each part's
-first row (the typed row that fixes the driver's type guess, ``bulk._typed_row``).
+first row (the typed row that fixes the driver's type guess, ``bulk._typed_row``);
+``times``: the positions of text columns to send as (naive) timestamps, converted on each
+part's thread.
 """
 
 import json
@@ -21,7 +23,7 @@ import sys
 import threading
 
 
-def read_part(path: str, sql: str, params: list, drop_first: bool):
+def read_part(path: str, sql: str, params: list, drop_first: bool, times=()):
     # The driver manager's own API: its DB-API module imports pandas and pyarrow.dataset,
     # half a second before the first row.
     import adbc_driver_manager as manager
@@ -44,7 +46,13 @@ def read_part(path: str, sql: str, params: list, drop_first: bool):
         database.close()
     # Named by position (the typed row's names repeat), so the parts' types can be unified.
     table = table.rename_columns([f"c{i}" for i in range(table.num_columns)])
-    return table.slice(1) if drop_first else table
+    table = table.slice(1) if drop_first else table
+    for position in times:
+        column = table.column(position)
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            # SQLite's "YYYY-MM-DD HH:MM:SS[.f]" as a naive timestamp, on this part's thread.
+            table = table.set_column(position, f"c{position}", column.cast(pa.timestamp("us")))
+    return table
 
 
 def main() -> None:
@@ -59,7 +67,11 @@ def main() -> None:
         try:
             part = parts[k]
             tables[k] = read_part(
-                request["path"], part["sql"], part["params"], request.get("drop_first", False)
+                request["path"],
+                part["sql"],
+                part["params"],
+                request.get("drop_first", False),
+                request.get("times", ()),
             )
         except BaseException as error:  # noqa: BLE001 - reported by the main thread
             errors.append(error)

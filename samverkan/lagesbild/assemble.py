@@ -413,8 +413,11 @@ def lagesbild(
     )
     scope = selectors.scope_of(user, frame, opts.shared)
     outlines, outline_notes = selectors.district_outlines(agreement, district_ids)
-    in_period = frame[between(frame["occurred_at"], date_from, date_to)] if len(frame) else frame
-    version = frame_version(in_period)
+    # The version reads two columns: take only those for the period's rows, not every column.
+    stamps = frame[["id", "updated_at", "occurred_at"]] if len(frame) else frame
+    version = frame_version(
+        stamps[between(stamps["occurred_at"], date_from, date_to)] if len(frame) else frame
+    )
     version["read"] = int(len(frame))
     version["read_hash"] = frame_version(frame)["hash"]
     names = dict(selectors.agreement_districts(agreement).values_list("pk", "name"))

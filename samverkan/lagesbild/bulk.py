@@ -77,7 +77,8 @@ def arrow_table(
         for part in _parts(queryset, span):
             sql, params = select(part, fields, scan=scan)
             parts.append((f"{_typed_row(schema)} UNION ALL {sql}" if sqlite else sql, params))
-        raw = _read_adbc(alias, parts)
+        times = [i for i, f in enumerate(schema) if pa.types.is_timestamp(f.type)]
+        raw = _read_adbc(alias, parts, times)
     else:
         sql, params = select(queryset, fields, scan=scan)
         if sqlite:
@@ -228,12 +229,13 @@ def _typed_row(schema: pa.Schema) -> str:
     return "SELECT " + ", ".join(values)
 
 
-def _read_adbc(alias: str, parts: list[tuple[str, tuple]]) -> pa.Table:
+def _read_adbc(alias: str, parts: list[tuple[str, tuple]], times: Sequence[int] = ()) -> pa.Table:
     """The parts' rows in order, each part on an ADBC connection and a thread of its own
-    (on SQLite in the reader process, without the typed row)."""
+    (on SQLite in the reader process, without the typed row, the ``times`` columns' text
+    turned into timestamps there)."""
     connection = connections[alias]
     if connection.vendor == "sqlite":
-        return _read_sqlite_in_child(str(connection.settings_dict["NAME"]), parts)
+        return _read_sqlite_in_child(str(connection.settings_dict["NAME"]), parts, times)
 
     def read(part: tuple[str, tuple]) -> pa.Table:
         sql, params = part
@@ -254,7 +256,9 @@ def _read_adbc(alias: str, parts: list[tuple[str, tuple]]) -> pa.Table:
     return pa.concat_tables(tables, promote_options="permissive")
 
 
-def _read_sqlite_in_child(path: str, parts: list[tuple[str, tuple]]) -> pa.Table:
+def _read_sqlite_in_child(
+    path: str, parts: list[tuple[str, tuple]], times: Sequence[int] = ()
+) -> pa.Table:
     """ADBC's SQLite in a process of its own (adbc_sqlite_reader.py says why); the table
     comes back as an Arrow IPC file in memory-backed /dev/shm where there is one, mapped
     rather than copied through a pipe. Each part starts with the typed row, left out there."""
@@ -274,6 +278,7 @@ def _read_sqlite_in_child(path: str, parts: list[tuple[str, tuple]]) -> pa.Table
                 for sql, params in parts
             ],
             "drop_first": True,
+            "times": list(times),
             "out": out,
         })  # fmt: skip
         script = Path(__file__).with_name("adbc_sqlite_reader.py")

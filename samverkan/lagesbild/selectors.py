@@ -234,7 +234,10 @@ def district_outlines(agreement: Agreement, chosen: list[int] | None) -> tuple[l
 
 def scope_of(user: User | None, frame: pd.DataFrame, shared: bool) -> dict[str, Any]:
     """Whose picture it is: delad unless begränsad reports were read."""
-    restricted = frame[frame["classification"] == Classification.RESTRICTED]
+    restricted = frame.loc[
+        (frame["classification"] == Classification.RESTRICTED).to_numpy(dtype=bool),
+        ["classification", "organisation_id"],
+    ]
     if shared or user is None or restricted.empty:
         return {
             "kind": Snapshot.Scope.SHARED.value,

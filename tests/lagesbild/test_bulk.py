@@ -187,7 +187,9 @@ def test_a_read_split_into_id_ranges_gives_the_same_rows_in_the_same_order(
     whole = bulk.arrow_table(*args, names=selectors.COLUMNS, via="adbc", scan=True)
     parts = []
     original = bulk._read_adbc
-    monkeypatch.setattr(bulk, "_read_adbc", lambda alias, p: parts.append(p) or original(alias, p))
+    monkeypatch.setattr(
+        bulk, "_read_adbc", lambda alias, p, *rest: parts.append(p) or original(alias, p, *rest)
+    )
     monkeypatch.setattr(bulk, "PART_ROWS", 100)
     monkeypatch.setattr(bulk, "READ_PARTS", 3)
     monkeypatch.setattr(bulk.os, "cpu_count", lambda: 3)
