@@ -144,6 +144,8 @@ def _fill_missing_names(frame: pd.DataFrame) -> pd.DataFrame:
             if missing not in values.cat.categories:
                 values = values.cat.add_categories([missing])
             changes[column] = values.fillna(missing)
+        elif isinstance(values.dtype, pd.StringDtype):
+            changes[column] = values.fillna(missing)  # text stays text: no object copy
         else:
             changes[column] = values.astype(object).where(values.notna(), missing)
     return frame.assign(**changes) if changes else frame
@@ -392,7 +394,9 @@ def lagesbild(
     base = selectors.scoped_incidents(
         agreement, user, shared=opts.shared, include_summaries=opts.include_summaries
     )
-    data_start, data_end = selectors.data_range(base)
+    data_start, data_end = selectors.data_range(
+        base, list(selectors.agreement_municipalities(agreement).values_list("pk", flat=True))
+    )
     windows = trend_windows(date_from, date_to, opts.trend_years)
     earliest = min([date_from, previous_period(date_from, date_to)[0], *[w[1] for w in windows]])
     queryset = selectors.narrowed(
@@ -409,8 +413,11 @@ def lagesbild(
     )
     scope = selectors.scope_of(user, frame, opts.shared)
     outlines, outline_notes = selectors.district_outlines(agreement, district_ids)
-    in_period = frame[between(frame["occurred_at"], date_from, date_to)] if len(frame) else frame
-    version = frame_version(in_period)
+    # The version reads two columns: take only those for the period's rows, not every column.
+    stamps = frame[["id", "updated_at", "occurred_at"]] if len(frame) else frame
+    version = frame_version(
+        stamps[between(stamps["occurred_at"], date_from, date_to)] if len(frame) else frame
+    )
     version["read"] = int(len(frame))
     version["read_hash"] = frame_version(frame)["hash"]
     names = dict(selectors.agreement_districts(agreement).values_list("pk", "name"))

@@ -16,6 +16,10 @@ Two ways to the rows, the same frame from both (tests/lagesbild/test_bulk.py):
   inside an atomic block (a transaction's uncommitted rows, a test's data), an in-memory
   SQLite database, or without the ADBC drivers.
 
+A read over a big table (``PART_ROWS``) is split into consecutive id ranges, each read on a
+connection and a thread of its own and put together in order: one SQLite or PostgreSQL
+connection turns rows into columns on one core.
+
 SQLite picks the covering week index for ``municipality_id IN (…) AND occurred_from …`` and
 then looks up each row in the table; for a read of most of the table a plain scan is 4–5
 times faster, so ``scan=True`` adds ``NOT INDEXED`` to the main table
@@ -29,6 +33,7 @@ typed row (``SELECT 0, '', 0.0 … UNION ALL …``) that is dropped after the re
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Mapping, Sequence
 
@@ -63,17 +68,24 @@ def arrow_table(
     names = list(names or fields)
     alias = queryset.db
     connection = connections[alias]
-    sql, params = select(queryset, fields, scan=scan)
     schema = pa.schema([(name, types[name]) for name in names])
-    if connection.vendor == "sqlite":
-        sql = f"{_typed_row(schema)} UNION ALL {sql}"
-    path = via or ("adbc" if adbc_sees_data(alias) and _worth_a_process(queryset) else "django")
+    sqlite = connection.vendor == "sqlite"
+    span = _id_span(queryset) if via != "django" else (None, None)
+    path = via or ("adbc" if adbc_sees_data(alias) and _worth_a_process(span, sqlite) else "django")
     if path == "adbc":
-        raw = _read_adbc(alias, sql, params)
+        parts = []
+        for part in _parts(queryset, span):
+            sql, params = select(part, fields, scan=scan)
+            parts.append((f"{_typed_row(schema)} UNION ALL {sql}" if sqlite else sql, params))
+        times = [i for i, f in enumerate(schema) if pa.types.is_timestamp(f.type)]
+        raw = _read_adbc(alias, parts, times)
     else:
+        sql, params = select(queryset, fields, scan=scan)
+        if sqlite:
+            sql = f"{_typed_row(schema)} UNION ALL {sql}"
         raw = _read_django(alias, sql, params, names)
-    if connection.vendor == "sqlite":
-        raw = raw.slice(1)
+        if sqlite:
+            raw = raw.slice(1)
     columns = [_cast(raw.column(i), schema.field(i).type) for i in range(len(names))]
     out = pa.Table.from_arrays(columns, schema=schema)
     for name, source in (local or {}).items():
@@ -160,17 +172,48 @@ def adbc_sees_data(alias: str = "default") -> bool:
 # Below this many rows in the table a SQLite read stays in Django's connection: starting the
 # reader process (about 0.3 s) costs more than it saves (about 8 µs a row).
 SQLITE_PROCESS_ROWS = 100_000
+# A read over a table of at least this many rows is split into id ranges read side by side,
+# one connection and thread each, up to READ_PARTS of them (at most one per CPU): SQLite and
+# the drivers turn rows into columns on one core per connection (docs/performance.md).
+PART_ROWS = 200_000
+READ_PARTS = 4
 
 
-def _worth_a_process(queryset: QuerySet) -> bool:
+def _id_span(queryset: QuerySet) -> tuple[int | None, int | None]:
+    """The lowest and highest primary key in the table (the key's own index: no scan)."""
     connection = connections[queryset.db]
-    if connection.vendor != "sqlite":
-        return True
-    table = connection.ops.quote_name(queryset.model._meta.db_table)
+    meta = queryset.model._meta
+    table, key = connection.ops.quote_name(meta.db_table), connection.ops.quote_name(meta.pk.column)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MAX(rowid) FROM {table}")  # noqa: S608 - our own table name
-        (highest,) = cursor.fetchone()
-    return (highest or 0) >= SQLITE_PROCESS_ROWS
+        # Two subqueries: SQLite finds a lone MIN or MAX at the end of the index, both at once
+        # by a scan.
+        cursor.execute(
+            f"SELECT (SELECT MIN({key}) FROM {table}), (SELECT MAX({key}) FROM {table})"  # noqa: S608 - our names
+        )
+        return cursor.fetchone()
+
+
+def _worth_a_process(span: tuple[int | None, int | None], sqlite: bool) -> bool:
+    if not sqlite:
+        return True
+    return (span[1] or 0) >= SQLITE_PROCESS_ROWS
+
+
+def _parts(queryset: QuerySet, span: tuple[int | None, int | None]) -> list[QuerySet]:
+    """``queryset`` split into consecutive primary-key ranges (one part for a small table);
+    read in this order, the rows come in the order of one read of the table."""
+    low, high = span
+    if low is None or high - low + 1 < PART_ROWS:
+        return [queryset]
+    count = max(1, min(READ_PARTS, os.cpu_count() or 1, (high - low + 1) // (PART_ROWS // 2)))
+    if count == 1:
+        return [queryset]
+    edges = [low - 1 + (high - low + 1) * k // count for k in range(count + 1)]
+    edges[-1] = high
+    parts = [queryset.filter(pk__gt=a, pk__lte=b) for a, b in zip(edges, edges[1:], strict=False)]
+    # Rows written while the span was read, above its top, belong to the last part.
+    parts[-1] = queryset.filter(pk__gt=edges[-2])
+    return parts
 
 
 def _typed_row(schema: pa.Schema) -> str:
@@ -186,23 +229,39 @@ def _typed_row(schema: pa.Schema) -> str:
     return "SELECT " + ", ".join(values)
 
 
-def _read_adbc(alias: str, sql: str, params) -> pa.Table:
+def _read_adbc(alias: str, parts: list[tuple[str, tuple]], times: Sequence[int] = ()) -> pa.Table:
+    """The parts' rows in order, each part on an ADBC connection and a thread of its own
+    (on SQLite in the reader process, without the typed row, the ``times`` columns' text
+    turned into timestamps there)."""
     connection = connections[alias]
     if connection.vendor == "sqlite":
-        return _read_sqlite_in_child(str(connection.settings_dict["NAME"]), sql, params)
-    adbc = adbc_connection(alias)
-    try:
-        with adbc.cursor() as cursor:
-            cursor.execute(adbc_sql(alias, sql, params), tuple(params) if params else None)
-            return cursor.fetch_arrow_table()
-    finally:
-        adbc.close()
+        return _read_sqlite_in_child(str(connection.settings_dict["NAME"]), parts, times)
+
+    def read(part: tuple[str, tuple]) -> pa.Table:
+        sql, params = part
+        adbc = adbc_connection(alias)
+        try:
+            with adbc.cursor() as cursor:
+                cursor.execute(adbc_sql(alias, sql, params), tuple(params) if params else None)
+                return cursor.fetch_arrow_table()
+        finally:
+            adbc.close()
+
+    if len(parts) == 1:
+        return read(parts[0])
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=len(parts)) as pool:
+        tables = list(pool.map(read, parts))
+    return pa.concat_tables(tables, promote_options="permissive")
 
 
-def _read_sqlite_in_child(path: str, sql: str, params) -> pa.Table:
+def _read_sqlite_in_child(
+    path: str, parts: list[tuple[str, tuple]], times: Sequence[int] = ()
+) -> pa.Table:
     """ADBC's SQLite in a process of its own (adbc_sqlite_reader.py says why); the table
     comes back as an Arrow IPC file in memory-backed /dev/shm where there is one, mapped
-    rather than copied through a pipe."""
+    rather than copied through a pipe. Each part starts with the typed row, left out there."""
     import json
     import subprocess
     import sys
@@ -213,8 +272,14 @@ def _read_sqlite_in_child(path: str, sql: str, params) -> pa.Table:
     with tempfile.TemporaryDirectory(dir=shm if shm.is_dir() else None) as folder:
         out = str(Path(folder) / "rows.arrow")
         request = json.dumps({
-            "path": path, "sql": _PLACEHOLDER.sub("?", sql).replace("%%", "%"),
-            "params": list(params), "out": out,
+            "path": path,
+            "parts": [
+                {"sql": _PLACEHOLDER.sub("?", sql).replace("%%", "%"), "params": list(params)}
+                for sql, params in parts
+            ],
+            "drop_first": True,
+            "times": list(times),
+            "out": out,
         })  # fmt: skip
         script = Path(__file__).with_name("adbc_sqlite_reader.py")
         done = subprocess.run(  # noqa: S603 - our own script, the interpreter running us

@@ -141,13 +141,29 @@ def narrowed(
     return queryset
 
 
-def data_range(queryset: QuerySet[Incident]) -> tuple[dt.date | None, dt.date | None]:
-    """First and last local date with a recorded incident. The scope reads every report of
-    the agreement's municipalities, so SQLite scans the table (``bulk.grouped_rows``)
+def data_range(
+    queryset: QuerySet[Incident], municipalities: list[int] | None = None
+) -> tuple[dt.date | None, dt.date | None]:
+    """First and last local date with a recorded incident.
+
+    With ``municipalities`` (the ids the scope covers): per municipality the first and the
+    last report in time order, each one step along the week index (``municipality_id``,
+    ``occurred_from``, …) past the few reports the scope leaves out. Without them one
+    MIN/MAX over the scope, which SQLite scans the table for (``bulk.grouped_rows``)
     instead of looking up each row from the week index."""
     from django.db.models import Value
     from django.utils import timezone
 
+    if municipalities is not None:
+        ends = []
+        for municipality in municipalities:
+            within = queryset.filter(municipality_id=municipality)
+            for order in ("occurred_from", "-occurred_from"):
+                ends += within.order_by(order).values_list("occurred_from", flat=True)[:1]
+        ends = [value for value in ends if value is not None]
+        if not ends:
+            return None, None
+        return timezone.localtime(min(ends)).date(), timezone.localtime(max(ends)).date()
     span = (
         queryset.order_by()
         .annotate(whole=Value(1))
@@ -218,7 +234,10 @@ def district_outlines(agreement: Agreement, chosen: list[int] | None) -> tuple[l
 
 def scope_of(user: User | None, frame: pd.DataFrame, shared: bool) -> dict[str, Any]:
     """Whose picture it is: delad unless begränsad reports were read."""
-    restricted = frame[frame["classification"] == Classification.RESTRICTED]
+    restricted = frame.loc[
+        (frame["classification"] == Classification.RESTRICTED).to_numpy(dtype=bool),
+        ["classification", "organisation_id"],
+    ]
     if shared or user is None or restricted.empty:
         return {
             "kind": Snapshot.Scope.SHARED.value,

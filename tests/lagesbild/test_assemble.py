@@ -323,3 +323,18 @@ def test_monthly_trend_when_there_are_too_few_years():
     assert "per månad över 11 hela månader" in monthly["summary"]
     short = _check(analyse(frame, date_from=dt.date(2025, 10, 1), date_to=TO, data_end=TO))
     assert "För få hela månader (3)" in short["trends"]["monthly"]["explanation"]
+
+
+def test_a_missing_district_is_named_the_same_in_arrow_text_and_in_python_objects():
+    """Arrow-backed text is filled as text (no copy to objects): the same names as before."""
+    from samverkan.lagesbild.assemble import _fill_missing_names
+    from samverkan.lagesbild.sections.common import NO_CATEGORY, NO_DISTRICT
+
+    values = {"district": ["Centrum", None, "Hertsön"], "category": [None, "Brand", "Brand"]}
+    text = _fill_missing_names(pd.DataFrame(values, dtype="str"))
+    objects = _fill_missing_names(pd.DataFrame(values, dtype=object))
+    assert isinstance(text["district"].dtype, pd.StringDtype)
+    assert text["district"].tolist() == objects["district"].tolist() == [
+        "Centrum", NO_DISTRICT, "Hertsön",
+    ]  # fmt: skip
+    assert text["category"].tolist() == [NO_CATEGORY, "Brand", "Brand"]

@@ -164,3 +164,56 @@ def test_wide_read_is_a_share_of_the_days_with_data():
     assert wide_read(dt.date(2023, 6, 1), end, start, end)
     assert not wide_read(dt.date(2025, 12, 1), end, start, end)
     assert not wide_read(start, end, None, None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_split_into_id_ranges_gives_the_same_rows_in_the_same_order(
+    demo, tmp_path, monkeypatch
+):
+    """A big table is read in consecutive id ranges side by side (``bulk._parts``); the
+    parts together are the one read, row for row and in its order."""
+    queryset = _queryset()
+    if connection.vendor == "sqlite":
+        copy = tmp_path / "copy.sqlite3"
+        import sqlite3
+
+        connection.ensure_connection()
+        target = sqlite3.connect(copy)
+        connection.connection.backup(target)
+        target.close()
+        monkeypatch.setitem(connection.settings_dict, "NAME", str(copy))
+        monkeypatch.setattr(connection, "is_in_memory_db", lambda: False)
+    args = (queryset, selectors.FIELDS, selectors.TYPES)
+    whole = bulk.arrow_table(*args, names=selectors.COLUMNS, via="adbc", scan=True)
+    parts = []
+    original = bulk._read_adbc
+    monkeypatch.setattr(
+        bulk, "_read_adbc", lambda alias, p, *rest: parts.append(p) or original(alias, p, *rest)
+    )
+    monkeypatch.setattr(bulk, "PART_ROWS", 100)
+    monkeypatch.setattr(bulk, "READ_PARTS", 3)
+    monkeypatch.setattr(bulk.os, "cpu_count", lambda: 3)
+    split = bulk.arrow_table(*args, names=selectors.COLUMNS, via="adbc", scan=True)
+    assert len(parts[0]) == 3
+    assert whole.num_rows > 100
+    assert split.sort_by("id").equals(whole.sort_by("id"))
+    if connection.vendor == "sqlite":  # a scan in rowid order: the parts keep that order
+        assert split["id"].to_pylist() == whole["id"].to_pylist()
+
+
+@pytest.mark.parametrize("username", ["samordnare", "kommunpolis", "boden"])
+def test_the_data_range_along_the_week_index_is_the_min_and_max_over_the_scope(demo, username):
+    agreement = Agreement.objects.get(slug=LULEA)
+    user = User.objects.get(username=username)
+    base = selectors.scoped_incidents(agreement, user, shared=False, include_summaries=False)
+    ids = list(selectors.agreement_municipalities(agreement).values_list("pk", flat=True))
+    sent = []
+
+    def spy(execute, sql, params, many, context):
+        sent.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        along = selectors.data_range(base, ids)
+    assert along == selectors.data_range(base)
+    assert len(sent) == 2 * len(ids) and all("LIMIT 1" in sql for sql in sent)

@@ -209,3 +209,20 @@ def test_a_small_source_leaves_with_names_only(client, agreement, mixed, coordin
     assert (
         csv_file.strip().splitlines()[-1] == "Källor: EST-rapporter 60 %, Polisens händelser 40 %."
     )
+
+
+@pytest.mark.parametrize("dtype", ["str", object])
+def test_the_shares_from_a_column_or_added_counts_equal_those_of_the_rows(dtype):
+    """``figure_sources`` counts the comparison's two periods each and adds them, and the
+    trend's rows from their column: the same shares as of the rows put together."""
+    from samverkan.lagesbild.sections.sources import source_counts
+
+    current = pd.DataFrame({"source": pd.Series(["polisen", None, "form", "form"], dtype=dtype)})
+    previous = pd.DataFrame({"source": pd.Series(["file", "form", None], dtype=dtype)})
+    together = source_shares(pd.concat([current, previous]))
+    added = source_counts(current["source"]).add(source_counts(previous["source"]), fill_value=0)
+    assert source_shares(added.astype("int64").rename("count")) == together
+    assert source_shares(pd.concat([current, previous])["source"]) == together
+    assert [(s["source"], s["count"]) for s in together["shares"]] == [
+        ("form", 3), ("", 2), ("file", 1), ("polisen", 1),
+    ]  # fmt: skip

@@ -44,11 +44,30 @@ def percent(share: float) -> str:
     return f"{format_decimal(100 * share, 0)} %"
 
 
-def source_shares(frame: pd.DataFrame) -> dict[str, Any]:
-    """The sources of ``frame``'s rows, largest first, with the line shown under a figure."""
-    if "source" not in frame.columns or not len(frame):
+def _filled(values: pd.Series) -> pd.Series:
+    """Text with "" for a missing value (Arrow-backed text is counted as it is)."""
+    if isinstance(values.dtype, pd.StringDtype):
+        return values.fillna("")
+    return values.astype(object).fillna("")
+
+
+def source_counts(values: pd.Series) -> pd.Series:
+    """Rows per source ("" for none) of a ``source`` column."""
+    return _filled(values).value_counts()
+
+
+def source_shares(frame: pd.DataFrame | pd.Series) -> dict[str, Any]:
+    """The sources of ``frame``'s rows, largest first, with the line shown under a figure.
+    ``frame`` may also be a ``source`` column, or the rows per source (``source_counts``,
+    named ``count``)."""
+    if isinstance(frame, pd.Series):
+        counts = frame if frame.name == "count" else source_counts(frame)
+    elif "source" not in frame.columns or not len(frame):
         return {"total": int(len(frame)), "shares": [], "line": "", "line_plain": ""}
-    counts = frame["source"].astype(object).fillna("").value_counts()
+    else:
+        counts = source_counts(frame["source"])
+    if not counts.sum():
+        return {"total": 0, "shares": [], "line": "", "line_plain": ""}
     names = source_names()
     total = int(counts.sum())
     shares = [
@@ -126,7 +145,7 @@ def polisen_other(frame: pd.DataFrame) -> dict[str, Any]:
     out["other"] = n = int(other.sum())
     out["share"] = num(n / total)
     if "source_type" in frame.columns and n:
-        types = frame.loc[other, "source_type"].astype(object).fillna("").value_counts()
+        types = _filled(frame.loc[other, "source_type"]).value_counts()
         out["types"] = [
             {"type": str(t) or _("(utan typ)"), "count": int(c)}
             for t, c in sorted(types.items(), key=lambda item: (-item[1], str(item[0])))[:TOP_TYPES]
@@ -153,12 +172,17 @@ def figure_sources(
     with an exact point for the hot-spot map, both periods for the comparison and the trend
     windows' for the trend."""
     period = source_shares(current)
-    both = current if previous is None else pd.concat([current, previous])
     in_windows = np.zeros(len(read), dtype=bool)
     if len(read):
         for _year, first, last in windows:
             in_windows |= between(read["occurred_at"], first, last)
     placed = current[current["lat"].notna().to_numpy()] if "lat" in current.columns else current
+    if "source" in current.columns and previous is not None and len(current) + len(previous):
+        # Both periods' rows counted per source and added, not copied into one frame.
+        both = source_counts(current["source"]).add(source_counts(previous["source"]), fill_value=0)
+        both = both.astype("int64").rename("count")
+    else:
+        both = current if previous is None else pd.concat([current, previous])
     out = {
         key: period
         for key in (
@@ -171,7 +195,10 @@ def figure_sources(
             "helgdagar",
         )
     }
-    out["hotspots"] = source_shares(placed)
+    out["hotspots"] = source_shares(placed["source"] if "source" in placed.columns else placed)
     out["jamforelse"] = source_shares(both)
-    out["trender"] = source_shares(read[in_windows] if len(read) else read)
+    if "source" in read.columns and in_windows.any():
+        out["trender"] = source_shares(read["source"][in_windows])
+    else:
+        out["trender"] = source_shares(read[in_windows] if len(read) else read)
     return out
