@@ -43,6 +43,8 @@ from django.conf import settings
 from django.db import connections
 from django.db.models import QuerySet
 
+from samverkan.core.sql import fetch_all, sql_with_params
+
 _PLACEHOLDER = re.compile(r"(?<!%)%s")
 
 
@@ -97,17 +99,14 @@ def arrow_table(
 def select(queryset: QuerySet, fields: Sequence[str], *, scan: bool = False) -> tuple[str, tuple]:
     """The SELECT of ``fields`` over ``queryset`` and its parameters (Django's ``%s``
     placeholders), with SQLite's ``NOT INDEXED`` on the main table when ``scan``."""
-    return _hinted(queryset.order_by().values_list(*fields), scan=scan)
+    return sql_with_params(queryset.order_by().values_list(*fields), scan=scan)
 
 
 def grouped_rows(queryset: QuerySet, *, scan: bool = False) -> list[tuple]:
     """The rows of a small (grouped) ``values_list`` queryset through Django's connection,
     with the same scan hint as ``select``. Values come as the database sends them: an
     aggregated time is text on SQLite."""
-    sql, params = _hinted(queryset, scan=scan)
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    return fetch_all(queryset, scan=scan)
 
 
 def aware(value) -> dt.datetime:
@@ -115,15 +114,6 @@ def aware(value) -> dt.datetime:
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
-def _hinted(queryset: QuerySet, *, scan: bool) -> tuple[str, tuple]:
-    sql, params = queryset.query.sql_with_params()
-    connection = connections[queryset.db]
-    if scan and connection.vendor == "sqlite":
-        table = connection.ops.quote_name(queryset.model._meta.db_table)
-        sql = sql.replace(f"FROM {table}", f"FROM {table} NOT INDEXED", 1)
-    return sql, tuple(params)
 
 
 def adbc_connection(alias: str = "default"):
