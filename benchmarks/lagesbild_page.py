@@ -8,7 +8,10 @@ as the coordinator with Django's test client and prints:
 - warm: the median of --repeat requests (the stored result is reused);
 - uncached: the median of --repeat requests with the cache emptied before each (the whole
   computation every time: analyses, charts, template);
-- the login page's median beside it as the floor (a page with no data work at all).
+- the login page's median beside it as the floor (a page with no data work at all);
+- the annual page (/lagesbild/ar/): "år kall" computed afresh, "år varm" the median read
+  from its stored result; "version" the median of the data version query alone (the part
+  of every warm request that grows with the reports).
 
 Then adds synthetic reports in Luleå (a year up to now, clustered around the districts'
 points; written in batches with executemany, benchmarks/common.insert_incidents) until
@@ -52,6 +55,8 @@ from django.urls import reverse  # noqa: E402
 
 from samverkan.core.models import User  # noqa: E402
 from samverkan.incidents.models import Category, Incident  # noqa: E402
+from samverkan.lagesbild import stored  # noqa: E402
+from samverkan.lagesbild.views import default_agreement  # noqa: E402
 from samverkan.organisations.models import Organisation  # noqa: E402
 from samverkan.places.models import District  # noqa: E402
 
@@ -87,22 +92,37 @@ def timed(fn) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def row(client, url: str, login: str, repeat: int) -> None:
+def forget() -> None:
+    """Every stored result and the cache emptied: the next request computes afresh."""
     cache.clear()
+    stored.clear()
+
+
+def row(client, url: str, login: str, repeat: int) -> None:
+    forget()
     response = client.get(url)
     assert response.status_code == 200, response.status_code
-    cache.clear()
+    forget()
     cold = timed(lambda: client.get(url))
     warm = median_ms(lambda: client.get(url), repeat)
     uncached = []
     for _ in range(repeat):
-        cache.clear()
+        forget()
         uncached.append(timed(lambda: client.get(url)))
     size = len(client.get(url).content) / 1e6
     floor = median_ms(lambda: Client(HTTP_HOST="localhost").get(login), repeat)
+    # The annual page (/lagesbild/ar/): computed afresh, then read from its stored result.
+    annual = reverse("lagesbild_annual")
+    forget()
+    annual_cold = timed(lambda: client.get(annual))
+    annual_warm = median_ms(lambda: client.get(annual), repeat)
+    user = User.objects.get(username="samordnare")
+    agreement = default_agreement(user)
+    version = median_ms(lambda: stored.agreement_version(user, agreement), repeat)
     print(
         f"{Incident.objects.count():>9} {cold:>8.0f} {warm:>8.0f} "
-        f"{statistics.median(uncached):>11.0f} {size:>8.2f} {floor:>9.1f}",
+        f"{statistics.median(uncached):>11.0f} {size:>8.2f} {floor:>9.1f} "
+        f"{annual_cold:>11.0f} {annual_warm:>11.0f} {version:>10.1f}",
         flush=True,
     )
 
@@ -147,7 +167,7 @@ def main() -> None:
     )
     print(
         f"{'reports':>9} {'cold ms':>8} {'warm ms':>8} {'uncached ms':>11} {'page MB':>8} "
-        f"{'login ms':>9}"
+        f"{'login ms':>9} {'år kall ms':>11} {'år varm ms':>11} {'version ms':>10}"
     )
     row(client, url, login, args.repeat)
     for n in [int(s) for s in args.reports.split(",") if s.strip() and int(s)]:

@@ -284,7 +284,8 @@ def yearly_trend(
     exog = sm.add_constant(years - years.mean(), has_constant="add")
     beta, low, high, p, dispersion, method = _fit(y, exog, offset)
     numbers = (beta, low, high, p, dispersion)
-    if not all(math.isfinite(v) for v in numbers):
+    # A bound past exp's range (a series that starts from zero) is a fit that did not settle.
+    if not all(math.isfinite(v) for v in numbers) or max(beta, low, high) > 700:
         return _untested(
             Message(NOT_CONVERGED, {**span, "method": method}),
             years,

@@ -254,3 +254,26 @@ class SourceTypeMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_type} → {self.category}"
+
+
+class ReportsVersion(models.Model):
+    """One row whose ``version`` grows with every change to the reports table: raised by
+    database triggers (migration 0013) on every insert, update and delete, also by
+    ``QuerySet.update``, ``bulk_create``, imports and raw SQL; on PostgreSQL once per
+    statement, on SQLite once per row. A stored result keyed by it is stale after any change
+    (lagesbild/stored.py). The raise is part of the writing transaction, so a reader sees the
+    new version only with the new data."""
+
+    version = models.BigIntegerField(_("version"), default=0)
+
+    class Meta:
+        verbose_name = _("rapporternas version")
+        verbose_name_plural = _("rapporternas version")
+
+    def __str__(self) -> str:
+        return str(self.version)
+
+    @classmethod
+    def current(cls) -> int | None:
+        """The version; None when the row is missing (a flushed database)."""
+        return cls.objects.filter(pk=1).values_list("version", flat=True).first()

@@ -9,15 +9,15 @@ The key holds everything the rendered result depends on:
   same scope see the same reports and share the result (so the worker's precomputation is
   shared); a municipality user and a police user never do;
 - the chosen parameters (agreement, period, districts, categories) and the language;
-- the version of the reports the scope can see in the agreement: count, largest id and
-  latest ``updated_at``. An added report raises the count and the largest id, a changed
-  one (also a reclassified one) the latest ``updated_at`` (``auto_now``), a removed one
-  lowers the count: each gives a new key, and the next request computes afresh.
+- the version of the reports: the counter ``incidents.ReportsVersion`` that database
+  triggers raise on every insert, update and delete in the reports table (also
+  ``QuerySet.update``, ``bulk_create``, imports and raw SQL), read as one row. A new, changed
+  (also reclassified) or removed report anywhere gives a new key, and the next request
+  computes afresh. (Without the counter's row, a flushed database, the count, largest id and
+  latest ``updated_at`` of the scope's reports in the agreement.)
 
 The row is kept per *slot* (scope, query, language): a new data version replaces it, so the
-table holds one row per slot in use. A change that bypasses ``updated_at``
-(``QuerySet.update`` without it, raw SQL) is not seen until the slot's next new version;
-``clear()`` makes every stored page stale at once.
+table holds one row per slot in use. ``clear()`` makes every stored page stale at once.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from samverkan.core.access import organisation_tree_ids
+from samverkan.incidents.models import ReportsVersion
 from samverkan.lagesbild import selectors
 from samverkan.lagesbild.models import StoredPage
 
@@ -53,7 +54,17 @@ def viewer(user) -> dict[str, Any]:
 
 def data_version(user, chosen) -> dict[str, Any]:
     """Count, largest id and latest change of the agreement's reports ``user`` can see."""
-    base = selectors.scoped_incidents(chosen.agreement, user, shared=False, include_summaries=True)
+    return agreement_version(user, chosen.agreement)
+
+
+def agreement_version(user, agreement) -> dict[str, Any]:
+    """The reports' version counter (``incidents.ReportsVersion``, raised by triggers on every
+    change to any report: one indexed read instead of a scan of the scope); without its row
+    the count, largest id and latest change of the reports of ``agreement`` ``user`` sees."""
+    version = ReportsVersion.current()
+    if version is not None:
+        return {"reports": version}
+    base = selectors.scoped_incidents(agreement, user, shared=False, include_summaries=True)
     stats = base.aggregate(n=Count("pk"), top=Max("pk"), changed=Max("updated_at"))
     return {
         "n": stats["n"],
@@ -170,6 +181,51 @@ def stored(user, chosen, compute: Callable[[], dict[str, Any]]) -> dict[str, Any
         value = compute()
         _put(found, chosen.agreement, StoredPage.State.READY, value)
     return value
+
+
+def annual(agreement, user, chart: Callable[[dict], Any] | None = None) -> dict[str, Any]:
+    """The annual view (``focus.annual``) once per scope, day, plan focus areas, category
+    names, language and data version; the page and its chart downloads read the same row.
+    The result is kept as JSON in ``html`` of the slot ("årssidan", agreement); ``chart``
+    gives the year chart's spec, stored with it as ``chart_spec``."""
+    from samverkan.incidents.models import Category
+    from samverkan.lagesbild import focus
+
+    areas = [
+        [a["number"], a["title"], a["slugs"], sorted(a["category_ids"])]
+        for a in focus.focus_areas(agreement)
+    ]
+    names = sorted(Category.objects.values_list("slug", "name"))
+    slot_parts = {
+        "viewer": viewer(user),
+        "query": {"annual": agreement.pk, "today": timezone.localdate().isoformat()},
+        "language": get_language(),
+    }
+    slot = _digest({**slot_parts, "query": {"annual": agreement.pk}})
+    key = _digest(
+        {**slot_parts, "areas": areas, "names": names, "version": agreement_version(user, agreement)}
+    )
+    row = (
+        StoredPage.objects.filter(slot=slot, key=key, state=StoredPage.State.READY)
+        .values_list("html", flat=True)
+        .first()
+    )
+    if row is not None:
+        return json.loads(row)
+    value = focus.annual(agreement, user)
+    if chart is not None:
+        value["chart_spec"] = chart(value)  # the page's Vega-Lite spec, kept beside it
+    StoredPage.objects.update_or_create(
+        slot=slot,
+        defaults={
+            "key": key,
+            "agreement": agreement,
+            "state": StoredPage.State.READY,
+            "html": json.dumps(value, default=str),
+            "data_version": None,
+        },
+    )
+    return json.loads(json.dumps(value, default=str))
 
 
 def clear() -> None:

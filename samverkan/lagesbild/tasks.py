@@ -45,6 +45,11 @@ def precompute_for(agreement: Agreement, user: User, counts: dict[str, int]) -> 
     today = timezone.localdate()
     visible = agreement_list_for_user(user)
     with translation.override(settings.LANGUAGE_CODE):
+        try:
+            stored.annual(agreement, user, views._annual_spec)  # the annual view too
+        except Exception:  # noqa: BLE001 - the page computes it itself
+            logger.exception("Årssidan för %s kunde inte räknas", agreement.pk)
+            counts["failed"] += 1
         for period in quick_periods(today):
             data = {
                 "overenskommelse": str(agreement.pk),

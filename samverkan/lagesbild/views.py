@@ -362,6 +362,10 @@ def _annual_rows(annual: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def _annual_spec(annual: dict[str, Any]) -> dict[str, Any]:
+    return charts.year_chart(_annual_rows(annual)).spec
+
+
 @login_required
 def annual_page(request):
     agreements = list(agreement_list_for_user(request.user))
@@ -370,7 +374,7 @@ def annual_page(request):
     context: dict[str, Any] = {"agreements": agreements, "annual": None, "agreement": None}
     if wanted:
         agreement = get_agreement_for_user(request.user, wanted)
-        annual = focus.annual(agreement, request.user)
+        annual = stored.annual(agreement, request.user, _annual_spec)
         known = set(Indicator.FocusArea.values)
         indicator_areas = [
             {
@@ -387,7 +391,7 @@ def annual_page(request):
             agreement=agreement,
             annual=annual,
             indicator_areas=indicator_areas,
-            chart_script=json_script(charts.year_chart(_annual_rows(annual)).spec, "spec-ar"),
+            chart_script=json_script(annual.get("chart_spec") or _annual_spec(annual), "spec-ar"),
             downloads={
                 fmt: f"{reverse('lagesbild_annual_chart', args=[fmt])}?{query}"
                 for fmt in ("csv", "svg", "png")
@@ -402,7 +406,7 @@ def annual_page(request):
 def annual_chart(request, fmt: str):
     """The annual chart as CSV, SVG or PNG, for the steering group's documents."""
     agreement = get_agreement_for_user(request.user, request.GET.get("overenskommelse", ""))
-    annual = focus.annual(agreement, request.user)
+    annual = stored.annual(agreement, request.user, _annual_spec)
     name = f"lagesbild-ar-{agreement.slug or agreement.pk}-{timezone.localdate()}"
     return _download(charts.year_chart(_annual_rows(annual)), fmt, name)
 
