@@ -63,10 +63,9 @@ class TwoFactorMiddleware:
 class SessionRenewalMiddleware:
     """Right after Django's SessionMiddleware: a signed-in session's idle time starts again
     with a request, but the session row is written at most once a minute
-    (``SESSION_RENEW_SECONDS``), not on every request. Every request writing its session
-    took the database's write lock once per page view, which on SQLite queued every page
-    behind every other under load. So a session ends between SAMVERKAN_SESSION_IDLE_MINUTES
-    and one minute more after the last request."""
+    (``SESSION_RENEW_SECONDS``), not on every request: writing it on every request took the
+    database's write lock once per page view. So a session ends between
+    SAMVERKAN_SESSION_IDLE_MINUTES and one minute more after the last request."""
 
     KEY = "_fornyad"
 
