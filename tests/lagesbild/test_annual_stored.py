@@ -12,7 +12,7 @@ from samverkan.incidents.models import Category, Incident
 from samverkan.lagesbild import focus, stored
 from samverkan.lagesbild.models import StoredPage
 from samverkan.organisations.models import Organisation
-from samverkan.places.models import Municipality
+from tests.lagesbild.reports import new_report
 
 
 def _get(client, user, agreement, path="/lagesbild/ar/"):
@@ -27,19 +27,16 @@ def _total(result) -> int:
 
 
 def _report(**extra) -> Incident:
-    when = timezone.make_aware(dt.datetime(timezone.localdate().year, 1, 2, 12))
-    return Incident.objects.create(
-        occurred_from=when,
-        occurred_to=when,
-        municipality=Municipality.objects.get(code="2580"),
-        category=Category.objects.get(slug="klotter"),
-        organisation=Organisation.objects.get(slug="kommunstaben"),
-        description="Ny rapport",
-        **extra,
+    report = new_report(
+        timezone.make_aware(dt.datetime(timezone.localdate().year, 1, 2, 12)), **extra
     )
+    report.save()
+    return report
 
 
-def test_the_page_and_its_downloads_share_one_stored_result(client, handset, agreement, coordinator):
+def test_the_page_and_its_downloads_share_one_stored_result(
+    client, handset, agreement, coordinator
+):
     with mock.patch.object(focus, "annual", wraps=focus.annual) as computed:
         _get(client, coordinator, agreement)
         _get(client, coordinator, agreement)

@@ -104,21 +104,27 @@ def test_inside_a_transaction_the_read_goes_through_djangos_connection(demo):
     assert len(frame) and any("category__slug" in sql for sql in sent)
 
 
+def _readable_by_adbc(tmp_path, monkeypatch) -> None:
+    """SQLite's in-memory test database copied to a file, which is what ADBC opens;
+    PostgreSQL's committed rows ADBC sees as they are."""
+    if connection.vendor != "sqlite":
+        return
+    import sqlite3
+
+    connection.ensure_connection()
+    target = sqlite3.connect(tmp_path / "copy.sqlite3")
+    connection.connection.backup(target)
+    target.close()
+    monkeypatch.setitem(connection.settings_dict, "NAME", str(tmp_path / "copy.sqlite3"))
+    monkeypatch.setattr(connection, "is_in_memory_db", lambda: False)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_adbc_and_django_give_identical_frames(demo, tmp_path, monkeypatch):
     """Committed rows: ADBC sees them (PostgreSQL directly; SQLite's in-memory test
     database through a copy in a file, which is what ADBC opens) and the two paths agree."""
     queryset = _queryset()
-    if connection.vendor == "sqlite":
-        copy = tmp_path / "copy.sqlite3"
-        import sqlite3
-
-        connection.ensure_connection()
-        target = sqlite3.connect(copy)
-        connection.connection.backup(target)
-        target.close()
-        monkeypatch.setitem(connection.settings_dict, "NAME", str(copy))
-        monkeypatch.setattr(connection, "is_in_memory_db", lambda: False)
+    _readable_by_adbc(tmp_path, monkeypatch)
     assert bulk.adbc_sees_data()
     local = {LOCAL_COLUMN: "occurred_at"}
     args = (queryset, selectors.FIELDS, selectors.TYPES)
@@ -173,16 +179,7 @@ def test_a_read_split_into_id_ranges_gives_the_same_rows_in_the_same_order(
     """A big table is read in consecutive id ranges side by side (``bulk._parts``); the
     parts together are the one read, row for row and in its order."""
     queryset = _queryset()
-    if connection.vendor == "sqlite":
-        copy = tmp_path / "copy.sqlite3"
-        import sqlite3
-
-        connection.ensure_connection()
-        target = sqlite3.connect(copy)
-        connection.connection.backup(target)
-        target.close()
-        monkeypatch.setitem(connection.settings_dict, "NAME", str(copy))
-        monkeypatch.setattr(connection, "is_in_memory_db", lambda: False)
+    _readable_by_adbc(tmp_path, monkeypatch)
     args = (queryset, selectors.FIELDS, selectors.TYPES)
     whole = bulk.arrow_table(*args, names=selectors.COLUMNS, via="adbc", scan=True)
     parts = []

@@ -1,28 +1,12 @@
 """The reports' version counter: database triggers raise it on every way a report can be
 added, changed or removed, also the bulk paths that bypass ``save()`` and ``updated_at``."""
 
-import datetime as dt
 
 from django.db import connection
-from django.utils import timezone
 
 from samverkan.core.models import Classification
-from samverkan.incidents.models import Category, Incident, ReportsVersion
-from samverkan.organisations.models import Organisation
-from samverkan.places.models import Municipality
-
-
-def _new(**extra) -> Incident:
-    when = timezone.make_aware(dt.datetime(2025, 6, 3, 12))
-    return Incident(
-        occurred_from=when,
-        occurred_to=when,
-        municipality=Municipality.objects.get(code="2580"),
-        category=Category.objects.get(slug="klotter"),
-        organisation=Organisation.objects.get(slug="kommunstaben"),
-        description="Ny rapport",
-        **extra,
-    )
+from samverkan.incidents.models import Incident, ReportsVersion
+from tests.lagesbild.reports import new_report
 
 
 def test_every_write_path_raises_the_version(handset):
@@ -33,13 +17,13 @@ def test_every_write_path_raises_the_version(handset):
         seen.append(ReportsVersion.current())
         return seen[-1] > seen[-2]
 
-    report = _new()
+    report = new_report()
     report.save()
     assert raised()
     report.description = "Ändrad"
     report.save()
     assert raised()
-    Incident.objects.bulk_create([_new(), _new()])
+    Incident.objects.bulk_create([new_report(), new_report()])
     assert raised()
     # QuerySet.update without updated_at: the old count/max version did not see it.
     Incident.objects.filter(pk=report.pk).update(classification=Classification.RESTRICTED)

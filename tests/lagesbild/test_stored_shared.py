@@ -16,13 +16,13 @@ from django.db import connection
 from django.utils import timezone
 
 from samverkan.core.models import Classification, User
-from samverkan.incidents.models import Category, Incident
+from samverkan.incidents.models import Incident
 from samverkan.lagesbild import stored, views
 from samverkan.lagesbild.models import StoredPage
 from samverkan.lagesbild.params import parse
 from samverkan.organisations.models import Organisation
-from samverkan.places.models import Municipality
 from samverkan.plans.access import agreement_list_for_user
+from tests.lagesbild.reports import new_report
 
 QUERY = {"fran": "2025-01-01", "till": "2025-12-31"}
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -45,16 +45,9 @@ def computed():
 
 
 def _report(**extra) -> Incident:
-    when = timezone.make_aware(dt.datetime(2025, 6, 3, 12))
-    return Incident.objects.create(
-        occurred_from=when,
-        occurred_to=when,
-        municipality=Municipality.objects.get(code="2580"),
-        category=Category.objects.get(slug="klotter"),
-        organisation=Organisation.objects.get(slug="kommunstaben"),
-        description="Ny rapport",
-        **extra,
-    )
+    report = new_report(**extra)
+    report.save()
+    return report
 
 
 def test_the_stored_result_is_a_database_row_used_until_the_reports_change(
