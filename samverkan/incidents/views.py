@@ -239,6 +239,35 @@ def incident_page(incidents, number):
     return page
 
 
+def list_rows(incidents) -> list[dict[str, object]]:
+    """The list's rows as ready values, one dict per report: the template then looks up
+    plain keys instead of following relations and display methods row by row, which was a
+    quarter of the list page's processor time (docs/performance.md)."""
+    url = reverse("incident_detail", args=[0]).removesuffix("0/")
+    rows = []
+    for i in incidents:
+        category, parent = i.category, i.category.parent
+        rows.append(
+            {
+                "url": f"{url}{i.pk}/",
+                "when": timezone.localtime(i.occurred_from).strftime("%Y-%m-%d %H:%M"),
+                "category": category.name,
+                "parent": parent.name if parent else "",
+                "is_summary": i.is_summary,
+                "where": (i.district or i.municipality).name,
+                "place": i.place.name if i.place else "",
+                "position_is_centre": i.position_is_centre,
+                "organisation": i.organisation.name,
+                "source": i.get_source_display(),
+                "source_type": i.source_type,
+                "status": i.get_status_display(),
+                "classification": i.classification,
+                "classification_label": i.get_classification_display(),
+            }
+        )
+    return rows
+
+
 @login_required
 def incident_list(request):
     incidents, chosen, errors = _filtered(request)
@@ -248,6 +277,7 @@ def incident_list(request):
         {
             "page": page,
             "incidents": list(page.object_list),
+            "rows": list_rows(page.object_list),
             "can_report": can_report(request.user),
         }
     )
