@@ -31,6 +31,7 @@ from samverkan.demo.year_shape import (
     ASSESSMENT,
     CENTRE_KINDS,
     DISTRICT_ANCHORS,
+    DISTRICT_GROWTH,
     DISTRICT_STEPS,
     DISTRICT_WEIGHTS,
     EVE_FACTORS,
@@ -135,6 +136,12 @@ def _district_factors(slugs: list[str], days: list[dt.date], t: np.ndarray) -> n
     rest = np.ones((len(slugs), len(days)))
     ordinal = np.array([day.toordinal() for day in days])
     last = days[-1] + dt.timedelta(days=1)
+    years_in = (ordinal - ordinal[0]) / 365.25
+    for slug, growth in DISTRICT_GROWTH.items():
+        if slug in slugs:
+            row = slugs.index(slug)
+            rest[row] *= growth**years_in
+            vandalism[row] *= growth**years_in
     for slug, (years_back, month, factor) in DISTRICT_STEPS.items():
         if slug in slugs:
             change = dt.date(last.year - years_back, month, 1).toordinal()
