@@ -290,8 +290,8 @@ def map_data(queryset: QuerySet[Incident], box: BBox, zoom: int, *, scan: bool =
     One database pass: at street zoom `_scan` (the points' details are then read by primary
     key, or, above POINT_CAP, the scanned points are counted into cells by NumPy); below it
     the database counts the cells (`_db_cells`; a second query reads the points of the
-    reports in the box without a stored cell, when there are any). ``scan``: the filter reads most of the table, so SQLite scans it
-    rather than walk an index (core.sql)."""
+    reports in the box without a stored cell, when there are any). ``scan``: the filter
+    reads most of the table, so SQLite scans it rather than walk an index (core.sql)."""
     mode, size = "points", None
     features, coords = None, None
     if zoom >= POINT_ZOOM:
