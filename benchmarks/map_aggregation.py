@@ -6,8 +6,10 @@ areas) prints the median time of:
 - map, city zoom (12, 400 m cells over the town) and street zoom (16, points in Centrum,
   falling back to 100 m cells when more than 2 000), both through `incidents.map.map_data`
   on the scoped, filtered queryset of a kommun user — what the endpoint does (cells
-  counted by the database on the fitted SWEREF 99 TM projection);
+  counted by the database on the stored 100 m cells, Incident.cell_x and cell_y);
 - the city cells the other way: rows read into NumPy and projected with pyproj;
+- the city cells with no stored cell (every report's emptied, as by an update that
+  bypassed Python): the database's count finds none and NumPy counts the points;
 - a plain degree-grid GROUP BY over the same scoped rows (the simplest database variant);
 - the list page's queries (`views.incident_page`): the total count, one page of 50 ids, the
   page's rows with their joins;
@@ -18,11 +20,17 @@ areas) prints the median time of:
 
 A throwaway SQLite file database in a temporary data directory; PostgreSQL when
 BENCH_DATABASE_URL is set (its tables are created by migrate and emptied first). Each size
-is measured twice: on the freshly filled database, and after ANALYZE.
+is measured twice: on the freshly filled database, and after ANALYZE. On SQLite the times are
+processor time (time.process_time: the database runs in this process, and the machine is
+often shared), on PostgreSQL wall time (the server's work is in another process). The rows are written
+with raw SQL, so their cells are stored afterwards by migration 0014's `fill_cells` (its time
+is printed: what the migration costs at that size).
 """
 
 import argparse
+import importlib
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -41,7 +49,8 @@ django.setup()
 import duckdb  # noqa: E402
 import numpy as np  # noqa: E402
 import pyarrow as pa  # noqa: E402
-from common import insert_incidents, median_ms  # noqa: E402
+from common import insert_incidents  # noqa: E402
+from common import median_ms as median_wall_ms  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from pyproj import Transformer  # noqa: E402
@@ -55,6 +64,7 @@ from samverkan.incidents.views import incident_page  # noqa: E402
 from samverkan.organisations.models import Organisation  # noqa: E402
 from samverkan.places.models import District  # noqa: E402
 
+MIGRATION = importlib.import_module("samverkan.incidents.migrations.0014_map_cells")
 CITY = ("22.05,65.54,22.32,65.64", 12)
 STREET = ("22.145,65.580,22.162,65.588", 16)
 ANCHORS = [
@@ -69,6 +79,19 @@ ANCHORS = [
     (65.6600, 21.9300, 2000, 0.03),
     (65.8500, 22.3000, 2000, 0.03),
 ]
+
+
+def median_ms(fn, repeat: int) -> float:
+    """The median of `repeat` calls after one warm-up, in ms: processor time on SQLite."""
+    if connection.vendor != "sqlite":
+        return median_wall_ms(fn, repeat)
+    fn()
+    times = []
+    for _ in range(repeat):
+        start = time.process_time()
+        fn()
+        times.append((time.process_time() - start) * 1000)
+    return statistics.median(times)
 
 
 def fill(n: int) -> None:
@@ -141,8 +164,8 @@ def raw_group_by(bbox: str, size_m: float):
 
 
 def numpy_city(queryset):
-    """The map's other way: rows to NumPy, projected with pyproj (what it does for a view
-    too large for the fitted projection)."""
+    """The map's other way: rows to NumPy, projected with pyproj (what it does for the
+    reports without a stored cell)."""
     incident_map.DATABASE_CELLS = False
     try:
         return incident_map.map_data(queryset, incident_map.parse_bbox(CITY[0]), CITY[1])
@@ -150,10 +173,20 @@ def numpy_city(queryset):
         incident_map.DATABASE_CELLS = True
 
 
+def without_cells(queryset, city_box, repeat: int) -> float:
+    """The city view with every stored cell emptied (then filled again)."""
+    Incident.objects.update(cell_x=None, cell_y=None)
+    try:
+        return median_ms(lambda: incident_map.map_data(queryset, city_box, CITY[1]), repeat)
+    finally:
+        MIGRATION.fill_cells(connection)
+
+
 def phase_figures(queryset, city_box, street_box, size: float, repeat: int) -> list[float]:
     return [
         median_ms(lambda: incident_map.map_data(queryset, city_box, CITY[1]), repeat),
         median_ms(lambda: numpy_city(queryset), repeat),
+        without_cells(queryset, city_box, repeat),
         median_ms(lambda: incident_map.map_data(queryset, street_box, STREET[1]), repeat),
         median_ms(lambda: db_cells(queryset, CITY[0], size), repeat),
         median_ms(lambda: list(incident_page(queryset, 1).object_list), repeat),
@@ -165,6 +198,9 @@ def measure(n: int, user, repeat: int) -> None:
     started = time.perf_counter()
     fill(n)
     filled = time.perf_counter() - started
+    started = time.process_time()
+    MIGRATION.fill_cells(connection)
+    cells = time.process_time() - started
     size = incident_map.cell_size_m(CITY[1])
 
     rows = np.asarray(
@@ -199,7 +235,7 @@ def measure(n: int, user, repeat: int) -> None:
         print(
             f"{n:>10,} {phase:<8} | "
             + " | ".join(f"{value:8.1f} ms" for value in figures)
-            + f"   (street: {street_mode}; filling {filled:.0f} s)"
+            + f"   (street: {street_mode}; filling {filled:.0f} s, its cells {cells:.1f} s CPU)"
         )
         sys.stdout.flush()
 
@@ -214,9 +250,14 @@ def main() -> None:
 
     load_demo(present=False)
     user = User.objects.get(username="samordnare")
-    print(f"database: {connection.vendor}; user: samordnare (kommun, scoped, classification)")
+    clock = "processor time" if connection.vendor == "sqlite" else "wall time"
     print(
-        "reports    phase    | map city z12 | city via NumPy | map street z16 "
+        f"database: {connection.vendor}; user: samordnare (kommun, scoped, classification); "
+        f"{clock}, median of {args.repeat}; load {os.getloadavg()[0]:.1f}"
+    )
+    print(
+        "reports    phase    | map city z12 | city via NumPy | city, no stored cells "
+        "| map street z16 "
         "| city, degree-grid GROUP BY | list count+page | raw SQL GROUP BY | DuckDB over Arrow"
     )
     for n in [int(s) for s in args.sizes.split(",")]:

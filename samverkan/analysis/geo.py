@@ -148,3 +148,31 @@ def district_for_points(
 def in_sweden(lon: float, lat: float) -> bool:
     min_lon, min_lat, max_lon, max_lat = SWEDEN_BBOX
     return min_lon <= lon <= max_lon and min_lat <= lat <= max_lat
+
+
+# The side of the grid cell every report's point is stored in (incidents.Incident.cell_x and
+# cell_y), in SWEREF 99 TM metres; every cell size of the incident map is a multiple of it.
+CELL_M = 100
+
+
+def sweref_cells(lon: ArrayLike, lat: ArrayLike) -> tuple[NDArray, NDArray, NDArray]:
+    """The 100 m SWEREF 99 TM cell of each WGS 84 point: (floor(E / 100), floor(N / 100), ok).
+
+    ``ok`` is False where the cell is not defined: a missing (NaN) coordinate or a point
+    outside `SWEDEN_BBOX`, where SWEREF 99 TM is not meant to be used. Inside it easting and
+    northing are positive, so a cell divided by a whole number (integer division in SQL,
+    which truncates) is the cell of the larger size.
+    """
+    lon, lat = np.atleast_1d(np.asarray(lon, float)), np.atleast_1d(np.asarray(lat, float))
+    min_lon, min_lat, max_lon, max_lat = SWEDEN_BBOX
+    with np.errstate(invalid="ignore"):
+        ok = (lon >= min_lon) & (lon <= max_lon) & (lat >= min_lat) & (lat <= max_lat)
+    if not ok.any():
+        zero = np.zeros(lon.shape, dtype=np.int64)
+        return zero, zero.copy(), ok
+    e, n = _transformer(WGS84, SWEREF99TM).transform(
+        np.where(ok, lon, 15.0), np.where(ok, lat, 62.0)
+    )
+    ix = np.floor(np.asarray(e) / CELL_M).astype(np.int64)
+    iy = np.floor(np.asarray(n) / CELL_M).astype(np.int64)
+    return np.where(ok, ix, 0), np.where(ok, iy, 0), ok

@@ -54,7 +54,7 @@ from samverkan.demo.year_shape import (
     YEAR_TOTALS,
     YEARS,
 )
-from samverkan.incidents.models import Category, Incident
+from samverkan.incidents.models import Category, Incident, fill_cells
 from samverkan.places.models import Place
 
 
@@ -343,6 +343,7 @@ def _insert_many(reports: list[Incident]) -> None:
         ", ".join(quote(f.column) for f in fields),
         ", ".join(["%s"] * len(fields)),
     )
+    fill_cells(reports)
     rows = []
     for report in reports:
         report.created_at = report.updated_at = now

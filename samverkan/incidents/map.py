@@ -6,15 +6,18 @@ when the map pans; the size follows the zoom (`cell_size_m`: 2 km at a county vi
 at a street view). From `POINT_ZOOM` on the reports are returned as points, at most
 `POINT_CAP`; with more in the box the answer falls back to 100 m cells.
 
-How, for cells: the database counts them in one GROUP BY over the filtered, scoped
-queryset (the list's, so the same scoping and classification), with the projection to
-SWEREF 99 TM replaced by a polynomial in (lon, lat) fitted over the box (`_polynomial_fit`,
-exact to well under a metre; plain SQL cannot project without PostGIS). A box too large
-for the fit (a county or more) reads the rows' points into NumPy instead, projects them
-with pyproj and counts with `numpy.unique` (`DATABASE_CELLS = False` forces that way). For
-points: one query reads the ids and points in the box, then the details of at most
-`POINT_CAP` reports by primary key. benchmarks/map_aggregation.py measures the ways
-against each other (docs/performance.md).
+How, for cells: every report stores its point's 100 m cell as two integers (Incident.cell_x
+and cell_y, floor(E / 100) and floor(N / 100), set from lat/lon on every write through
+Python), and every cell size is a multiple of 100 m, so the database counts the cells in
+one GROUP BY on ``cell_x / k, cell_y / k`` over the filtered, scoped queryset (the list's,
+so the same scoping and classification) with no projection per row (`_db_cells`). A report
+in the box without a stored cell (outside Sweden, or its point changed by a write that
+bypassed Python: migration 0014's trigger then empties the cells rather than leave a wrong
+one) is counted from its point: read into NumPy, projected with pyproj and counted with
+`numpy.unique` (`count_cells`), the two counts merged. ``DATABASE_CELLS = False`` counts
+every report that way. For points: one query reads the ids and points in the box, then the
+details of at most `POINT_CAP` reports by primary key. benchmarks/map_aggregation.py
+measures the ways against each other (docs/performance.md).
 
 Reports whose point is only the municipality's centre (Polisen) and reports without a point
 are never drawn; the answer carries how many of the filtered reports that is.
@@ -27,23 +30,23 @@ from functools import lru_cache
 
 import numpy as np
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Value, When
-from django.db.models.functions import Floor
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from pyproj import Transformer
 
+from samverkan.analysis.geo import CELL_M
 from samverkan.core.sql import fetch_all
 from samverkan.incidents.models import Incident
 
 POINT_ZOOM = 15
-# Count cells in the database (GROUP BY on the fitted projection) where the fit holds; else
-# NumPy over the rows. benchmarks/map_aggregation.py measures both.
+# Count cells in the database (GROUP BY on the stored cells); False: NumPy over the rows'
+# points. benchmarks/map_aggregation.py measures both.
 DATABASE_CELLS = True
 POINT_CAP = 2000
-MIN_CELL_M = 100.0
+MIN_CELL_M = float(CELL_M)  # the stored cells' size; every size is a multiple of it
 MAX_CELL_M = 2000.0
 
 
@@ -165,9 +168,9 @@ def cell_features(cell_x, cell_y, counts, size_m: float) -> list[dict]:
 _HIDDEN = Q(position_is_centre=True) | Q(lat__isnull=True) | Q(lon__isnull=True)
 
 
-def _with_hidden(queryset: QuerySet[Incident], box: BBox) -> QuerySet[Incident]:
+def _hidden_or_in_box(queryset: QuerySet[Incident], box: BBox) -> QuerySet[Incident]:
     """The drawable reports in the box and every report the map cannot draw (centre only or
-    no point), the latter flagged ``drawable=0``."""
+    no point)."""
     in_box = Q(
         position_is_centre=False,
         lat__gte=box.south,
@@ -175,7 +178,12 @@ def _with_hidden(queryset: QuerySet[Incident], box: BBox) -> QuerySet[Incident]:
         lon__gte=box.west,
         lon__lte=box.east,
     )
-    return queryset.filter(_HIDDEN | in_box).annotate(
+    return queryset.filter(_HIDDEN | in_box)
+
+
+def _with_hidden(queryset: QuerySet[Incident], box: BBox) -> QuerySet[Incident]:
+    """`_hidden_or_in_box`, those the map cannot draw flagged ``drawable=0``."""
+    return _hidden_or_in_box(queryset, box).annotate(
         drawable=Case(When(_HIDDEN, then=Value(0)), default=Value(1))
     )
 
@@ -193,84 +201,66 @@ def _scan(
     return table[drawn, 0].astype(np.int64), table[drawn][:, 1:3], int((~drawn).sum())
 
 
-# A polynomial in (lon, lat) around the box's centre stands in for the projection to SWEREF 99
-# TM inside the database: the lowest degree (1–3) exact to within FIT_TOLERANCE_M over the
-# box (2nd degree: millimetres over a town), none when the box is too large (a county or
-# more: then NumPy projects the rows).
-FIT_TOLERANCE_M = 0.5
+def _merge(cell_x, cell_y, counts):
+    """Cells given more than once (the database's and NumPy's) summed, in `count_cells`'
+    order: by x, then y."""
+    cells, inverse = np.unique(np.stack([cell_x, cell_y], axis=1), axis=0, return_inverse=True)
+    return cells[:, 0], cells[:, 1], np.bincount(inverse.ravel(), weights=counts).astype(np.int64)
 
 
-def _powers(degree: int) -> list[tuple[int, int]]:
-    return [(i - j, j) for i in range(degree + 1) for j in range(i + 1)]
-
-
-def _polynomial_fit(box: BBox):
-    """(powers, x coefficients, y coefficients, lon0, lat0) of the fitted projection, or
-    None when no polynomial up to degree 3 holds over the box."""
-    lon0, lat0 = (box.west + box.east) / 2, (box.south + box.north) / 2
-    grid_lon, grid_lat = np.meshgrid(
-        np.linspace(box.west, box.east, 14), np.linspace(box.south, box.north, 14)
-    )
-    grid_lon, grid_lat = grid_lon.ravel(), grid_lat.ravel()
-    check_lon = np.random.default_rng(0).uniform(box.west, box.east, 400)
-    check_lat = np.random.default_rng(1).uniform(box.south, box.north, 400)
-    x, y = _to_sweref().transform(grid_lon, grid_lat)
-    true_x, true_y = _to_sweref().transform(check_lon, check_lat)
-    for degree in (1, 2, 3):
-        powers = _powers(degree)
-
-        def design(lon, lat, powers=powers):
-            return np.stack([(lon - lon0) ** a * (lat - lat0) ** b for a, b in powers], axis=1)
-
-        fit_x = np.linalg.lstsq(design(grid_lon, grid_lat), x, rcond=None)[0]
-        fit_y = np.linalg.lstsq(design(grid_lon, grid_lat), y, rcond=None)[0]
-        checks = design(check_lon, check_lat)
-        error = max(np.abs(checks @ fit_x - true_x).max(), np.abs(checks @ fit_y - true_y).max())
-        if np.isfinite(error) and error <= FIT_TOLERANCE_M:
-            return powers, fit_x, fit_y, lon0, lat0
-    return None
-
-
-def _polynomial(powers, coefficients, lon0: float, lat0: float):
-    dlon = F("lon") - Value(lon0, output_field=FloatField())
-    dlat = F("lat") - Value(lat0, output_field=FloatField())
-    total = None
-    for (a, b), coefficient in zip(powers, coefficients.tolist(), strict=True):
-        term = Value(coefficient, output_field=FloatField())
-        for _power in range(a):
-            term = term * dlon
-        for _power in range(b):
-            term = term * dlat
-        total = term if total is None else total + term
-    return total
+# The database groups on one integer per cell, x * CELL_KEY + y (a single key sorts faster
+# than two, SQLite's GROUP BY about a quarter cheaper): the stored cells lie in SWEDEN_BBOX,
+# where 0 < cell_y < CELL_KEY and the key stays below 2**31 (PostgreSQL's integer).
+CELL_KEY = 100_000
+_NOT_DRAWN, _NO_CELL = -1, -2
 
 
 def _db_cells(queryset: QuerySet[Incident], box: BBox, size_m: float, scan: bool = False):
-    """The cells counted by the database (GROUP BY), or None when the fit does not hold.
-    Returns (cell_x, cell_y, counts, hidden) like `count_cells` plus the hidden count."""
-    fit = _polynomial_fit(box)
-    if fit is None:
-        return None
-    powers, fit_x, fit_y, lon0, lat0 = fit
-    size = Value(float(size_m), output_field=FloatField())
+    """The cells counted by the database: one GROUP BY on the stored 100 m cells divided by
+    k = size_m / 100 (integer division, which is the floor: SWEREF 99 TM's coordinates are
+    positive where cells are stored), and the drawable reports in the box without a stored
+    cell (a point outside Sweden, or changed by a write that bypassed Python) counted by
+    `count_cells` from their points. Returns (cell_x, cell_y, counts, hidden) like
+    `count_cells` plus the hidden count."""
+    k = round(size_m / CELL_M)
+    if k < 1 or k * CELL_M != size_m:
+        raise ValueError(f"cell size {size_m} m is no multiple of {CELL_M} m")
+    cx, cy = (F(name) if k == 1 else F(name) / Value(k) for name in ("cell_x", "cell_y"))
+    key = Case(
+        When(_HIDDEN, then=Value(_NOT_DRAWN)),
+        When(Q(cell_x__isnull=True) | Q(cell_y__isnull=True), then=Value(_NO_CELL)),
+        default=cx * Value(CELL_KEY) + cy,
+    )
     rows = fetch_all(
-        _with_hidden(queryset, box)
-        .annotate(
-            cx=Floor(_polynomial(powers, fit_x, lon0, lat0) / size),
-            cy=Floor(_polynomial(powers, fit_y, lon0, lat0) / size),
-        )
+        _hidden_or_in_box(queryset, box)
+        .annotate(key=key)
         .order_by()
-        .values_list("drawable", "cx", "cy")
+        .values_list("key")
         .annotate(n=Count("pk")),
         scan=scan,
     )
-    hidden = sum(n for drawable, _x, _y, n in rows if drawable == 0)
-    drawn = [(int(x), int(y), n) for drawable, x, y, n in rows if drawable == 1]
-    if not drawn:
-        empty = np.empty(0, dtype=np.int64)
-        return empty, empty, empty, hidden
-    table = np.array(drawn, dtype=np.int64)
-    return table[:, 0], table[:, 1], table[:, 2], hidden
+    counted = dict(rows)
+    hidden = counted.pop(_NOT_DRAWN, 0)
+    missing = counted.pop(_NO_CELL, 0)
+    keys = np.fromiter(counted.keys(), dtype=np.int64, count=len(counted))
+    counts = np.fromiter(counted.values(), dtype=np.int64, count=len(counted))
+    order = np.argsort(keys)  # count_cells' order: by x, then y
+    keys, counts = keys[order], counts[order]
+    cell_x, cell_y = keys // CELL_KEY, keys % CELL_KEY
+    if missing:
+        points = np.array(
+            _fetch(
+                _in_box(queryset, box).filter(Q(cell_x__isnull=True) | Q(cell_y__isnull=True)),
+                ("lat", "lon"),
+                scan,
+            ),
+            dtype=float,
+        ).reshape(-1, 2)
+        more = count_cells(points[:, 0], points[:, 1], size_m)
+        cell_x, cell_y, counts = _merge(
+            *(np.concatenate(pair) for pair in zip((cell_x, cell_y, counts), more, strict=True))
+        )
+    return cell_x, cell_y, counts, hidden
 
 
 def _points(queryset: QuerySet[Incident], pks: np.ndarray) -> list[dict]:
@@ -299,9 +289,9 @@ def map_data(queryset: QuerySet[Incident], box: BBox, zoom: int, *, scan: bool =
 
     One database pass: at street zoom `_scan` (the points' details are then read by primary
     key, or, above POINT_CAP, the scanned points are counted into cells by NumPy); below it
-    the database counts the cells (`_db_cells`), or NumPy when the box is too large for the
-    fitted projection. ``scan``: the filter reads most of the table, so SQLite scans it
-    rather than walk an index (core.sql)."""
+    the database counts the cells (`_db_cells`; a second query reads the points of the
+    reports in the box without a stored cell, when there are any). ``scan``: the filter
+    reads most of the table, so SQLite scans it rather than walk an index (core.sql)."""
     mode, size = "points", None
     features, coords = None, None
     if zoom >= POINT_ZOOM:

@@ -10,7 +10,57 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from samverkan.analysis.geo import sweref_cells
 from samverkan.core.models import Classification
+
+# The columns that decide a report's stored map cell (`point_cells`).
+POINT_FIELDS = frozenset({"lat", "lon", "position_is_centre"})
+CELL_FIELDS = ("cell_x", "cell_y")
+
+
+def point_cells(lat, lon, centre) -> list[tuple[int | None, int | None]]:
+    """(cell_x, cell_y) of each report, given as three equally long sequences: its 100 m
+    SWEREF 99 TM cell (`analysis.geo.sweref_cells`), (None, None) where the map does not draw
+    it (no point, or only the municipality's centre) or the cell is not defined there."""
+    lat = [float("nan") if v is None else v for v in lat]
+    lon = [float("nan") if v is None else v for v in lon]
+    ix, iy, ok = sweref_cells(lon, lat)
+    return [
+        (x, y) if good and not is_centre else (None, None)
+        for x, y, good, is_centre in zip(ix.tolist(), iy.tolist(), ok.tolist(), centre, strict=True)
+    ]
+
+
+def fill_cells(incidents) -> None:
+    """Set cell_x and cell_y of unsaved or changed Incident objects from their points."""
+    incidents = list(incidents)
+    if not incidents:
+        return
+    cells = point_cells(
+        [i.lat for i in incidents],
+        [i.lon for i in incidents],
+        [i.position_is_centre for i in incidents],
+    )
+    for incident, (x, y) in zip(incidents, cells, strict=True):
+        incident.cell_x, incident.cell_y = x, y
+
+
+class IncidentQuerySet(models.QuerySet):
+    """bulk_create and bulk_update store the cells of the points they write; ``update()``
+    cannot (it bypasses Python), so migration 0014's trigger empties the cells when it changes
+    a point, and the map counts such reports from their points (incidents.map)."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        fill_cells(objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        if POINT_FIELDS & set(fields):
+            objs = list(objs)
+            fill_cells(objs)
+            fields = [*fields, *(f for f in CELL_FIELDS if f not in fields)]
+        return super().bulk_update(objs, fields, *args, **kwargs)
 
 
 class Category(models.Model):
@@ -157,6 +207,12 @@ class Incident(models.Model):
     # When the source published the report (Polisen's ``datetime``); the event's own time,
     # where the source gives one, is occurred_from. Empty for reports entered here.
     published_at = models.DateTimeField(_("publicerad hos källan"), null=True, blank=True)
+    # The point's 100 m cell in SWEREF 99 TM, floor(E / 100) and floor(N / 100), so the map
+    # counts cells with integer arithmetic (incidents.map); set on every save from lat, lon
+    # and position_is_centre (`point_cells`), empty where the map does not draw the report or
+    # a write bypassed Python.
+    cell_x = models.IntegerField(_("kartruta, öst (100 m)"), null=True, blank=True, editable=False)
+    cell_y = models.IntegerField(_("kartruta, nord (100 m)"), null=True, blank=True, editable=False)
     import_run = models.ForeignKey(
         "imports.ImportRun",
         on_delete=models.SET_NULL,
@@ -169,7 +225,9 @@ class Incident(models.Model):
     updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
 
     # The audit trail (docs/security.md, Granskningslogg): who changed what, before and after.
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", *CELL_FIELDS])
+
+    objects = IncidentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_from", "-pk"]
@@ -225,6 +283,14 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category} {self.occurred_from:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or POINT_FIELDS & set(update_fields):
+            fill_cells([self])
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, *CELL_FIELDS}
+        super().save(*args, **kwargs)
 
 
 class SourceTypeMapping(models.Model):

@@ -296,14 +296,6 @@ def test_database_and_numpy_count_the_same_cells(client, coordinator, klotter, l
         assert sum(count for _cell, count in in_database) == 400
 
 
-def test_the_fitted_projection_holds_over_a_municipality_not_over_sweden():
-    town = incident_map._polynomial_fit(incident_map.parse_bbox("22.05,65.54,22.32,65.64"))
-    municipality = incident_map._polynomial_fit(incident_map.parse_bbox(LULEA_BOX))
-    assert len(town[0]) == 6  # second degree is enough over the town
-    assert len(municipality[0]) == 10  # third degree over the whole municipality
-    assert incident_map._polynomial_fit(incident_map.parse_bbox("11,55,24,69")) is None
-
-
 def test_a_view_of_all_sweden_still_counts_exactly(client, coordinator, klotter, stadsparken):
     bulk(3, place=stadsparken, category=klotter, organisation=coordinator.organisation)
     client.force_login(coordinator)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.imports.runs import problem
 from samverkan.incidents.importers.rules import CENT, COLUMNS, DEFAULTS, DERIVED, Row
-from samverkan.incidents.models import Incident
+from samverkan.incidents.models import Incident, point_cells
 
 # SQLite's page cache while a run writes: the default (2 MiB) is far smaller than the
 # incident table's indexes, so each insert into an index read pages back from the file; with
@@ -133,7 +133,20 @@ INSERT_NAMES = (
     "import_run_id",
     "created_at",
     "updated_at",
+    "cell_x",
+    "cell_y",
 )
+
+
+def _cells(rows: list[Row]) -> list[tuple[int | None, int | None]]:
+    """The map cells of the rows' points (Incident.cell_x, cell_y), in one pyproj call; a row
+    that does not give position_is_centre is taken as a point (the default; `Writer.update`
+    empties the cells of a stored centre)."""
+    return point_cells(
+        [row.values["lat"] for row in rows],
+        [row.values["lon"] for row in rows],
+        [row.values.get("position_is_centre", False) for row in rows],
+    )
 
 
 class Writer:
@@ -260,8 +273,16 @@ class Writer:
         if self.postgresql:
             # COPY: psycopg adapts aware datetimes, Decimal, bool and None as Django would.
             records = (
-                (*record_of({**DEFAULTS, **row.values}), *tail, row.external_id, run_pk, now, now)
-                for row in rows
+                (
+                    *record_of({**DEFAULTS, **row.values}),
+                    *tail,
+                    row.external_id,
+                    run_pk,
+                    now,
+                    now,
+                    *cell,
+                )
+                for row, cell in zip(rows, _cells(rows), strict=True)
             )
             sql = "COPY {} ({}) FROM STDIN".format(
                 self.table, ", ".join(self.quote(n) for n in INSERT_NAMES)
@@ -275,7 +296,7 @@ class Writer:
             i_from, i_to = COLUMNS.index("occurred_from"), COLUMNS.index("occurred_to")
             i_cost, i_published = COLUMNS.index("cost_sek"), COLUMNS.index("published_at")
             params = []
-            for row in rows:
+            for row, cell in zip(rows, _cells(rows), strict=True):
                 record = list(record_of({**DEFAULTS, **row.values}))
                 when, until = record[i_from], record[i_to]
                 record[i_from] = adapted = adapt_datetime(when)
@@ -285,7 +306,7 @@ class Writer:
                 if record[i_published] is not None:
                     record[i_published] = adapt_datetime(record[i_published])
                 record.extend(tail)
-                record.extend((row.external_id, run_pk, stamp, stamp))
+                record.extend((row.external_id, run_pk, stamp, stamp, *cell))
                 params.append(record)
             sql = "INSERT INTO {} ({}) VALUES ({})".format(
                 self.table,
@@ -298,9 +319,17 @@ class Writer:
 
     def update(self, columns: tuple[str, ...], items: list[tuple[int, Row]], now) -> None:
         names = (*columns, "import_run_id", "updated_at")
-        sql = "UPDATE {} SET {} WHERE {} = %s".format(
+        # The cells follow the point (lat and lon are always written); a stored centre keeps
+        # none when the row does not say (SET reads the columns' values before the UPDATE).
+        cell_value = (
+            "%s"
+            if "position_is_centre" in columns
+            else f"CASE WHEN {self.quote('position_is_centre')} THEN NULL ELSE %s END"
+        )
+        sql = "UPDATE {} SET {}, {} WHERE {} = %s".format(
             self.table,
             ", ".join(f"{self.quote(n)} = %s" for n in names),
+            ", ".join(f"{self.quote(n)} = {cell_value}" for n in ("cell_x", "cell_y")),
             self.quote("id"),
         )
         stamp = self.adapt_datetime(now)
@@ -311,9 +340,10 @@ class Writer:
                 *(adapt(row.values.get(c)) for c, adapt in zip(columns, adapters, strict=True)),
                 self.run.pk,
                 stamp,
+                *cell,
                 pk,
             )
-            for pk, row in items
+            for (pk, row), cell in zip(items, _cells([row for _pk, row in items]), strict=True)
         ]
         with connection.cursor() as cursor:
             cursor.executemany(sql, params)
