@@ -13,8 +13,19 @@ spaces), then for each database:
   transaction, no checks: the floor;
 - peak memory (ru_maxrss of the process doing it).
 
-    python benchmarks/import_polisen.py [--rows 1000000] [--postgres URL]
+    python benchmarks/import_polisen.py [--rows 1000000] [--postgres URL] [--per-row-version]
     python benchmarks/import_polisen.py --index-costs 100000 [--postgres URL]
+    python benchmarks/import_polisen.py --trigger-costs 100000
+
+The raw floor is written as the loader writes, with the reports' version raised once
+(`writer.version_raised_once`); its processor time is printed too. --per-row-version: the
+import and the floor as before that, the SQLite triggers raising the version for each row.
+
+--trigger-costs N (SQLite): what the version counter costs the raw insert of N rows: the
+row triggers of migration 0013, the same with PRAGMA temp_store = MEMORY, triggers with a
+WHEN clause that reads a one-row flag (set), no trigger, and version_raised_once; each
+variant in a transaction that is rolled back, three times, forwards and backwards (the
+median processor and wall time are printed).
 
 --index-costs N: what each index of the incident table costs on insert: N rows written raw
 (as above) with only the primary key and the unique (source, external_id) index (the base),
@@ -94,12 +105,15 @@ def maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def child(backend: str, rows: int, url: str | None) -> None:
+def child(backend: str, rows: int, url: str | None, per_row_version: bool = False) -> None:
     data_dir = _setup(url)
+    import contextlib
+
     from django.db import connection, transaction
 
     from samverkan.core.privacy import find_personal_data
-    from samverkan.incidents.importers import polisen
+    from samverkan.incidents.importers import polisen, writer
+    from samverkan.incidents.importers.load import without_cyclic_gc
     from samverkan.incidents.importers.polisen_load import (
         import_polisen,
         municipalities_for,
@@ -110,6 +124,9 @@ def child(backend: str, rows: int, url: str | None) -> None:
     from samverkan.incidents.importers.writer import SQLITE_IMPORT_CACHE_KIB
     from samverkan.incidents.models import Incident
 
+    if per_row_version:
+        # As before the loader raised the version once per batch: the triggers fire per row.
+        writer.version_raised_once = contextlib.nullcontext
     police = police_organisation()
     names = {n: m.code for m in municipalities_for(police) for n in polisen_names(m)}
 
@@ -117,7 +134,8 @@ def child(backend: str, rows: int, url: str | None) -> None:
     rss_before = maxrss_mb()
 
     start, cpu = time.perf_counter(), time.process_time()
-    parsed = polisen.parse(payload, municipalities=names)
+    with without_cyclic_gc():  # as import_polisen parses
+        parsed = polisen.parse(payload, municipalities=names)
     parse_s, parse_cpu = time.perf_counter() - start, time.process_time() - cpu
     kept = len(parsed.rows)
     # The privacy guard alone over the same texts (part of the loader's rules).
@@ -153,8 +171,8 @@ def child(backend: str, rows: int, url: str | None) -> None:
             tuple(ops.adapt_datetimefield_value(v) if hasattr(v, "tzinfo") else v for v in r)
             for r in stored
         ]
-    start = time.perf_counter()
-    with transaction.atomic(), connection.cursor() as cursor:
+    start, cpu = time.perf_counter(), time.process_time()
+    with transaction.atomic(), writer.version_raised_once(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
                 for row in stored:
@@ -165,7 +183,7 @@ def child(backend: str, rows: int, url: str | None) -> None:
             placeholders = ", ".join(["%s"] * len(names_sql))
             cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({placeholders})", stored)
             raw_how = "executemany INSERT"
-    raw_s = time.perf_counter() - start
+    raw_s, raw_cpu = time.perf_counter() - start, time.process_time() - cpu
 
     result = {
         "backend": backend,
@@ -179,6 +197,7 @@ def child(backend: str, rows: int, url: str | None) -> None:
         "guard_cpu_s": guard_cpu,
         "again_s": again_s,
         "raw_s": raw_s,
+        "raw_cpu_s": raw_cpu,
         "raw_how": raw_how,
         "rss_payload_mb": rss_before,
         "rss_peak_mb": rss_import,
@@ -189,17 +208,15 @@ def child(backend: str, rows: int, url: str | None) -> None:
     shutil.rmtree(data_dir, ignore_errors=True)  # the SQLite file is hundreds of MB
 
 
-def index_costs(backend: str, rows: int, url: str | None) -> None:
-    """Raw insert of `rows` rows with and without each index (see the module docstring)."""
+def _raw_records(rows: int) -> list[tuple]:
+    """`rows` synthetic Polisen rows as the raw insert of INSERT_NAMES takes them."""
     import datetime as dt
-    import statistics
 
-    data_dir = _setup(url)
-    from django.db import connection, transaction
+    from django.db import connection
 
     from samverkan.incidents.importers.polisen_load import police_organisation
-    from samverkan.incidents.importers.writer import INSERT_NAMES, SQLITE_IMPORT_CACHE_KIB
-    from samverkan.incidents.models import Category, Incident
+    from samverkan.incidents.importers.writer import INSERT_NAMES
+    from samverkan.incidents.models import Category
     from samverkan.places.models import Municipality
 
     rng = random.Random(7)
@@ -240,6 +257,25 @@ def index_costs(backend: str, rows: int, url: str | None) -> None:
             "updated_at": now if postgresql else str(now.replace(tzinfo=None)),
         }
         records.append(tuple(values[n] for n in INSERT_NAMES))
+    return records
+
+
+def index_costs(backend: str, rows: int, url: str | None) -> None:
+    """Raw insert of `rows` rows with and without each index (see the module docstring)."""
+    import statistics
+
+    data_dir = _setup(url)
+    from django.db import connection, transaction
+
+    from samverkan.incidents.importers.writer import (
+        INSERT_NAMES,
+        SQLITE_IMPORT_CACHE_KIB,
+        version_raised_once,
+    )
+    from samverkan.incidents.models import Incident
+
+    postgresql = connection.vendor == "postgresql"
+    records = _raw_records(rows)
     table = Incident._meta.db_table
     quote = connection.ops.quote_name
     columns = ", ".join(quote(n) for n in INSERT_NAMES)
@@ -271,7 +307,7 @@ def index_costs(backend: str, rows: int, url: str | None) -> None:
     for repeat in range(3):
         for name, drop in variants if repeat % 2 == 0 else variants[::-1]:
             try:
-                with transaction.atomic(), connection.cursor() as cursor:
+                with transaction.atomic(), version_raised_once(), connection.cursor() as cursor:
                     for index in drop:
                         cursor.execute(f"DROP INDEX {quote(index)}")
                     begin = time.perf_counter()
@@ -298,6 +334,92 @@ def index_costs(backend: str, rows: int, url: str | None) -> None:
     shutil.rmtree(data_dir, ignore_errors=True)
 
 
+def trigger_costs(rows: int) -> None:
+    """SQLite: what the version counter costs a raw insert of `rows` rows (see the module
+    docstring), each variant in a transaction that is rolled back, three times, forwards and
+    backwards; the median processor and wall time."""
+    import statistics
+
+    data_dir = _setup(None)
+    from django.db import connection, transaction
+
+    from samverkan.incidents.importers.writer import (
+        INSERT_NAMES,
+        SQLITE_IMPORT_CACHE_KIB,
+        version_raised_once,
+    )
+    from samverkan.incidents.models import Incident
+
+    records = _raw_records(rows)
+    table = Incident._meta.db_table
+    bump = "UPDATE incidents_reportsversion SET version = version + 1 WHERE id = 1"
+    flag = "(SELECT suppressed FROM bench_version_flag) = 0"
+
+    operations = ("INSERT", "UPDATE", "DELETE")
+
+    def triggers(when: str) -> list[str]:
+        drop = [f"DROP TRIGGER incidents_version_{op.lower()}" for op in operations]
+        return drop + [
+            f"CREATE TRIGGER incidents_version_{op.lower()} AFTER {op} ON {table} FOR EACH ROW "
+            f"{when} BEGIN {bump}; END"
+            for op in operations
+        ]
+
+    flagged = [
+        "CREATE TABLE bench_version_flag (suppressed bool NOT NULL)",
+        "INSERT INTO bench_version_flag VALUES (1)",
+        *triggers(f"WHEN {flag}"),
+    ]
+    variants = {
+        "the triggers of 0013: one UPDATE per row": ([], "DEFAULT", False),
+        "the triggers of 0013, PRAGMA temp_store = MEMORY": ([], "MEMORY", False),
+        "triggers WHEN a one-row flag is 0, flag set": (flagged, "DEFAULT", False),
+        "the flagged ones, PRAGMA temp_store = MEMORY": (flagged, "MEMORY", False),
+        "no trigger (dropped)": (
+            [f"DROP TRIGGER incidents_version_{op.lower()}" for op in operations],
+            "DEFAULT",
+            False,
+        ),
+        "version_raised_once (the loader's)": ([], "DEFAULT", True),
+    }
+    marks = ", ".join(["%s"] * len(INSERT_NAMES))
+    columns = ", ".join(connection.ops.quote_name(n) for n in INSERT_NAMES)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+
+    class Undo(Exception):
+        pass
+
+    cpu_times: dict[str, list[float]] = {}
+    wall_times: dict[str, list[float]] = {}
+    names = list(variants)
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_IMPORT_CACHE_KIB}")
+    for repeat in range(3):
+        for name in names if repeat % 2 == 0 else names[::-1]:
+            setup, temp_store, once = variants[name]
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA temp_store = {temp_store}")
+            try:
+                with transaction.atomic(), connection.cursor() as cursor:
+                    for statement in setup:
+                        cursor.execute(statement)
+                    begin, cpu = time.perf_counter(), time.process_time()
+                    with version_raised_once() if once else transaction.atomic():
+                        cursor.executemany(sql, records)
+                    cpu_times.setdefault(name, []).append(time.process_time() - cpu)
+                    wall_times.setdefault(name, []).append(time.perf_counter() - begin)
+                    raise Undo
+            except Undo:
+                pass
+    print(f"sqlite: {rows:,} rows, raw executemany INSERT, the version counter's costs")
+    print(f"{'variant':<50} {'CPU s':>6} {'s':>6} {'µs/row CPU':>11}")
+    for name in names:
+        cpu, wall = statistics.median(cpu_times[name]), statistics.median(wall_times[name])
+        print(f"{name:<50} {cpu:>6.2f} {wall:>6.2f} {cpu / rows * 1e6:>11.1f}")
+    connection.close()
+    shutil.rmtree(data_dir, ignore_errors=True)
+
+
 def _setup(url: str | None) -> str:
     """Django on its own database, migrated, with the demo's organisations and places."""
     from common import setup_django
@@ -314,6 +436,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--postgres", default=os.environ.get("BENCH_DATABASE_URL"))
     parser.add_argument("--index-costs", type=int, metavar="N")
+    parser.add_argument("--trigger-costs", type=int, metavar="N")
+    parser.add_argument("--per-row-version", action="store_true")
     parser.add_argument("--child", choices=["sqlite", "postgresql"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.index_costs and args.child:
@@ -328,8 +452,12 @@ def main() -> None:
             command += ["--child", backend] + (["--postgres", url] if url else [])
             subprocess.run(command, check=False)
         return
+    if args.trigger_costs:
+        trigger_costs(args.trigger_costs)
+        return
     if args.child:
-        child(args.child, args.rows, args.postgres if args.child == "postgresql" else None)
+        url = args.postgres if args.child == "postgresql" else None
+        child(args.child, args.rows, url, args.per_row_version)
         return
 
     print(f"{args.rows:,} events in Polisen's format (45 % Luleå, 20 % Boden, 35 % elsewhere)")
@@ -341,7 +469,8 @@ def main() -> None:
     print(header)
     from common import child_results
 
-    for backend, r in child_results(__file__, ["--rows", str(args.rows)], args.postgres):
+    argv = ["--rows", str(args.rows)] + (["--per-row-version"] if args.per_row_version else [])
+    for backend, r in child_results(__file__, argv, args.postgres):
         if r is None:
             continue
         load_s = r["import_s"] - r["parse_s"]
@@ -356,7 +485,8 @@ def main() -> None:
             f"({r['stored'] / r['import_cpu_s']:,.0f} stored rows per CPU second); of it "
             f"parse {r['parse_cpu_s']:.1f} s, privacy guard {r['guard_cpu_s']:.1f} s, "
             f"the loader's other rules and writes "
-            f"{r['import_cpu_s'] - r['parse_cpu_s'] - r['guard_cpu_s']:.1f} s"
+            f"{r['import_cpu_s'] - r['parse_cpu_s'] - r['guard_cpu_s']:.1f} s; raw CPU time "
+            f"{r['raw_cpu_s']:.1f} s"
         )
         print(
             f"{'':<11} payload {r['payload_mb']:,.0f} MB; memory with the payload built "

@@ -326,7 +326,8 @@ class ReportsVersion(models.Model):
     """One row whose ``version`` grows with every change to the reports table: raised by
     database triggers (migration 0013) on every insert, update and delete, also by
     ``QuerySet.update``, ``bulk_create``, imports and raw SQL; on PostgreSQL once per
-    statement, on SQLite once per row. A stored result keyed by it is stale after any change
+    statement, on SQLite once per row (the import loader: once per batch,
+    importers/writer.py). A stored result keyed by it is stale after any change
     (lagesbild/stored.py). The raise is part of the writing transaction, so a reader sees the
     new version only with the new data."""
 

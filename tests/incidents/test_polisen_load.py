@@ -149,3 +149,30 @@ def test_the_command_fails_on_an_unreadable_file_and_writes_nothing(police, tmp_
     with pytest.raises(CommandError, match="finns inte"):
         call_command("import_polisen", str(FIXTURE), organisation="ingen-sadan")
     assert not ImportRun.objects.exists() and not Incident.objects.exists()
+
+
+def test_the_cycle_collector_is_off_during_a_run_and_back_after(police, sample, monkeypatch):
+    import gc
+
+    from samverkan.incidents.importers.writer import Writer
+
+    seen = []
+    insert = Writer.insert
+
+    def insert_and_look(self, rows, now):
+        seen.append(gc.isenabled())
+        insert(self, rows, now)
+        raise RuntimeError("avbruten")
+
+    monkeypatch.setattr(Writer, "insert", insert_and_look)
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError, match="avbruten"):
+        import_polisen(sample, organisation=police)
+    assert seen == [False] and gc.isenabled()
+    gc.disable()  # a caller that had it off keeps it off
+    try:
+        with pytest.raises(RuntimeError, match="avbruten"):
+            import_polisen(sample, organisation=police)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -1,11 +1,16 @@
 """The reports' version counter: database triggers raise it on every way a report can be
 added, changed or removed, also the bulk paths that bypass ``save()`` and ``updated_at``."""
 
+from pathlib import Path
 
+import pytest
 from django.db import connection
 
 from samverkan.core.models import Classification
+from samverkan.incidents.importers.polisen_load import import_polisen
+from samverkan.incidents.importers.writer import Writer, version_raised_once
 from samverkan.incidents.models import Incident, ReportsVersion
+from samverkan.organisations.models import Organisation
 from tests.lagesbild.reports import new_report
 
 
@@ -29,7 +34,9 @@ def test_every_write_path_raises_the_version(handset):
     Incident.objects.filter(pk=report.pk).update(classification=Classification.RESTRICTED)
     assert raised()
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE incidents_incident SET description = 'rå' WHERE id = %s", [report.pk])
+        cursor.execute(
+            "UPDATE incidents_incident SET description = 'rå' WHERE id = %s", [report.pk]
+        )
     assert raised()
     Incident.objects.filter(description="Ny rapport").delete()
     assert raised()
@@ -51,3 +58,100 @@ def test_a_reclassification_by_queryset_update_is_counted_afresh(handset, agreem
         )
         stored.annual(agreement, coordinator)
         assert computed.call_count == 2
+
+
+# The loader raises the version once per written batch, not once per row (on SQLite it takes
+# the row triggers away inside its write transaction: incidents/importers/writer.py).
+
+SAMPLE = Path(__file__).parent.parent / "fixtures" / "polisen" / "events-sample.json"
+
+
+def _triggers() -> list[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+            )
+        else:
+            cursor.execute(
+                "SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal "
+                "ORDER BY tgname"
+            )
+        return cursor.fetchall()
+
+
+@pytest.fixture
+def police(demo) -> Organisation:
+    return Organisation.objects.get(slug="lpo-lulea-boden")
+
+
+def test_an_import_raises_the_version_once_and_other_writes_still_do(police):
+    triggers = _triggers()
+    assert {name for name, _sql in triggers} >= (
+        {"incidents_version_insert", "incidents_version_update", "incidents_version_delete"}
+        if connection.vendor == "sqlite"
+        else {"incidents_version", "incidents_version_truncate"}
+    )
+    before = ReportsVersion.current()
+    run = import_polisen(SAMPLE.read_bytes(), organisation=police)
+    assert run.created == 8
+    assert ReportsVersion.current() == before + 1  # eight new rows in one batch: one raise
+    assert _triggers() == triggers
+
+    # The same payload again changes nothing and leaves the version.
+    assert import_polisen(SAMPLE.read_bytes(), organisation=police).unchanged == 9
+    assert ReportsVersion.current() == before + 1
+    # Changed descriptions: an update in one batch, one raise.
+    changed = SAMPLE.read_text().replace("Klotter på busskur", "Klotter på en busskur")
+    assert import_polisen(changed, organisation=police).updated == 1
+    assert ReportsVersion.current() == before + 2
+
+    # Every other write raises it as before, through the triggers that are back.
+    report = Incident.objects.get(source="polisen", external_id="601001")
+    report.description = "Ändrad"
+    report.save()
+    assert ReportsVersion.current() == before + 3
+    Incident.objects.filter(pk=report.pk).update(classification=Classification.RESTRICTED)
+    assert ReportsVersion.current() == before + 4
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE incidents_incident SET description = 'rå' WHERE id = %s", [report.pk]
+        )
+    assert ReportsVersion.current() == before + 5
+    new_report().save()
+    assert ReportsVersion.current() == before + 6
+    report.delete()
+    assert ReportsVersion.current() > before + 6
+
+
+def test_an_import_that_fails_while_writing_leaves_the_triggers(police, monkeypatch):
+    triggers = _triggers()
+    before = ReportsVersion.current()
+    insert = Writer.insert
+
+    def insert_then_fail(self, rows, now):
+        insert(self, rows, now)
+        raise RuntimeError("disken är full")
+
+    monkeypatch.setattr(Writer, "insert", insert_then_fail)
+    with pytest.raises(RuntimeError, match="disken är full"):
+        import_polisen(SAMPLE.read_bytes(), organisation=police)
+    assert not Incident.objects.filter(source="polisen", external_id="601001").exists()
+    assert ReportsVersion.current() == before
+    assert _triggers() == triggers
+    new_report().save()
+    assert ReportsVersion.current() == before + 1
+
+
+def test_the_triggers_are_away_only_inside_a_transaction_of_their_own(police):
+    # On SQLite the pause opens its own transaction (here a savepoint in the test's), so even
+    # asked for outside one it never commits a table without the triggers; on PostgreSQL,
+    # whose triggers fire per statement, it does nothing.
+    sqlite = connection.vendor == "sqlite"
+    savepoints = len(connection.savepoint_ids)
+    triggers = _triggers()
+    with version_raised_once():
+        assert len(connection.savepoint_ids) == savepoints + sqlite
+        assert (_triggers() == triggers) is not sqlite
+    assert len(connection.savepoint_ids) == savepoints
+    assert _triggers() == triggers

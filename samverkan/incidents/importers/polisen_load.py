@@ -30,7 +30,7 @@ from samverkan.imports import runs
 from samverkan.imports.models import ImportProblem, ImportRun
 from samverkan.incidents import services
 from samverkan.incidents.importers import polisen
-from samverkan.incidents.importers.load import load_incidents
+from samverkan.incidents.importers.load import load_incidents, without_cyclic_gc
 from samverkan.incidents.models import Category, Incident, SourceTypeMapping
 from samverkan.organisations.models import Organisation
 from samverkan.places.models import Municipality
@@ -141,6 +141,7 @@ def municipality_names(organisation: Organisation) -> dict[str, str]:
     return {name: m.code for m in municipalities_for(organisation) for name in polisen_names(m)}
 
 
+@without_cyclic_gc()  # from the parse on (load_incidents: why)
 def import_polisen(
     raw: bytes | str,
     *,

@@ -2,7 +2,8 @@
 ORM but storing what it would (the model's defaults, ``created_at``/``updated_at``, Django's
 datetime and decimal adaptation). Existing ids are read with one query per batch on the
 unique index, new rows go in with ``COPY`` (PostgreSQL) or one ``executemany`` INSERT
-(SQLite), changed ones with one ``executemany`` UPDATE. See docs/polisen.md for the
+(SQLite), changed ones with one ``executemany`` UPDATE; the reports' version is raised
+once per batch (`version_raised_once`). See docs/polisen.md and docs/performance.md for the
 performance notes.
 """
 
@@ -15,13 +16,14 @@ from contextlib import contextmanager
 from operator import itemgetter
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.imports.runs import problem
 from samverkan.incidents.importers.rules import CENT, COLUMNS, DEFAULTS, DERIVED, Row
-from samverkan.incidents.models import Incident, point_cells
+from samverkan.incidents.models import Incident, ReportsVersion, point_cells
 
 # SQLite's page cache while a run writes: the default (2 MiB) is far smaller than the
 # incident table's indexes, so each insert into an index read pages back from the file; with
@@ -45,6 +47,40 @@ def write_settings() -> Iterator[None]:
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+@contextmanager
+def version_raised_once() -> Iterator[None]:
+    """The writes inside raise the reports' version once, not once per row.
+
+    On SQLite the version triggers (migration 0013) fire for each row, and a table with a
+    row trigger makes every execution of executemany's INSERT open a statement journal that
+    copies each page the row touches first: that, not the trigger's one-row UPDATE, doubles
+    the cost of an insert (docs/performance.md). So the triggers are dropped inside a
+    transaction (a savepoint when one is open), the writes done, the triggers created again
+    from their stored SQL and the version raised once, all before the transaction ends. The
+    transaction holds SQLite's only write lock from its start (transaction_mode IMMEDIATE),
+    so no other write, from any connection, can happen while the triggers are away, and
+    readers see only committed schemas, which have them; an error rolls the drop back.
+    PostgreSQL's triggers fire once per statement: nothing to do there."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s "
+                "AND name LIKE 'incidents_version_%%' ORDER BY name",
+                [Incident._meta.db_table],
+            )
+            triggers = cursor.fetchall()
+            for name, _sql in triggers:
+                cursor.execute(f"DROP TRIGGER {connection.ops.quote_name(name)}")
+        yield
+        with connection.cursor() as cursor:
+            for _name, sql in triggers:
+                cursor.execute(sql)
+        ReportsVersion.objects.filter(pk=1).update(version=F("version") + 1)
 
 
 _UTC = dt.UTC
@@ -254,10 +290,13 @@ class Writer:
                 self.counts["unchanged"] += 1
                 continue
             changed.setdefault(columns, []).append((pk, row))
-        if new:
-            self.insert(new, now)
-        for columns, items in changed.items():
-            self.update(columns, items, now)
+        if not (new or changed):
+            return
+        with version_raised_once():
+            if new:
+                self.insert(new, now)
+            for columns, items in changed.items():
+                self.update(columns, items, now)
 
     def insert(self, rows: list[Row], now: dt.datetime) -> None:
         """New rows with the values the ORM would give them: the row's, else the model's
