@@ -21,7 +21,7 @@ import datetime as dt
 from decimal import Decimal
 
 import numpy as np
-from django.db import connections, router, transaction
+from django.db import connections, router
 from django.utils import timezone
 
 from samverkan.analysis.holidays_se import holiday_calendar
@@ -54,6 +54,7 @@ from samverkan.demo.year_shape import (
     YEAR_TOTALS,
     YEARS,
 )
+from samverkan.incidents.importers.writer import version_raised_once
 from samverkan.incidents.models import Category, Incident, fill_cells
 from samverkan.places.models import Place
 
@@ -348,5 +349,5 @@ def _insert_many(reports: list[Incident]) -> None:
     for report in reports:
         report.created_at = report.updated_at = now
         rows.append([f.get_db_prep_save(getattr(report, f.attname), connection) for f in fields])
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+    with version_raised_once(), connection.cursor() as cursor:
         cursor.executemany(sql, rows)

@@ -143,15 +143,39 @@ def test_an_import_that_fails_while_writing_leaves_the_triggers(police, monkeypa
     assert ReportsVersion.current() == before + 1
 
 
-def test_the_triggers_are_away_only_inside_a_transaction_of_their_own(police):
-    # On SQLite the pause opens its own transaction (here a savepoint in the test's), so even
-    # asked for outside one it never commits a table without the triggers; on PostgreSQL,
-    # whose triggers fire per statement, it does nothing.
+def _once_setting() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('samverkan.version_once', true)")
+        return cursor.fetchone()[0] or ""
+
+
+def test_the_pause_holds_only_inside_a_transaction_of_its_own(police):
+    # The pause opens its own transaction (here a savepoint in the test's), so even asked for
+    # outside one it never commits a table without the triggers (SQLite) or with the skip
+    # setting on (PostgreSQL, whose triggers stay and skip while it is on).
     sqlite = connection.vendor == "sqlite"
     savepoints = len(connection.savepoint_ids)
     triggers = _triggers()
     with version_raised_once():
-        assert len(connection.savepoint_ids) == savepoints + sqlite
+        assert len(connection.savepoint_ids) == savepoints + 1
         assert (_triggers() == triggers) is not sqlite
+        if not sqlite:
+            assert _once_setting() == "on"
     assert len(connection.savepoint_ids) == savepoints
     assert _triggers() == triggers
+    if not sqlite:
+        assert _once_setting() == ""
+
+
+def test_many_statements_inside_the_pause_raise_the_version_once(police):
+    # executemany sends one statement per row; PostgreSQL's per-statement trigger would
+    # otherwise raise the version once per row.
+    report = new_report()
+    report.save()
+    before = ReportsVersion.current()
+    with version_raised_once():
+        for n in range(5):
+            Incident.objects.filter(pk=report.pk).update(description=f"ändrad {n}")
+    assert ReportsVersion.current() == before + 1
+    Incident.objects.filter(pk=report.pk).update(description="ändrad igen")
+    assert ReportsVersion.current() == before + 2
