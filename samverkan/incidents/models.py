@@ -262,8 +262,9 @@ class Incident(models.Model):
                 )
                 for name in ("district", "place", "reporter")
             ),
-            # Covers the weekly EST picture's grouped counts (est.weekly): every column
-            # it filters or groups on, so the count never reads the table itself.
+            # Covers the weekly EST picture's grouped counts (est.weekly) and the list's count
+            # under the user's scope (the owner decides who sees a begränsad report): every
+            # column they filter or group on, so the count never reads the table itself.
             models.Index(
                 fields=[
                     "municipality",
@@ -274,6 +275,7 @@ class Incident(models.Model):
                     "category",
                     "severity",
                     "creates_insecurity",
+                    "organisation",
                 ],
                 name="incident_week_cover_idx",
             ),
