@@ -170,7 +170,12 @@ TEMPLATES = [
 _sqlite_url = f"sqlite:///{DATA_DIR / 'samverkan.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL") or _sqlite_url, conn_max_age=env_int("CONN_MAX_AGE", 0)
+        env_str("DATABASE_URL") or _sqlite_url,
+        # Each server thread keeps its connection between requests (checked before reuse):
+        # opening one per request cost about 7 ms of processor time per request under the
+        # load test (docs/performance.md).
+        conn_max_age=env_int("CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
