@@ -157,9 +157,10 @@ def main() -> None:
         cold = (time.perf_counter() - start) * 1000
         queries = count_queries(picture)
         warm = median_ms(picture, args.repeat)
-        response = client.get(url)
-        assert response.status_code == 200, url
-        page = median_ms(lambda: client.get(url), args.repeat)
+        # secure: production settings redirect plain HTTP to HTTPS (docs/security.md).
+        response = client.get(url, secure=True)
+        assert response.status_code == 200, (url, response.status_code)
+        page = median_ms(lambda: client.get(url, secure=True), args.repeat)
         raw = median_ms(lambda: raw_grouped_count(year, week, municipality), args.repeat)
         rows = raw_grouped_count(year, week, municipality)
         assert sum(r[3] for r in rows if r[2] == BASELINE_WEEKS) == result.total
