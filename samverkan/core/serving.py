@@ -44,10 +44,14 @@ def gunicorn_options(host: str, port: int, workers: int | None = None) -> dict[s
         "proc_name": "samverkan",
         "graceful_timeout": 30,
         "timeout": 120,
-        # Idle keep-alive connections stay open longer than a user's pause between pages (and
-        # a load balancer's idle timeout): closing one just as the client reuses it resets
-        # the request (gunicorn's default is 2 s).
-        "keepalive": 65,
+        # No keep-alive: each response closes its connection ("Connection: close"), so every
+        # request is accepted by whichever process is free. With keep-alive a client's
+        # connection stayed with the process that accepted it, and under the load test one
+        # process had all four threads busy and a queue while the other's four sat idle
+        # (py-spy): 28.6–37.4 requests/s and p95 0.9–1.3 s with keep-alive, 41.3 requests/s
+        # and p95 0.64 s without (docs/performance.md). A client never reuses a connection the
+        # server is closing, so the resets that a short keep-alive caused cannot happen.
+        "keepalive": 0,
         # gunicorn 25+: no control socket in the home directory (several servers on one
         # machine would share it); older versions have none.
         "control_socket_disable": True,
